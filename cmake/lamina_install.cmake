@@ -1,0 +1,17 @@
+# Install the headers and an exported package config so that
+# find_package(lamina CONFIG REQUIRED) gives lamina::lamina.
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+install(DIRECTORY include/lamina DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(TARGETS lamina EXPORT laminaTargets)
+install(EXPORT laminaTargets NAMESPACE lamina:: DESTINATION ${CMAKE_INSTALL_DATADIR}/cmake/lamina)
+configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/laminaConfig.cmake.in
+  ${CMAKE_CURRENT_BINARY_DIR}/laminaConfig.cmake
+  INSTALL_DESTINATION ${CMAKE_INSTALL_DATADIR}/cmake/lamina)
+write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/laminaConfigVersion.cmake
+  COMPATIBILITY SameMinorVersion ARCH_INDEPENDENT)
+install(FILES ${CMAKE_CURRENT_BINARY_DIR}/laminaConfig.cmake
+              ${CMAKE_CURRENT_BINARY_DIR}/laminaConfigVersion.cmake
+              ${CMAKE_CURRENT_LIST_DIR}/lamina_dependencies.cmake
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/cmake/lamina)

@@ -1,0 +1,103 @@
+#pragma once
+// What a layer is. A layer type is a stateless description: its shapes, parameters and FLOPs
+// are constexpr functions of the input shape, and its forward/backward are static functions
+// templated on the backend tag, which call backend kernels (layers say *what*, kernels *how*).
+// The run-time state (parameters, gradients, activations, workspace) lives in lm::Model.
+#include <array>
+#include <concepts>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "rng.hpp"
+#include "shape.hpp"
+
+namespace lamina {
+
+// One parameter tensor of a layer, in PyTorch's state_dict order and layout.
+struct param_spec {
+  std::string_view name;  // "weight", "bias"
+  dims shape;             // e.g. Linear weight [out, in]
+};
+
+// Arguments of one layer's forward pass; all pointers are backend (device) memory.
+struct forward_args {
+  const float* x;         // [batch, in...]
+  float* y;               // [batch, out...]
+  const float* params;    // this layer's parameters, packed in param_spec order
+  float* workspace;       // workspace_per_sample(in) * batch floats, kept until backward
+  std::size_t batch;
+  bool training;
+  rng* gen;               // for stochastic layers (dropout)
+};
+
+// Arguments of one layer's backward pass.
+struct backward_args {
+  const float* x;         // the forward input
+  const float* y;         // the forward output
+  const float* dy;        // dLoss/dy
+  float* dx;              // dLoss/dx, or nullptr when nobody needs it (first layer)
+  const float* params;
+  float* grads;           // same layout as params; written, not accumulated
+  float* workspace;
+  std::size_t batch;
+};
+
+// The members every layer has. Optional members (workspace_per_sample, is_view, flops,
+// reset_parameters, parameters) get defaults through the traits below.
+template <class L>
+concept Layer = requires(dims in) {
+  { L::name } -> std::convertible_to<std::string_view>;
+  { L::param_count } -> std::convertible_to<std::size_t>;
+  { L::accepts(in) } -> std::same_as<bool>;
+  { L::output(in) } -> std::same_as<dims>;
+  { L::expected(in) } -> std::same_as<dims>;
+};
+
+template <class L, class InShape>
+concept LayerFor = Layer<L> && ShapeType<InShape> && (L::accepts(InShape::value));
+
+namespace layer_traits {
+
+template <Layer L> constexpr std::size_t workspace_per_sample(dims in) {
+  if constexpr (requires { L::workspace_per_sample(in); }) return L::workspace_per_sample(in);
+  else return 0;
+}
+// A view layer (Flatten) reinterprets its input; the network aliases its output to its input.
+template <Layer L> constexpr bool is_view() {
+  if constexpr (requires { L::is_view; }) return L::is_view;
+  else return false;
+}
+template <Layer L> constexpr std::size_t flops(dims in) {
+  if constexpr (requires { L::flops(in); }) return L::flops(in);
+  else return 0;
+}
+template <Layer L> constexpr auto parameters() {
+  if constexpr (requires { L::parameters; }) return L::parameters;
+  else return std::array<param_spec, 0>{};
+}
+template <Layer L> std::string describe() {
+  if constexpr (requires { L::describe(); }) return L::describe();
+  else return std::string(L::name);
+}
+
+// Visits (state_dict name, shape, offset into packed parameters) for each parameter tensor.
+template <Layer L, class Fn>
+void for_each_parameter(const std::string& prefix, std::size_t offset, Fn&& fn) {
+  if constexpr (requires { L::for_each_parameter(prefix, offset, fn); }) {
+    L::for_each_parameter(prefix, offset, fn);
+  } else {
+    for (const param_spec& p : parameters<L>()) {
+      fn(prefix + std::string(p.name), p.shape, offset);
+      offset += p.shape.size();
+    }
+  }
+}
+// PyTorch's default initialisation of the layer's (host) parameters.
+template <Layer L>
+void reset_parameters(float* params, const rng& gen) {
+  if constexpr (requires { L::reset_parameters(params, gen); }) L::reset_parameters(params, gen);
+}
+
+}  // namespace layer_traits
+}  // namespace lamina

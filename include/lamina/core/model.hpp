@@ -1,0 +1,157 @@
+#pragma once
+// Model<Net, InShape, Backend>: the run-time state of a network on a backend. Parameters and
+// gradients are each one packed buffer (state_dict order), so optimizers update them with a
+// single vector loop; activations and workspace are planned once per batch size, after which
+// a training step allocates nothing.
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "buffer.hpp"
+#include "layer.hpp"
+#include "rng.hpp"
+#include "sequential.hpp"
+#include "shape_check.hpp"
+#include "summary.hpp"
+#include "tensor.hpp"
+
+namespace lamina {
+
+// One parameter tensor: its state_dict name, its values and its gradient.
+struct named_parameter {
+  std::string name;
+  TensorView value;
+  TensorView grad;
+};
+
+template <Layer Net, ShapeType InShape, class Backend = cpu>
+class Model {
+ public:
+  using network = std::conditional_t<is_sequential_v<Net>, Net, Sequential<Net>>;
+  using input_shape = InShape;
+  using output_shape = output_shape_t<network, InShape>;
+  using backend = Backend;
+  static constexpr bool valid = lamina::output_shape<network, InShape>::valid;
+  static constexpr std::size_t param_count = network::param_count;
+  static constexpr std::size_t input_size = InShape::size;
+  static constexpr std::size_t output_size = output_shape::size;
+  static constexpr std::size_t workspace_per_sample =
+      valid ? network::workspace_per_sample(InShape::value) : 0;
+
+  explicit Model(std::uint64_t seed = 0) : params_(param_count), grads_(param_count), gen_(seed) {
+    network::for_each_parameter("", 0, [&](const std::string& name, const dims& shape, std::size_t off) {
+      named_.push_back({name, {params_.data() + off, shape}, {grads_.data() + off, shape}});
+    });
+    reset_parameters(seed);
+  }
+  Model(const Model&) = delete;  // views into buffers would dangle
+  Model& operator=(const Model&) = delete;
+
+  // PyTorch's default initialisation from `seed`; each tensor draws from its own named stream.
+  void reset_parameters(std::uint64_t seed) {
+    std::vector<float> host(param_count);
+    network::reset_parameters(host.data(), rng(seed));
+    kernels::upload(Backend{}, host.data(), params_.data(), param_count);
+    gen_.reseed(seed ^ 0x5eedf00dull);
+  }
+
+  // Sizes every batch-dependent buffer; forward() calls it when the batch size grows.
+  void plan(std::size_t batch) {
+    if (batch == planned_) return;
+    input_.resize(batch * input_size);
+    output_.resize(batch * output_size);
+    output_grad_.resize(batch * output_size);
+    input_grad_.resize(want_input_grad_ ? batch * input_size : 0);
+    workspace_.resize(batch * workspace_per_sample);
+    planned_ = batch;
+  }
+  std::size_t planned_batch() const { return planned_; }
+
+  // Runs the network on `batch` samples of InShape from host memory; returns the output
+  // [batch, out...] in backend memory. The input is copied, so it need not outlive the call.
+  ConstTensorView forward(const float* x, std::size_t batch) {
+    if constexpr (valid) {
+      plan(batch);
+      batch_ = batch;
+      kernels::upload(Backend{}, x, input_.data(), batch * input_size);
+      network::template forward<InShape::value>(
+          Backend{}, forward_args{input_.data(), output_.data(), params_.data(), workspace_.data(),
+                                  batch, training_, &gen_});
+    }
+    return output();
+  }
+  // The same from a view whose shape must be [batch, InShape...] (or flat batch * size).
+  ConstTensorView forward(ConstTensorView x) {
+    const std::size_t batch = x.rank() ? x.shape[0] : 0;
+    bool ok = x.rank() == InShape::rank + 1 || (x.rank() == 2 && x.shape[1] == input_size);
+    for (std::size_t i = 0; ok && x.rank() == InShape::rank + 1 && i < InShape::rank; ++i)
+      ok = x.shape[i + 1] == InShape::value[i];
+    if (!ok)
+      throw std::invalid_argument("lamina::Model::forward: input shape " + to_string(x.shape) +
+                                  " does not match [batch] + " + InShape::str());
+    return forward(x.data, batch);
+  }
+
+  // dLoss/dOutput of the last forward, to be written by a loss before backward().
+  TensorView output_grad() { return {output_grad_.data(), batch_dims(output_shape::value)}; }
+  ConstTensorView output() const {
+    return {output_.data(), batch_dims(output_shape::value)};
+  }
+
+  // Gradients of all parameters for the last forward (written, not accumulated). With
+  // compute_input_grad(true), also dLoss/dInput, available through input_grad().
+  void backward() {
+    if constexpr (valid) {
+      network::template backward<InShape::value>(
+          Backend{}, backward_args{input_.data(), output_.data(), output_grad_.data(),
+                                   want_input_grad_ ? input_grad_.data() : nullptr, params_.data(),
+                                   grads_.data(), workspace_.data(), batch_});
+    }
+  }
+  void compute_input_grad(bool on) {
+    want_input_grad_ = on;
+    planned_ = 0;
+  }
+  ConstTensorView input_grad() const { return {input_grad_.data(), batch_dims(InShape::value)}; }
+
+  void train(bool on = true) { training_ = on; }
+  void eval() { training_ = false; }
+  bool is_training() const { return training_; }
+
+  // Every parameter value / gradient as one flat view, in state_dict order.
+  TensorView parameters() { return {params_.data(), make_dims(param_count)}; }
+  TensorView gradients() { return {grads_.data(), make_dims(param_count)}; }
+  const std::vector<named_parameter>& named_parameters() const { return named_; }
+  TensorView parameter(std::string_view name) const { return find(name).value; }
+  TensorView gradient(std::string_view name) const { return find(name).grad; }
+  rng& generator() { return gen_; }
+
+  static std::string summary(std::size_t batch = 1) { return lamina::summary<network, InShape>(batch); }
+
+ private:
+  dims batch_dims(const dims& sample) const {
+    dims d{};
+    d.rank = sample.rank + 1;
+    d.d[0] = batch_;
+    for (std::size_t i = 0; i < sample.rank; ++i) d.d[i + 1] = sample[i];
+    return d;
+  }
+  const named_parameter& find(std::string_view name) const {
+    for (const auto& p : named_)
+      if (p.name == name) return p;
+    std::string known;
+    for (const auto& p : named_) known += (known.empty() ? "" : ", ") + p.name;
+    throw std::out_of_range("lamina::Model: no parameter named '" + std::string(name) +
+                            "'; the parameters are: " + known);
+  }
+
+  buffer<Backend> params_, grads_, input_, output_, output_grad_, input_grad_, workspace_;
+  std::vector<named_parameter> named_;
+  rng gen_;
+  std::size_t planned_ = 0, batch_ = 0;
+  bool training_ = true, want_input_grad_ = false;
+};
+
+}  // namespace lamina

@@ -1,0 +1,90 @@
+#pragma once
+// A small, fast, portable generator. Unlike std::normal_distribution, every draw here is
+// specified by this file alone, so a seed reproduces a run bit for bit on any platform.
+#include <cmath>
+#include <cstdint>
+#include <numbers>
+#include <string_view>
+
+namespace lamina {
+
+class rng {
+ public:
+  using result_type = std::uint64_t;
+  explicit rng(std::uint64_t seed = 0) { reseed(seed); }
+
+  void reseed(std::uint64_t seed) {
+    std::uint64_t x = seed;
+    for (auto& s : s_) s = splitmix64(x);
+    has_spare_ = false;
+  }
+  // A generator for a named sub-stream (e.g. one parameter tensor): independent of how many
+  // numbers other streams drew, so adding a layer does not change the others' initial values.
+  rng fork(std::string_view name) const {
+    std::uint64_t h = 1469598103934665603ull;  // FNV-1a
+    for (char c : name) h = (h ^ std::uint8_t(c)) * 1099511628211ull;
+    return rng(s_[0] ^ h ^ (s_[1] << 1));
+  }
+
+  static constexpr result_type min() { return 0; }
+  static constexpr result_type max() { return ~result_type{0}; }
+
+  // xoshiro256** (Blackman & Vigna).
+  result_type operator()() {
+    const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
+    const std::uint64_t t = s_[1] << 17;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = rotl(s_[3], 45);
+    return result;
+  }
+
+  // Uniform in [0, 1) with 24 random mantissa bits.
+  float uniform() { return float((*this)() >> 40) * 0x1.0p-24f; }
+  float uniform(float lo, float hi) { return lo + (hi - lo) * uniform(); }
+  // Uniform integer in [0, n) without modulo bias (Lemire).
+  std::uint64_t below(std::uint64_t n) {
+    unsigned __int128 m = (unsigned __int128)(*this)() * n;
+    auto low = std::uint64_t(m);
+    if (low < n) {
+      const std::uint64_t threshold = (0 - n) % n;
+      while (low < threshold) {
+        m = (unsigned __int128)(*this)() * n;
+        low = std::uint64_t(m);
+      }
+    }
+    return std::uint64_t(m >> 64);
+  }
+  // Standard normal by Box-Muller, in double for accuracy, spare value kept.
+  float normal() {
+    if (has_spare_) {
+      has_spare_ = false;
+      return spare_;
+    }
+    double u1 = (double((*this)() >> 11) + 1.0) * 0x1.0p-53;  // (0, 1]
+    double u2 = double((*this)() >> 11) * 0x1.0p-53;
+    double r = std::sqrt(-2.0 * std::log(u1));
+    double a = 2.0 * std::numbers::pi * u2;
+    spare_ = float(r * std::sin(a));
+    has_spare_ = true;
+    return float(r * std::cos(a));
+  }
+  float normal(float mean, float stddev) { return mean + stddev * normal(); }
+
+ private:
+  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  static std::uint64_t splitmix64(std::uint64_t& x) {
+    std::uint64_t z = (x += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+  }
+  std::uint64_t s_[4]{};
+  float spare_ = 0;
+  bool has_spare_ = false;
+};
+
+}  // namespace lamina

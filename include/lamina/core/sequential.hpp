@@ -1,0 +1,218 @@
+#pragma once
+// Sequential<Layers...>: a network as a flat type list. Shapes are propagated with constexpr
+// functions over `dims` values; the run-time walk plans one workspace for all activations and
+// runs the layers' forward/backward in order. A Sequential is itself a Layer, so it nests.
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <string>
+#include <utility>
+
+#include "../kernels/kernels.hpp"
+#include "layer.hpp"
+#include "type_list.hpp"
+
+namespace lamina {
+
+template <Layer... Ls>
+struct Sequential {
+  static_assert(sizeof...(Ls) > 0, "lamina::Sequential needs at least one layer");
+
+  static constexpr std::string_view name = "Sequential";
+  static constexpr std::size_t depth = sizeof...(Ls);  // number of direct children
+  static constexpr std::size_t param_count = (std::size_t{0} + ... + Ls::param_count);
+  template <std::size_t I> using layer = detail::type_at<I, Ls...>;
+
+  // Parameter offset of each child inside this network's packed parameters.
+  static constexpr std::array<std::size_t, depth + 1> param_offsets = [] {
+    std::array<std::size_t, depth + 1> off{};
+    std::size_t i = 0;
+    ((off[i + 1] = off[i] + Ls::param_count, ++i), ...);
+    return off;
+  }();
+
+  // Shape after each child (shapes[0] is the input). After the first mismatch the shape is
+  // carried forward unchanged, so that a bad network still yields one error, not a cascade.
+  static constexpr std::array<dims, depth + 1> shapes(dims in) {
+    std::array<dims, depth + 1> s{};
+    s[0] = in;
+    std::size_t i = 0;
+    bool ok = true;
+    ((ok = ok && Ls::accepts(s[i]), s[i + 1] = ok ? Ls::output(s[i]) : s[i], ++i), ...);
+    return s;
+  }
+  // Index of the first child that rejects its input, or `depth` when all accept.
+  static constexpr std::size_t first_mismatch(dims in) {
+    const auto s = shapes(in);
+    std::size_t i = 0, bad = depth;
+    ((bad = (bad == depth && !Ls::accepts(s[i])) ? i : bad, ++i), ...);
+    return bad;
+  }
+  static constexpr bool accepts(dims in) { return first_mismatch(in) == depth; }
+  static constexpr dims output(dims in) { return shapes(in)[depth]; }
+  static constexpr dims expected(dims in) {
+    const auto s = shapes(in);
+    const std::size_t k = first_mismatch(in);
+    std::size_t i = 0;
+    dims e = in;
+    ((e = (i == k) ? Ls::expected(s[i]) : e, ++i), ...);
+    return e;
+  }
+  static constexpr std::size_t flops(dims in) {
+    const auto s = shapes(in);
+    std::size_t i = 0, total = 0;
+    ((total += layer_traits::flops<Ls>(s[i]), ++i), ...);
+    return total;
+  }
+
+  // Floats of every layer's output per sample (nested networks counted layer by layer).
+  static constexpr std::size_t activation_floats(dims in) {
+    const auto s = shapes(in);
+    std::size_t i = 0, total = 0;
+    ((total += activation_floats_of<Ls>(s[i]), ++i), ...);
+    return total;
+  }
+  template <class L> static constexpr std::size_t activation_floats_of(dims in) {
+    if constexpr (requires { L::activation_floats(in); }) return L::activation_floats(in);
+    else return L::output(in).size();
+  }
+
+  // Per-sample workspace plan, in floats. Every region starts on a 16-float boundary so that
+  // with a 64-byte aligned base every region of a batch is aligned too.
+  struct plan_t {
+    std::array<std::size_t, depth> act{};    // output of child i (children 0..depth-2)
+    std::array<int, depth + 1> source{};     // which activation holds shapes[i]: -1 input, depth-1 output
+    std::array<std::size_t, depth> ws{};     // child i's own workspace
+    std::size_t grad_a = 0, grad_b = 0, total = 0;
+  };
+  static constexpr std::size_t round16(std::size_t n) { return (n + 15) / 16 * 16; }
+  static constexpr plan_t plan(dims in) {
+    const auto s = shapes(in);
+    plan_t p{};
+    constexpr std::array<bool, depth> view{layer_traits::is_view<Ls>()...};
+    std::array<std::size_t, depth> ws_sizes{};
+    {
+      std::size_t i = 0;
+      ((ws_sizes[i] = layer_traits::workspace_per_sample<Ls>(s[i]), ++i), ...);
+    }
+    std::size_t at = 0, max_grad = 0;
+    p.source[0] = -1;
+    for (std::size_t i = 0; i < depth; ++i) {
+      if (i + 1 == depth) p.source[i + 1] = int(depth) - 1;
+      else if (view[i]) p.source[i + 1] = p.source[i];
+      else {
+        p.act[i] = at;
+        at += round16(s[i + 1].size());
+        p.source[i + 1] = int(i);
+      }
+      if (i > 0) max_grad = std::max(max_grad, s[i].size());
+    }
+    for (std::size_t i = 0; i < depth; ++i) {
+      p.ws[i] = at;
+      at += round16(ws_sizes[i]);
+    }
+    p.grad_a = at;
+    p.grad_b = at + round16(max_grad);
+    p.total = p.grad_b + round16(max_grad);
+    return p;
+  }
+  static constexpr std::size_t workspace_per_sample(dims in) { return plan(in).total; }
+
+  // Children whose backward is needed when nobody asks for dx: from the first child with
+  // parameters on (layers before it only pass gradients to the input).
+  static constexpr std::size_t first_trainable = [] {
+    std::array<std::size_t, depth> pc{Ls::param_count...};
+    for (std::size_t i = 0; i < depth; ++i)
+      if (pc[i] > 0) return i;
+    return depth;
+  }();
+
+  template <dims In, class Backend>
+  static void forward(Backend backend, const forward_args& a) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (forward_child<I, In>(backend, a), ...);
+    }(std::make_index_sequence<depth>{});
+  }
+
+  template <dims In, class Backend>
+  static void backward(Backend backend, const backward_args& a) {
+    const std::size_t first = a.dx ? 0 : first_trainable;
+    const float* dy = a.dy;
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (backward_child<depth - 1 - I, In>(backend, a, first, dy), ...);
+    }(std::make_index_sequence<depth>{});
+  }
+
+  // Visits every parameter tensor as (state_dict name, shape, offset in packed parameters).
+  template <class Fn>
+  static void for_each_parameter(const std::string& prefix, std::size_t offset, Fn&& fn) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (layer_traits::for_each_parameter<layer<I>>(prefix + std::to_string(I) + ".",
+                                                  offset + param_offsets[I], fn),
+       ...);
+    }(std::make_index_sequence<depth>{});
+  }
+  // PyTorch's default initialisation, child by child, each from its own named sub-stream.
+  static void reset_parameters(float* params, const rng& gen) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (layer_traits::reset_parameters<layer<I>>(params + param_offsets[I], gen.fork(std::to_string(I))),
+       ...);
+    }(std::make_index_sequence<depth>{});
+  }
+
+ private:
+  static float* activation(const plan_t& p, int source, const float* x, float* y, float* ws,
+                           std::size_t batch) {
+    if (source < 0) return const_cast<float*>(x);  // views alias the caller's input
+    if (source == int(depth) - 1) return y;
+    return ws + p.act[std::size_t(source)] * batch;
+  }
+
+  template <std::size_t I, dims SeqIn, class Backend>
+  static void forward_child(Backend backend, const forward_args& a) {
+    using L = layer<I>;
+    constexpr dims In = shapes(SeqIn)[I];
+    constexpr plan_t P = plan(SeqIn);
+    const float* x = activation(P, P.source[I], a.x, a.y, a.workspace, a.batch);
+    float* y = activation(P, P.source[I + 1], a.x, a.y, a.workspace, a.batch);
+    if constexpr (layer_traits::is_view<L>()) {
+      if (I + 1 == depth) kernels::copy(backend, x, y, a.batch * In.size());
+    } else {
+      L::template forward<In>(backend, forward_args{x, y, a.params + param_offsets[I],
+                                                    a.workspace + P.ws[I] * a.batch, a.batch,
+                                                    a.training, a.gen});
+    }
+  }
+
+  template <std::size_t I, dims SeqIn, class Backend>
+  static void backward_child(Backend backend, const backward_args& a, std::size_t first,
+                             const float*& dy) {
+    using L = layer<I>;
+    constexpr dims In = shapes(SeqIn)[I];
+    constexpr plan_t P = plan(SeqIn);
+    if (I < first) return;
+    float* grad_a = a.workspace + P.grad_a * a.batch;
+    float* grad_b = a.workspace + P.grad_b * a.batch;
+    float* dx = nullptr;
+    if (I > first || a.dx) dx = (I == 0) ? a.dx : (dy == grad_a ? grad_b : grad_a);
+    if constexpr (layer_traits::is_view<L>()) {
+      if (I == 0 && dx) kernels::copy(backend, dy, dx, a.batch * In.size());
+      else dx = const_cast<float*>(dy);
+    } else {
+      const float* x = activation(P, P.source[I], a.x, nullptr, a.workspace, a.batch);
+      const float* y = activation(P, P.source[I + 1], a.x, const_cast<float*>(a.y), a.workspace, a.batch);
+      L::template backward<In>(backend, backward_args{x, y, dy, dx, a.params + param_offsets[I],
+                                                      a.grads + param_offsets[I],
+                                                      a.workspace + P.ws[I] * a.batch, a.batch});
+    }
+    dy = dx;
+  }
+};
+
+namespace detail {
+template <class T> struct is_sequential : std::false_type {};
+template <class... Ls> struct is_sequential<Sequential<Ls...>> : std::true_type {};
+}  // namespace detail
+template <class T> inline constexpr bool is_sequential_v = detail::is_sequential<T>::value;
+
+}  // namespace lamina

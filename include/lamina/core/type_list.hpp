@@ -1,0 +1,20 @@
+#pragma once
+// O(1)-depth indexing into a parameter pack: instantiation stays flat however long the
+// network is (no recursive std::tuple_element chains).
+#include <cstddef>
+#include <utility>
+
+namespace lamina::detail {
+
+template <std::size_t I, class T> struct indexed { using type = T; };
+template <class Seq, class... Ts> struct indexer;
+template <std::size_t... I, class... Ts>
+struct indexer<std::index_sequence<I...>, Ts...> : indexed<I, Ts>... {};
+template <std::size_t I, class T> indexed<I, T> select(indexed<I, T>);
+
+template <std::size_t I, class... Ts>
+using type_at = typename decltype(select<I>(indexer<std::index_sequence_for<Ts...>, Ts...>{}))::type;
+
+template <class T> inline constexpr bool always_false = false;
+
+}  // namespace lamina::detail

@@ -1,0 +1,132 @@
+#pragma once
+// Packing routines and scratch buffers for the blocked SGEMM. Part of gemm.hpp.
+// Transposes are resolved here, so the micro-kernel only ever sees one layout:
+//   A micro-panel: kc steps of gemm_mr floats (column k of an MR-row strip),
+//   B micro-panel: kc steps of gemm_nr floats (row k of an NR-column strip).
+// Rows/columns past the matrix edge are zero-filled, so edge tiles need no special k loop.
+#include <algorithm>
+#include <cstddef>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
+
+#if defined(__AVX__)
+#include <immintrin.h>
+#endif
+
+#include <lamina/kernels/cpu/gemm_microkernel.hpp>
+
+namespace lamina::kernels::detail {
+
+// Grows-once aligned scratch: after the first call at a given size, no heap traffic.
+struct gemm_free {
+  void operator()(float* p) const noexcept { std::free(p); }
+};
+struct gemm_scratch {
+  std::unique_ptr<float[], gemm_free> data;
+  std::size_t capacity = 0;  // in floats
+  float* get(std::size_t n) {
+    if (n > capacity) {
+      const std::size_t bytes = (n * sizeof(float) + gemm_align - 1) / gemm_align * gemm_align;
+      float* p = static_cast<float*>(std::aligned_alloc(gemm_align, bytes));
+      if (!p) throw std::bad_alloc();
+      data.reset(p);
+      capacity = bytes / sizeof(float);
+    }
+    return data.get();
+  }
+};
+
+#if defined(__AVX__)
+// 8x8 in-register transpose: dst[c * dld + r] = src[r * sld + c] for r, c < 8. Loading 128-bit
+// halves into both lanes first leaves 16 in-lane shuffles instead of 24.
+inline void gemm_transpose8x8(const float* s, std::size_t sld, float* d, std::size_t dld) noexcept {
+  __m256 r[8], t[8];
+#pragma GCC unroll 4
+  for (int i = 0; i < 4; ++i)
+    for (int h = 0; h < 2; ++h)  // r[2i+h] = rows i (lo lane) and i+4 (hi lane), columns 4h..4h+3
+      r[2 * i + h] = _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(s + i * sld + 4 * h)),
+                                          _mm_loadu_ps(s + (i + 4) * sld + 4 * h), 1);
+  for (int h = 0; h < 2; ++h) {
+    t[4 * h + 0] = _mm256_unpacklo_ps(r[0 + h], r[2 + h]);  // rows 0,1 interleaved
+    t[4 * h + 1] = _mm256_unpackhi_ps(r[0 + h], r[2 + h]);
+    t[4 * h + 2] = _mm256_unpacklo_ps(r[4 + h], r[6 + h]);  // rows 2,3 interleaved
+    t[4 * h + 3] = _mm256_unpackhi_ps(r[4 + h], r[6 + h]);
+  }
+  for (int h = 0; h < 2; ++h) {  // column c = 4h + q: rows 0..3 in lo lane, rows 4..7 in hi lane
+    const __m256 *a = t + 4 * h;
+    _mm256_storeu_ps(d + (4 * h + 0) * dld, _mm256_shuffle_ps(a[0], a[2], 0x44));
+    _mm256_storeu_ps(d + (4 * h + 1) * dld, _mm256_shuffle_ps(a[0], a[2], 0xEE));
+    _mm256_storeu_ps(d + (4 * h + 2) * dld, _mm256_shuffle_ps(a[1], a[3], 0x44));
+    _mm256_storeu_ps(d + (4 * h + 3) * dld, _mm256_shuffle_ps(a[1], a[3], 0xEE));
+  }
+}
+#endif
+
+// Transposing copy of a rows x cols tile: dst[c * dld + r] = src[r * sld + c].
+inline void gemm_transpose_copy(std::size_t rows, std::size_t cols, const float* __restrict src,
+                                std::size_t sld, float* __restrict dst, std::size_t dld) noexcept {
+  std::size_t r = 0;
+#if defined(__AVX__)
+  for (; r + 8 <= rows; r += 8) {
+    std::size_t c = 0;
+    for (; c + 8 <= cols; c += 8) gemm_transpose8x8(src + r * sld + c, sld, dst + c * dld + r, dld);
+    for (; c < cols; ++c)
+#pragma GCC unroll 8
+      for (std::size_t i = 0; i < 8; ++i) dst[c * dld + r + i] = src[(r + i) * sld + c];
+  }
+#endif
+  for (; r < rows; ++r)
+    for (std::size_t c = 0; c < cols; ++c) dst[c * dld + r] = src[r * sld + c];
+}
+
+// Pack rows [i0, i0+mr) x cols [p0, p0+kc) of op(A) into one MR micro-panel.
+inline void gemm_pack_a(bool trans, const float* A, std::size_t lda, std::size_t i0,
+                        std::size_t mr, std::size_t p0, std::size_t kc, float* __restrict dst) {
+  constexpr std::size_t MR = gemm_mr;
+  if (trans) {  // op(A)(i,k) = A[k*lda + i]: each k step is a contiguous run of mr floats
+    for (std::size_t k = 0; k < kc; ++k) {
+      const float* s = A + (p0 + k) * lda + i0;
+      float* d = dst + k * MR;
+      if (mr == MR) {
+#pragma GCC unroll 16
+        for (std::size_t i = 0; i < MR; ++i) d[i] = s[i];
+      } else {
+        for (std::size_t i = 0; i < mr; ++i) d[i] = s[i];
+        for (std::size_t i = mr; i < MR; ++i) d[i] = 0.0f;
+      }
+    }
+  } else {  // op(A)(i,k) = A[i*lda + k]: transpose an mr x kc tile into the panel
+    gemm_transpose_copy(mr, kc, A + i0 * lda + p0, lda, dst, MR);
+    if (mr < MR)
+      for (std::size_t k = 0; k < kc; ++k)
+        for (std::size_t i = mr; i < MR; ++i) dst[k * MR + i] = 0.0f;
+  }
+}
+
+// Pack rows [p0, p0+kc) x cols [j0, j0+nr) of op(B) into one NR micro-panel.
+inline void gemm_pack_b(bool trans, const float* B, std::size_t ldb, std::size_t j0,
+                        std::size_t nr, std::size_t p0, std::size_t kc, float* __restrict dst) {
+  constexpr std::size_t NR = gemm_nr, W = gemm_w;
+  if (!trans) {  // op(B)(k,j) = B[k*ldb + j]: each k step is a contiguous run of nr floats
+    for (std::size_t k = 0; k < kc; ++k) {
+      const float* s = B + (p0 + k) * ldb + j0;
+      float* d = dst + k * NR;
+      if (nr == NR) {
+#pragma GCC unroll 8
+        for (std::size_t v = 0; v < NR; v += W) gemm_vec::load_unaligned(s + v).store_aligned(d + v);
+      } else {
+        for (std::size_t j = 0; j < nr; ++j) d[j] = s[j];
+        for (std::size_t j = nr; j < NR; ++j) d[j] = 0.0f;
+      }
+    }
+  } else {  // op(B)(k,j) = B[j*ldb + k]: transpose an nr x kc tile into the panel
+    gemm_transpose_copy(nr, kc, B + j0 * ldb + p0, ldb, dst, NR);
+    if (nr < NR)
+      for (std::size_t k = 0; k < kc; ++k)
+        for (std::size_t j = nr; j < NR; ++j) dst[k * NR + j] = 0.0f;
+  }
+}
+
+}  // namespace lamina::kernels::detail

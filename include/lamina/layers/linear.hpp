@@ -1,0 +1,80 @@
+#pragma once
+// Linear<InFeatures, OutFeatures, Bias = true>: y = x W^T + b over the last dimension, as
+// torch.nn.Linear (weight [out, in], bias [out]); leading per-sample dimensions are kept.
+#include <array>
+#include <string>
+
+#include "../core/layer.hpp"
+#include "../init/init.hpp"
+#include "../kernels/kernels.hpp"
+
+namespace lamina {
+
+template <std::size_t InFeatures, std::size_t OutFeatures, bool Bias = true>
+struct Linear {
+  static_assert(InFeatures > 0 && OutFeatures > 0, "lamina::Linear: features must be at least 1");
+  static constexpr std::string_view name = "Linear";
+  static constexpr std::size_t in_features = InFeatures;
+  static constexpr std::size_t out_features = OutFeatures;
+  static constexpr std::size_t weight_count = OutFeatures * InFeatures;
+  static constexpr std::size_t param_count = weight_count + (Bias ? OutFeatures : 0);
+
+  static constexpr auto parameters = [] {
+    if constexpr (Bias)
+      return std::array<param_spec, 2>{{{"weight", make_dims(OutFeatures, InFeatures)},
+                                        {"bias", make_dims(OutFeatures)}}};
+    else
+      return std::array<param_spec, 1>{{{"weight", make_dims(OutFeatures, InFeatures)}}};
+  }();
+
+  static constexpr bool accepts(dims in) { return in.rank >= 1 && in.back() == InFeatures; }
+  static constexpr dims expected(dims in) {
+    dims e = in.rank ? in : make_dims(InFeatures);
+    e.d[e.rank - 1] = InFeatures;
+    return e;
+  }
+  static constexpr dims output(dims in) {
+    dims o = in;
+    o.d[o.rank - 1] = OutFeatures;
+    return o;
+  }
+  static constexpr std::size_t flops(dims in) {
+    return in.size() / InFeatures * (2 * InFeatures * OutFeatures + (Bias ? OutFeatures : 0));
+  }
+  static std::string describe() {
+    return "Linear(in_features=" + std::to_string(InFeatures) + ", out_features=" +
+           std::to_string(OutFeatures) + ", bias=" + (Bias ? "True" : "False") + ")";
+  }
+
+  static void reset_parameters(float* p, const rng& gen) {
+    rng wg = gen.fork("weight"), bg = gen.fork("bias");
+    init::pytorch_default({p, make_dims(OutFeatures, InFeatures)},
+                          Bias ? TensorView{p + weight_count, make_dims(OutFeatures)} : TensorView{},
+                          wg, bg);
+  }
+
+  template <dims In, class Backend>
+  static void forward(Backend b, const forward_args& a) {
+    using kernels::transpose;
+    const std::size_t rows = a.batch * (In.size() / InFeatures);
+    if constexpr (Bias) kernels::broadcast_rows(b, a.params + weight_count, a.y, rows, OutFeatures);
+    kernels::gemm(b, transpose::no, transpose::yes, rows, OutFeatures, InFeatures, 1.f, a.x,
+                  InFeatures, a.params, InFeatures, Bias ? 1.f : 0.f, a.y, OutFeatures);
+  }
+
+  template <dims In, class Backend>
+  static void backward(Backend b, const backward_args& a) {
+    using kernels::transpose;
+    const std::size_t rows = a.batch * (In.size() / InFeatures);
+    // dW [out, in] = dy^T [out, rows] x [rows, in]
+    kernels::gemm(b, transpose::yes, transpose::no, OutFeatures, InFeatures, rows, 1.f, a.dy,
+                  OutFeatures, a.x, InFeatures, 0.f, a.grads, InFeatures);
+    if constexpr (Bias) kernels::column_sum(b, a.dy, rows, OutFeatures, a.grads + weight_count);
+    // dx [rows, in] = dy [rows, out] x W [out, in]
+    if (a.dx)
+      kernels::gemm(b, transpose::no, transpose::no, rows, InFeatures, OutFeatures, 1.f, a.dy,
+                    OutFeatures, a.params, InFeatures, 0.f, a.dx, InFeatures);
+  }
+};
+
+}  // namespace lamina

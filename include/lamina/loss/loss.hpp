@@ -1,0 +1,4 @@
+#pragma once
+// lamina::loss: every loss.
+#include "classification.hpp"
+#include "regression.hpp"

@@ -1,0 +1,81 @@
+#pragma once
+// Stochastic gradient descent with torch.optim.SGD's update rule:
+//   g = grad + weight_decay * p
+//   buf = momentum * buf + (1 - dampening) * g     (buf = g on the first step)
+//   g = nesterov ? g + momentum * buf : buf        (when momentum != 0)
+//   p -= lr * g
+// It works on the model's packed parameters, so one step is one vector loop.
+#include <stdexcept>
+#include <string>
+
+#include "../core/buffer.hpp"
+#include "../core/tensor.hpp"
+#include "../kernels/cpu/elementwise.hpp"
+
+namespace lamina::optim {
+
+struct sgd_options {
+  float lr = 1e-3f;
+  float momentum = 0.0f;
+  float dampening = 0.0f;
+  float weight_decay = 0.0f;
+  bool nesterov = false;
+};
+
+class SGD {
+ public:
+  SGD(TensorView params, TensorView grads, sgd_options options)
+      : options_(options), params_(params), grads_(grads) {
+    if (params.size() != grads.size())
+      throw std::invalid_argument("lamina::optim::SGD: " + std::to_string(params.size()) +
+                                  " parameters but " + std::to_string(grads.size()) + " gradients");
+    if (options.lr < 0) throw std::invalid_argument("lamina::optim::SGD: lr must be >= 0, got " + std::to_string(options.lr));
+    if (options.momentum < 0) throw std::invalid_argument("lamina::optim::SGD: momentum must be >= 0");
+    if (options.weight_decay < 0) throw std::invalid_argument("lamina::optim::SGD: weight_decay must be >= 0");
+    if (options.nesterov && (options.momentum <= 0 || options.dampening != 0))
+      throw std::invalid_argument("lamina::optim::SGD: Nesterov momentum requires a momentum and zero dampening");
+    if (options.momentum != 0) momentum_.resize(params.size());
+  }
+  template <class M>
+    requires requires(M& m) { m.parameters(); m.gradients(); }
+  SGD(M& model, sgd_options options) : SGD(model.parameters(), model.gradients(), options) {}
+
+  void step() {
+    const float lr = options_.lr, mu = options_.momentum, damp = 1.0f - options_.dampening,
+                wd = options_.weight_decay;
+    const bool nesterov = options_.nesterov, first = steps_ == 0;
+    float* p = params_.data;
+    const float* g = grads_.data;
+    float* buf = momentum_.data();
+    kernels::detail::for_ranges(params_.size(), [&](std::size_t b, std::size_t e) {
+      if (mu == 0) {
+        LAMINA_OMP(omp simd)
+        for (std::size_t i = b; i < e; ++i) p[i] -= lr * (g[i] + wd * p[i]);
+        return;
+      }
+      LAMINA_OMP(omp simd)
+      for (std::size_t i = b; i < e; ++i) {
+        const float d = g[i] + wd * p[i];
+        const float v = first ? d : mu * buf[i] + damp * d;
+        buf[i] = v;
+        p[i] -= lr * (nesterov ? d + mu * v : v);
+      }
+    });
+    ++steps_;
+  }
+
+  float lr() const { return options_.lr; }
+  void set_lr(float lr) { options_.lr = lr; }
+  const sgd_options& options() const { return options_; }
+  std::size_t steps() const { return steps_; }
+  // The momentum buffers, for checkpoints (empty without momentum).
+  TensorView momentum_buffer() { return {momentum_.data(), make_dims(momentum_.size())}; }
+
+ private:
+  sgd_options options_;
+  TensorView params_, grads_;
+  buffer<cpu> momentum_;
+  std::size_t steps_ = 0;
+};
+
+}  // namespace lamina::optim
