@@ -18,3 +18,4 @@
 #include "loss/loss.hpp"
 #include "optim/sgd.hpp"
 #include "train/step.hpp"
+#include "testing/gradient_check.hpp"

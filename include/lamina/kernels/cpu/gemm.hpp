@@ -118,26 +118,39 @@ inline void gemm_blocked(const gemm_args& g, int nthreads) {
   float* const Bp = sb.get(n_np_max * NR * kc_max);
 
   // Macro-tiles: MR panels grouped into ~MC-row blocks, NR panels into column groups. The split
-  // may depend on the thread count: it only decides who computes a tile, not how.
-  const std::size_t n_ic = gemm_ceil_div(n_mp * MR, gemm_mc_max);
+  // may depend on the thread count: it only decides who computes a tile, not how. In parallel,
+  // aim for >= 4 tiles per thread (static schedule, so this bounds the imbalance).
   const bool par = nthreads > 1;
+  const std::size_t want = 4 * static_cast<std::size_t>(nthreads);
+  auto split = [&](std::size_t n_np, std::size_t& n_ic, std::size_t& n_jg) {
+    n_ic = gemm_ceil_div(n_mp * MR, gemm_mc_max);
+    n_jg = 1;
+    if (!par) return;
+    n_jg = std::min(n_np, gemm_ceil_div(want, n_ic));
+    n_ic = std::max(n_ic, std::min(n_mp, gemm_ceil_div(want, n_jg)));
+  };
 
   auto body = [&] {
     for (std::size_t pc = 0; pc < g.K; pc += kc_max) {
       const std::size_t kc = std::min(kc_max, g.K - pc);
       const float beta = pc == 0 ? g.beta : 1.0f;
-      gemm_for(par, n_mp, [&](std::size_t p) {
-        gemm_pack_a(g.ta, g.A, g.lda, p * MR, std::min(MR, g.M - p * MR), pc, kc, Ap + p * MR * kc);
-      });
       for (std::size_t jc = 0; jc < g.N; jc += nc_max) {
         const std::size_t nc = std::min(nc_max, g.N - jc);
         const std::size_t n_np = gemm_ceil_div(nc, NR);
-        gemm_for(par, n_np, [&](std::size_t q) {
-          gemm_pack_b(g.tb, g.B, g.ldb, jc + q * NR, std::min(NR, nc - q * NR), pc, kc,
-                      Bp + q * NR * kc);
+        // One work-shared loop packs this B block and, on the first column block, all of A:
+        // one barrier instead of two.
+        const std::size_t n_pa = jc == 0 ? n_mp : 0;
+        gemm_for(par, n_pa + n_np, [&](std::size_t x) {
+          if (x < n_pa) {
+            const std::size_t i = x * MR;
+            gemm_pack_a(g.ta, g.A, g.lda, i, std::min(MR, g.M - i), pc, kc, Ap + i * kc);
+          } else {
+            const std::size_t j = (x - n_pa) * NR;
+            gemm_pack_b(g.tb, g.B, g.ldb, jc + j, std::min(NR, nc - j), pc, kc, Bp + j * kc);
+          }
         });
-        const std::size_t n_jg =
-            par ? std::min(n_np, gemm_ceil_div(4 * static_cast<std::size_t>(nthreads), n_ic)) : 1;
+        std::size_t n_ic, n_jg;
+        split(n_np, n_ic, n_jg);
         gemm_for(par, n_ic * n_jg, [&](std::size_t t) {
           const std::size_t ib = t / n_jg, jg = t % n_jg;
           const std::size_t p0 = ib * n_mp / n_ic, p1 = (ib + 1) * n_mp / n_ic;
@@ -146,8 +159,8 @@ inline void gemm_blocked(const gemm_args& g, int nthreads) {
             const std::size_t j = q * NR, nr = std::min(NR, nc - j);
             for (std::size_t p = p0; p < p1; ++p) {
               const std::size_t i = p * MR, mr = std::min(MR, g.M - i);
-              gemm_tile(kc, Ap + p * MR * kc, Bp + q * NR * kc, g.alpha, beta,
-                        g.C + i * g.ldc + jc + j, g.ldc, mr, nr);
+              gemm_tile(kc, Ap + i * kc, Bp + j * kc, g.alpha, beta, g.C + i * g.ldc + jc + j,
+                        g.ldc, mr, nr);
             }
           }
         });

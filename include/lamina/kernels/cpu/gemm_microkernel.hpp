@@ -30,8 +30,10 @@ inline constexpr std::size_t gemm_align = 64;
 // micro-panel, aligned), of which the first NVC vectors are used: NVC < NV lets narrow
 // right-edge tiles skip the zero padding. k runs in order, so each c element's rounding is
 // fixed by kc alone.
+// Kept out of line: inlined into the blocked loops, GCC ran short of general registers and
+// spilled the k counter into vector registers, adding a long dependency chain to the k loop.
 template <std::size_t NVC>
-inline void gemm_micro(std::size_t kc, const float* __restrict a, const float* __restrict b,
+[[gnu::noinline]] inline void gemm_micro(std::size_t kc, const float* __restrict a, const float* __restrict b,
                        float alpha, float beta, float* __restrict c, std::size_t ldc) noexcept {
   constexpr std::size_t MR = gemm_mr, W = gemm_w, NR = gemm_nr;
   gemm_vec acc[MR][NVC];

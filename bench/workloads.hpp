@@ -1,0 +1,201 @@
+#pragma once
+// The reference workloads of docs /work/shared/workloads.md (W1..W7) as lamina types, for the
+// training-step benchmark (bench/train_step_bench.cpp). bench/pytorch_workloads.py holds the
+// same workloads in PyTorch; the two must stay identical (net, input, batch, loss, optimizer).
+//
+// Adding a workload (e.g. W2 once Conv2d exists) is one entry: a struct like W1_fmnist_mlp
+// below, appended to `all_workloads`. An entry names
+//   id, name            "W2", "fmnist-cnn" (the ids run.py matches against PyTorch's)
+//   net, input          the lamina network type and its per-sample input Shape
+//   batch               samples per step
+//   targets             class_labels<C> (cross-entropy) or dense_targets (MSE and friends)
+//   loss                the loss functor type (default-constructed)
+//   make_optimizer(m)   the optimizer for model m (returned by value; it may keep views of m)
+// Everything else (random data, warm-up, timing, the inference mode) is generic.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <span>
+#include <string_view>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include <lamina/lamina.hpp>
+#include <lamina/loss/classification.hpp>
+#include <lamina/loss/regression.hpp>
+
+namespace lamina::bench {
+
+// ---- targets -------------------------------------------------------------------------------
+
+// Integer class labels in [0, Classes), one per sample, for cross-entropy.
+template <std::size_t Classes>
+struct class_labels {
+  std::vector<std::int32_t> labels;
+  void generate(std::mt19937_64& gen, std::size_t batch, dims /*sample_output*/) {
+    std::uniform_int_distribution<std::int32_t> d(0, std::int32_t(Classes) - 1);
+    labels.resize(batch);
+    for (auto& l : labels) l = d(gen);
+  }
+  std::span<const std::int32_t> view() const { return labels; }
+};
+
+// Float targets in [0, 1) shaped like the output [batch, out...], for regression losses.
+struct dense_targets {
+  std::vector<float> values;
+  dims shape{};
+  void generate(std::mt19937_64& gen, std::size_t batch, dims sample_output) {
+    std::uniform_real_distribution<float> d(0.f, 1.f);
+    shape.rank = sample_output.rank + 1;
+    shape.d[0] = batch;
+    for (std::size_t i = 0; i < sample_output.rank; ++i) shape.d[i + 1] = sample_output[i];
+    values.resize(shape.size());
+    for (auto& v : values) v = d(gen);
+  }
+  ConstTensorView view() const { return {values.data(), shape}; }
+};
+
+// ---- the workloads -------------------------------------------------------------------------
+
+// W1 fmnist-mlp (L335 basic net): 669,706 parameters.
+struct W1_fmnist_mlp {
+  static constexpr std::string_view id = "W1", name = "fmnist-mlp";
+  using net = Sequential<Flatten, Linear<784, 512>, ReLU, Linear<512, 512>, ReLU, Linear<512, 10>>;
+  using input = Shape<1, 28, 28>;
+  static constexpr std::size_t batch = 64;
+  static constexpr std::size_t expected_params = 669'706;
+  using targets = class_labels<10>;
+  using loss = loss::CrossEntropy;
+  template <class M>
+  static auto make_optimizer(M& m) { return optim::SGD(m, {.lr = 1e-3f}); }
+};
+
+// W7 deep-mlp (ECE4179 Q3.1): 29,642 parameters.
+struct W7_deep_mlp {
+  static constexpr std::string_view id = "W7", name = "deep-mlp";
+  using net = Sequential<Linear<784, 32>, ReLU, Linear<32, 64>, ReLU, Linear<64, 32>, ReLU,
+                         Linear<32, 10>>;
+  using input = Shape<784>;
+  static constexpr std::size_t batch = 128;
+  static constexpr std::size_t expected_params = 29'642;
+  using targets = class_labels<10>;
+  using loss = loss::CrossEntropy;
+  template <class M>
+  static auto make_optimizer(M& m) {
+    return optim::SGD(m, {.lr = 1e-3f, .momentum = 0.9f, .weight_decay = 1e-4f});
+  }
+};
+
+// W2..W6 go here once their layers exist (issue 3: Conv2d, MaxPool2d, ConvTranspose2d; Adam).
+
+using all_workloads = std::tuple<W1_fmnist_mlp, W7_deep_mlp>;
+
+// ---- generic run-time side -----------------------------------------------------------------
+
+enum class mode { train, infer };
+
+// Timing breakdown of one training step, in seconds (accumulated over steps).
+struct phase_times {
+  double forward = 0, loss = 0, backward = 0, optimizer = 0;
+};
+
+// One workload instance: model, optimizer, a fixed random batch. Type-erased so that the
+// driver picks workloads by id at run time.
+class runner {
+ public:
+  virtual ~runner() = default;
+  virtual std::string_view id() const = 0;
+  virtual std::string_view name() const = 0;
+  virtual std::size_t batch() const = 0;
+  virtual std::size_t param_count() const = 0;
+  // One step; returns the loss (train) or the first output value (infer), so nothing is
+  // optimised away and a diverging run is visible.
+  virtual float step(mode m) = 0;
+  // One training step with each phase timed into `t`.
+  virtual float timed_train_step(phase_times& t) = 0;
+};
+
+template <class W>
+class workload_runner final : public runner {
+ public:
+  using model_type = Model<typename W::net, typename W::input>;
+  static_assert(model_type::valid, "bench workload: the network does not accept its input shape");
+  static_assert(model_type::param_count == W::expected_params,
+                "bench workload: parameter count differs from workloads.md");
+
+  explicit workload_runner(std::uint64_t seed)
+      : model_(std::make_unique<model_type>(seed)),
+        opt_(W::make_optimizer(*model_)),
+        x_(W::batch * model_type::input_size) {
+    std::mt19937_64 gen(seed + 1);
+    std::uniform_real_distribution<float> d(0.f, 1.f);
+    for (auto& v : x_) v = d(gen);
+    targets_.generate(gen, W::batch, model_type::output_shape::value);
+    model_->plan(W::batch);
+  }
+
+  std::string_view id() const override { return W::id; }
+  std::string_view name() const override { return W::name; }
+  std::size_t batch() const override { return W::batch; }
+  std::size_t param_count() const override { return model_type::param_count; }
+
+  float step(mode m) override {
+    if (m == mode::train)
+      return train::step(*model_, x_.data(), W::batch, targets_.view(), loss_, opt_);
+    model_->eval();
+    return model_->forward(x_.data(), W::batch)[0];
+  }
+
+  float timed_train_step(phase_times& t) override {
+    using clk = std::chrono::steady_clock;
+    const auto s = [](clk::time_point a, clk::time_point b) {
+      return std::chrono::duration<double>(b - a).count();
+    };
+    model_->train();
+    const auto t0 = clk::now();
+    const auto y = model_->forward(x_.data(), W::batch);
+    const auto t1 = clk::now();
+    const float value = loss_(y, targets_.view(), model_->output_grad());
+    const auto t2 = clk::now();
+    model_->backward();
+    const auto t3 = clk::now();
+    opt_.step();
+    const auto t4 = clk::now();
+    t.forward += s(t0, t1);
+    t.loss += s(t1, t2);
+    t.backward += s(t2, t3);
+    t.optimizer += s(t3, t4);
+    return value;
+  }
+
+ private:
+  std::unique_ptr<model_type> model_;  // heap: the optimizer keeps views of its buffers
+  decltype(W::make_optimizer(std::declval<model_type&>())) opt_;
+  std::vector<float> x_;
+  typename W::targets targets_;
+  typename W::loss loss_{};
+};
+
+// The ids of all workloads, in registry order.
+inline std::vector<std::string_view> workload_ids() {
+  return std::apply([](auto... w) { return std::vector<std::string_view>{decltype(w)::id...}; },
+                    all_workloads{});
+}
+
+// A runner for workload `id` (null when unknown).
+inline std::unique_ptr<runner> make_runner(std::string_view id, std::uint64_t seed) {
+  std::unique_ptr<runner> r;
+  std::apply(
+      [&](auto... w) {
+        ((decltype(w)::id == id ? (void)(r = std::make_unique<workload_runner<decltype(w)>>(seed))
+                                : void()),
+         ...);
+      },
+      all_workloads{});
+  return r;
+}
+
+}  // namespace lamina::bench

@@ -1,0 +1,95 @@
+#pragma once
+// lm::testing::check_gradients: compares a model's analytic gradients (parameters and input)
+// with central finite differences, as dlib ships its gradient checker as a library feature.
+// The scalar checked is L = sum_i r_i y_i for a fixed random r, so dL/dy = r exercises every
+// output; L is accumulated in double to keep the finite differences clean.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "../core/rng.hpp"
+#include "../core/tensor.hpp"
+
+namespace lamina::testing {
+
+struct gradient_check_options {
+  float epsilon = 1e-3f;        // finite-difference step
+  double rtol = 2e-2;           // |analytic - numeric| <= atol + rtol * max(|analytic|, |numeric|)
+  double atol = 2e-3;
+  std::size_t max_checks_per_tensor = 24;  // entries probed per tensor (randomly chosen)
+  bool check_input = true;
+  std::uint64_t seed = 7;
+};
+
+struct gradient_mismatch {
+  std::string tensor;  // parameter name or "input"
+  std::size_t index;
+  double analytic, numeric;
+};
+
+struct gradient_check_result {
+  std::size_t checked = 0;
+  std::vector<gradient_mismatch> mismatches;
+  double max_error = 0;  // largest |analytic - numeric| / (atol + rtol * scale)
+  bool ok() const { return mismatches.empty(); }
+  std::string report() const {
+    std::string s = std::to_string(checked) + " entries checked, " + std::to_string(mismatches.size()) + " mismatched";
+    for (std::size_t i = 0; i < std::min<std::size_t>(mismatches.size(), 8); ++i) {
+      const auto& m = mismatches[i];
+      s += "\n  " + m.tensor + "[" + std::to_string(m.index) + "]: analytic " + std::to_string(m.analytic) +
+           ", numeric " + std::to_string(m.numeric);
+    }
+    return s;
+  }
+};
+
+// `x` holds `batch` samples of the model's input shape (host memory, CPU backend).
+template <class Model>
+gradient_check_result check_gradients(Model& model, std::vector<float> x, std::size_t batch,
+                                      const gradient_check_options& opt = {}) {
+  rng gen(opt.seed);
+  std::vector<float> r(batch * Model::output_size);
+  for (float& v : r) v = gen.uniform(-1.f, 1.f);
+  auto objective = [&] {
+    const auto y = model.forward(x.data(), batch);
+    double s = 0;
+    for (std::size_t i = 0; i < r.size(); ++i) s += double(r[i]) * double(y[i]);
+    return s;
+  };
+
+  model.compute_input_grad(opt.check_input);
+  objective();
+  std::copy(r.begin(), r.end(), model.output_grad().begin());
+  model.backward();
+  const std::vector<float> grads(model.gradients().begin(), model.gradients().end());
+  std::vector<float> input_grad;
+  if (opt.check_input) input_grad.assign(model.input_grad().begin(), model.input_grad().end());
+
+  gradient_check_result result;
+  auto probe = [&](const std::string& name, float* values, const float* analytic, std::size_t n) {
+    for (std::size_t k = 0; k < std::min(n, opt.max_checks_per_tensor); ++k) {
+      const std::size_t i = n <= opt.max_checks_per_tensor ? k : std::size_t(gen.below(n));
+      const float saved = values[i];
+      values[i] = saved + opt.epsilon;
+      const double up = objective();
+      values[i] = saved - opt.epsilon;
+      const double down = objective();
+      values[i] = saved;
+      const double numeric = (up - down) / (2.0 * double(opt.epsilon));
+      const double a = analytic[i];
+      const double bound = opt.atol + opt.rtol * std::max(std::abs(a), std::abs(numeric));
+      result.max_error = std::max(result.max_error, std::abs(a - numeric) / bound);
+      if (std::abs(a - numeric) > bound) result.mismatches.push_back({name, i, a, numeric});
+      ++result.checked;
+    }
+  };
+  const float* g0 = model.gradients().data;
+  for (const auto& p : model.named_parameters()) probe(p.name, p.value.data, grads.data() + (p.grad.data - g0), p.value.size());
+  if (opt.check_input) probe("input", x.data(), input_grad.data(), x.size());
+  model.compute_input_grad(false);
+  return result;
+}
+
+}  // namespace lamina::testing
