@@ -129,6 +129,11 @@ void run_breakdown(lb::runner& r, std::size_t steps) {
   emit(o.str());
 }
 
+double median_of_sorted(const std::vector<double>& v) {
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
 void emit_error(const std::string& msg) {
   std::string esc;
   for (char c : msg) esc += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
@@ -266,7 +271,7 @@ int main(int argc, char** argv) {
       std::ostringstream o;
       o.precision(7);
       o << head(*r, m, "summary") << ",\"rounds\":" << rounds << ",\"steps\":" << steps
-        << ",\"median\":" << sps[sps.size() / 2] << ",\"min\":" << sps.front()
+        << ",\"median\":" << median_of_sorted(sps) << ",\"min\":" << sps.front()
         << ",\"max\":" << sps.back() << "}";
       emit(o.str());
       if (breakdown && m == lb::mode::train) run_breakdown(*r, steps);

@@ -19,3 +19,8 @@
 #include "optim/sgd.hpp"
 #include "train/step.hpp"
 #include "testing/gradient_check.hpp"
+#include "data/error.hpp"
+#include "data/fashion_mnist.hpp"
+#include "data/idx.hpp"
+#include "data/loader.hpp"
+#include "metrics/accuracy.hpp"
