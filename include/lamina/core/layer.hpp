@@ -15,9 +15,12 @@
 namespace lamina {
 
 // One parameter tensor of a layer, in PyTorch's state_dict order and layout.
+// The same describes a layer's buffers: persistent, non-trained state such as BatchNorm's
+// running statistics, saved in state_dict next to the parameters.
 struct param_spec {
-  std::string_view name;  // "weight", "bias"
-  dims shape;             // e.g. Linear weight [out, in]
+  std::string_view name;  // "weight", "bias", "running_mean"
+  dims shape;             // e.g. Linear weight [out, in]; {} (rank 0) for a scalar
+  bool integral = false;  // an integer tensor in PyTorch (num_batches_tracked), kept as float here
 };
 
 // Arguments of one layer's forward pass; all pointers are backend (device) memory.
@@ -25,6 +28,7 @@ struct forward_args {
   const float* x;         // [batch, in...]
   float* y;               // [batch, out...]
   const float* params;    // this layer's parameters, packed in param_spec order
+  float* state;           // this layer's buffers (running statistics), packed likewise
   float* workspace;       // workspace_per_sample(in) * batch floats, kept until backward
   std::size_t batch;
   bool training;
@@ -38,6 +42,7 @@ struct backward_args {
   const float* dy;        // dLoss/dy
   float* dx;              // dLoss/dx, or nullptr when nobody needs it (first layer)
   const float* params;
+  const float* state;
   float* grads;           // same layout as params; written, not accumulated
   float* workspace;
   std::size_t batch;
@@ -76,6 +81,19 @@ template <Layer L> constexpr auto parameters() {
   if constexpr (requires { L::parameters; }) return L::parameters;
   else return std::array<param_spec, 0>{};
 }
+template <Layer L> constexpr auto buffers() {
+  if constexpr (requires { L::buffers; }) return L::buffers;
+  else return std::array<param_spec, 0>{};
+}
+// Floats of persistent state (buffers); containers define state_count themselves.
+template <Layer L> constexpr std::size_t state_count() {
+  if constexpr (requires { L::state_count; }) return L::state_count;
+  else {
+    std::size_t n = 0;
+    for (const param_spec& b : buffers<L>()) n += b.shape.size();
+    return n;
+  }
+}
 template <Layer L> std::string describe() {
   if constexpr (requires { L::describe(); }) return L::describe();
   else return std::string(L::name);
@@ -92,6 +110,23 @@ void for_each_parameter(const std::string& prefix, std::size_t offset, Fn&& fn) 
       offset += p.shape.size();
     }
   }
+}
+// Visits (state_dict name, spec, offset into packed state) for each buffer.
+template <Layer L, class Fn>
+void for_each_buffer(const std::string& prefix, std::size_t offset, Fn&& fn) {
+  if constexpr (requires { L::for_each_buffer(prefix, offset, fn); }) {
+    L::for_each_buffer(prefix, offset, fn);
+  } else {
+    for (const param_spec& b : buffers<L>()) {
+      fn(prefix + std::string(b.name), b, offset);
+      offset += b.shape.size();
+    }
+  }
+}
+// Initial values of the layer's (host) buffers.
+template <Layer L>
+void reset_state(float* state, const rng& gen) {
+  if constexpr (requires { L::reset_state(state, gen); }) L::reset_state(state, gen);
 }
 // PyTorch's default initialisation of the layer's (host) parameters.
 template <Layer L>

@@ -26,6 +26,13 @@ struct named_parameter {
   TensorView grad;
 };
 
+// One buffer tensor (non-trained state): its state_dict name and its values.
+struct named_buffer {
+  std::string name;
+  TensorView value;
+  bool integral;  // an integer tensor in PyTorch (e.g. num_batches_tracked)
+};
+
 template <Layer Net, ShapeType InShape, class Backend = cpu>
 class Model {
  public:
@@ -35,14 +42,19 @@ class Model {
   using backend = Backend;
   static constexpr bool valid = lamina::output_shape<network, InShape>::valid;
   static constexpr std::size_t param_count = network::param_count;
+  static constexpr std::size_t state_count = network::state_count;
   static constexpr std::size_t input_size = InShape::size;
   static constexpr std::size_t output_size = output_shape::size;
   static constexpr std::size_t workspace_per_sample =
       valid ? network::workspace_per_sample(InShape::value) : 0;
 
-  explicit Model(std::uint64_t seed = 0) : params_(param_count), grads_(param_count), gen_(seed) {
+  explicit Model(std::uint64_t seed = 0)
+      : params_(param_count), grads_(param_count), state_(state_count), gen_(seed) {
     network::for_each_parameter("", 0, [&](const std::string& name, const dims& shape, std::size_t off) {
       named_.push_back({name, {params_.data() + off, shape}, {grads_.data() + off, shape}});
+    });
+    network::for_each_buffer("", 0, [&](const std::string& name, const param_spec& spec, std::size_t off) {
+      named_buffers_.push_back({name, {state_.data() + off, spec.shape}, spec.integral});
     });
     reset_parameters(seed);
   }
@@ -54,6 +66,9 @@ class Model {
     std::vector<float> host(param_count);
     network::reset_parameters(host.data(), rng(seed));
     kernels::upload(Backend{}, host.data(), params_.data(), param_count);
+    host.assign(state_count, 0.f);
+    network::reset_state(host.data(), rng(seed).fork("state"));
+    kernels::upload(Backend{}, host.data(), state_.data(), state_count);
     gen_.reseed(seed ^ 0x5eedf00dull);
   }
 
@@ -77,8 +92,9 @@ class Model {
       batch_ = batch;
       kernels::upload(Backend{}, x, input_.data(), batch * input_size);
       network::template forward<InShape::value>(
-          Backend{}, forward_args{input_.data(), output_.data(), params_.data(), workspace_.data(),
-                                  batch, training_, &gen_});
+          Backend{}, forward_args{.x = input_.data(), .y = output_.data(), .params = params_.data(),
+                                  .state = state_.data(), .workspace = workspace_.data(),
+                                  .batch = batch, .training = training_, .gen = &gen_});
     }
     return output();
   }
@@ -105,9 +121,11 @@ class Model {
   void backward() {
     if constexpr (valid) {
       network::template backward<InShape::value>(
-          Backend{}, backward_args{input_.data(), output_.data(), output_grad_.data(),
-                                   want_input_grad_ ? input_grad_.data() : nullptr, params_.data(),
-                                   grads_.data(), workspace_.data(), batch_});
+          Backend{}, backward_args{.x = input_.data(), .y = output_.data(), .dy = output_grad_.data(),
+                                   .dx = want_input_grad_ ? input_grad_.data() : nullptr,
+                                   .params = params_.data(), .state = state_.data(),
+                                   .grads = grads_.data(), .workspace = workspace_.data(),
+                                   .batch = batch_});
     }
   }
   void compute_input_grad(bool on) {
@@ -124,6 +142,14 @@ class Model {
   TensorView parameters() { return {params_.data(), make_dims(param_count)}; }
   TensorView gradients() { return {grads_.data(), make_dims(param_count)}; }
   const std::vector<named_parameter>& named_parameters() const { return named_; }
+  // Buffers (running statistics, fixed random features) as one flat view and by name.
+  TensorView state() { return {state_.data(), make_dims(state_count)}; }
+  const std::vector<named_buffer>& named_buffers() const { return named_buffers_; }
+  TensorView buffer(std::string_view name) const {
+    for (const auto& b : named_buffers_)
+      if (b.name == name) return b.value;
+    throw std::out_of_range("lamina::Model: no buffer named '" + std::string(name) + "'");
+  }
   TensorView parameter(std::string_view name) const { return find(name).value; }
   TensorView gradient(std::string_view name) const { return find(name).grad; }
   rng& generator() { return gen_; }
@@ -147,8 +173,9 @@ class Model {
                             "'; the parameters are: " + known);
   }
 
-  buffer<Backend> params_, grads_, input_, output_, output_grad_, input_grad_, workspace_;
+  lamina::buffer<Backend> params_, grads_, state_, input_, output_, output_grad_, input_grad_, workspace_;
   std::vector<named_parameter> named_;
+  std::vector<named_buffer> named_buffers_;
   rng gen_;
   std::size_t planned_ = 0, batch_ = 0;
   bool training_ = true, want_input_grad_ = false;

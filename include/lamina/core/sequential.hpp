@@ -31,6 +31,15 @@ struct Sequential {
     return off;
   }();
 
+  // Persistent state (buffers) of the children, packed like the parameters.
+  static constexpr std::size_t state_count = (std::size_t{0} + ... + layer_traits::state_count<Ls>());
+  static constexpr std::array<std::size_t, depth + 1> state_offsets = [] {
+    std::array<std::size_t, depth + 1> off{};
+    std::size_t i = 0;
+    ((off[i + 1] = off[i] + layer_traits::state_count<Ls>(), ++i), ...);
+    return off;
+  }();
+
   // Shape after each child (shapes[0] is the input). After the first mismatch the shape is
   // carried forward unchanged, so that a bad network still yields one error, not a cascade.
   static constexpr std::array<dims, depth + 1> shapes(dims in) {
@@ -152,6 +161,19 @@ struct Sequential {
        ...);
     }(std::make_index_sequence<depth>{});
   }
+  template <class Fn>
+  static void for_each_buffer(const std::string& prefix, std::size_t offset, Fn&& fn) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (layer_traits::for_each_buffer<layer<I>>(prefix + std::to_string(I) + ".",
+                                               offset + state_offsets[I], fn),
+       ...);
+    }(std::make_index_sequence<depth>{});
+  }
+  static void reset_state(float* state, const rng& gen) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (layer_traits::reset_state<layer<I>>(state + state_offsets[I], gen.fork(std::to_string(I))), ...);
+    }(std::make_index_sequence<depth>{});
+  }
   // PyTorch's default initialisation, child by child, each from its own named sub-stream.
   static void reset_parameters(float* params, const rng& gen) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
@@ -178,9 +200,12 @@ struct Sequential {
     if constexpr (layer_traits::is_view<L>()) {
       if (I + 1 == depth) kernels::copy(backend, x, y, a.batch * In.size());
     } else {
-      L::template forward<In>(backend, forward_args{x, y, a.params + param_offsets[I],
-                                                    a.workspace + P.ws[I] * a.batch, a.batch,
-                                                    a.training, a.gen});
+      L::template forward<In>(backend, forward_args{.x = x, .y = y,
+                                                    .params = a.params + param_offsets[I],
+                                                    .state = a.state + state_offsets[I],
+                                                    .workspace = a.workspace + P.ws[I] * a.batch,
+                                                    .batch = a.batch, .training = a.training,
+                                                    .gen = a.gen});
     }
   }
 
@@ -201,9 +226,12 @@ struct Sequential {
     } else {
       const float* x = activation(P, P.source[I], a.x, nullptr, a.workspace, a.batch);
       const float* y = activation(P, P.source[I + 1], a.x, const_cast<float*>(a.y), a.workspace, a.batch);
-      L::template backward<In>(backend, backward_args{x, y, dy, dx, a.params + param_offsets[I],
-                                                      a.grads + param_offsets[I],
-                                                      a.workspace + P.ws[I] * a.batch, a.batch});
+      L::template backward<In>(backend, backward_args{.x = x, .y = y, .dy = dy, .dx = dx,
+                                                      .params = a.params + param_offsets[I],
+                                                      .state = a.state + state_offsets[I],
+                                                      .grads = a.grads + param_offsets[I],
+                                                      .workspace = a.workspace + P.ws[I] * a.batch,
+                                                      .batch = a.batch});
     }
     dy = dx;
   }
