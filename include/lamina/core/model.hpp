@@ -50,10 +50,11 @@ class Model {
 
   explicit Model(std::uint64_t seed = 0)
       : params_(param_count), grads_(param_count), state_(state_count), gen_(seed) {
-    network::for_each_parameter("", 0, [&](const std::string& name, const dims& shape, std::size_t off) {
+    // Named after Net itself: a bare layer's tensors are "weight", not "0.weight".
+    layer_traits::for_each_parameter<Net>("", 0, [&](const std::string& name, const dims& shape, std::size_t off) {
       named_.push_back({name, {params_.data() + off, shape}, {grads_.data() + off, shape}});
     });
-    network::for_each_buffer("", 0, [&](const std::string& name, const param_spec& spec, std::size_t off) {
+    layer_traits::for_each_buffer<Net>("", 0, [&](const std::string& name, const param_spec& spec, std::size_t off) {
       named_buffers_.push_back({name, {state_.data() + off, spec.shape}, spec.integral});
     });
     reset_parameters(seed);

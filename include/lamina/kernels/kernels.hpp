@@ -1,7 +1,13 @@
 #pragma once
 // Every kernel the layers may call, for each backend compiled in. A layer calls
 // kernels::name(backend_tag, ...); overload resolution on the tag picks the implementation.
+#include "cpu/batch_norm.hpp"
+#include "cpu/conv2d_im2col_gemm.hpp"
+#include "cpu/dropout.hpp"
 #include "cpu/elementwise.hpp"
+#include "cpu/fourier_features.hpp"
 #include "cpu/gemm.hpp"
+#include "cpu/im2col.hpp"
+#include "cpu/pooling.hpp"
 #include "cpu/reduce.hpp"
 #include "cpu/softmax.hpp"

@@ -52,7 +52,11 @@ gradient_check_result check_gradients(Model& model, std::vector<float> x, std::s
   rng gen(opt.seed);
   std::vector<float> r(batch * Model::output_size);
   for (float& v : r) v = gen.uniform(-1.f, 1.f);
+  // Every evaluation restarts the model's generator, so stochastic layers (dropout) draw the
+  // same mask each time and the finite differences see one deterministic function.
+  const rng model_gen = model.generator();
   auto objective = [&] {
+    model.generator() = model_gen;
     const auto y = model.forward(x.data(), batch);
     double s = 0;
     for (std::size_t i = 0; i < r.size(); ++i) s += double(r[i]) * double(y[i]);

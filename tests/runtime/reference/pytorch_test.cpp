@@ -194,18 +194,18 @@ TEST_CASE("pytorch: losses, mean and sum", "[pytorch]") {
 template <class Lin>
 void check_linear(const fixture& f, const std::string& tag) {
   lm::Model<Lin, lm::Shape<4, 7>> model(3);
-  // A lone layer is wrapped in a Sequential, so its state_dict names are "0.weight", "0.bias".
-  copy_into(model.parameter("0.weight"), f.tensor(tag + ".weight"));
+  // A lone layer is named as PyTorch names a bare module: "weight", "bias".
+  copy_into(model.parameter("weight"), f.tensor(tag + ".weight"));
   const bool has_bias = model.named_parameters().size() > 1;
-  if (has_bias) copy_into(model.parameter("0.bias"), f.tensor(tag + ".bias"));
+  if (has_bias) copy_into(model.parameter("bias"), f.tensor(tag + ".bias"));
   model.compute_input_grad(true);
   const auto y = model.forward(view(f.tensor("x")));
   REQUIRE(shape_of(y.shape) == std::vector<std::size_t>{2, 4, 3});
   check(y, f, tag + ".y");
   copy_into(model.output_grad(), f.tensor("dy"));
   model.backward();
-  check(model.gradient("0.weight"), f, tag + ".grad.weight");
-  if (has_bias) check(model.gradient("0.bias"), f, tag + ".grad.bias");
+  check(model.gradient("weight"), f, tag + ".grad.weight");
+  if (has_bias) check(model.gradient("bias"), f, tag + ".grad.bias");
   check(model.input_grad(), f, tag + ".dx");
 }
 

@@ -70,6 +70,10 @@ inline void broadcast_rows(cpu, const float* row, float* y, std::size_t rows, st
   for (std::size_t r = 0; r < rows; ++r) std::memcpy(y + r * cols, row, cols * sizeof(float));
 }
 
+inline void add(cpu, const float* a, const float* b, float* out, std::size_t n) {
+  detail::map(n, out, [](auto u, auto v) { return u + v; }, a, b);
+}
+
 inline void relu_forward(cpu, const float* x, float* y, std::size_t n) {
   detail::map(n, y, [](auto v) { return xsimd::max(v, decltype(v)(0.f)); }, x);
 }

@@ -31,7 +31,7 @@ namespace detail {
 #define LAMINA_GEMM_KC 256
 #endif
 #ifndef LAMINA_GEMM_MC
-#define LAMINA_GEMM_MC 192
+#define LAMINA_GEMM_MC 96
 #endif
 #ifndef LAMINA_GEMM_NC
 #define LAMINA_GEMM_NC 4096
@@ -39,8 +39,9 @@ namespace detail {
 inline constexpr std::size_t gemm_kc_max = LAMINA_GEMM_KC;
 inline constexpr std::size_t gemm_mc_max = LAMINA_GEMM_MC;
 inline constexpr std::size_t gemm_nc_max = LAMINA_GEMM_NC;
-// Below this many multiply-adds a parallel region costs more than it saves.
-inline constexpr std::size_t gemm_parallel_min_flops = std::size_t{1} << 15;
+inline constexpr std::size_t gemm_l2_floats = std::size_t{128} << 10;  // half of a 1 MiB L2
+// Below this many multiply-adds (~1-2 us of work) a parallel region costs more than it saves.
+inline constexpr std::size_t gemm_parallel_min_macs = std::size_t{1} << 17;  // fork+join ~1 us
 
 inline constexpr std::size_t gemm_ceil_div(std::size_t a, std::size_t b) { return (a + b - 1) / b; }
 
@@ -70,7 +71,7 @@ inline void gemm_tile(std::size_t kc, const float* a, const float* b, float alph
   if (mr == MR && nr == NR) return gemm_micro<gemm_nv>(kc, a, b, alpha, beta, c, ldc);
   if (mr == MR && nr == nvc * W)
     return gemm_micro_n(nvc, std::make_index_sequence<gemm_nv>{}, kc, a, b, alpha, beta, c, ldc);
-  alignas(gemm_align) float t[MR * NR];
+  alignas(gemm_align) float t[MR * NR] = {};  // padding lanes are computed, then dropped
   if (beta != 0.0f)
     for (std::size_t i = 0; i < mr; ++i) std::copy(c + i * ldc, c + i * ldc + nr, t + i * NR);
   gemm_micro_n(nvc, std::make_index_sequence<gemm_nv>{}, kc, a, b, alpha, beta, t, NR);
@@ -106,7 +107,12 @@ inline void gemm_block(const gemm_args& g, std::size_t i0, std::size_t i1, std::
   // Balanced MC / NC blocks, rounded to whole panels.
   const std::size_t m = i1 - i0, n = j1 - j0;
   const std::size_t mc_max = gemm_ceil_div(gemm_ceil_div(m, gemm_ceil_div(m, gemm_mc_max)), MR) * MR;
-  const std::size_t nc_max = gemm_ceil_div(gemm_ceil_div(n, gemm_ceil_div(n, gemm_nc_max)), NR) * NR;
+  // With a single MC block, each packed B block is consumed right after packing: keep it
+  // L2-sized so it is still there. With several MC blocks it is re-read from L3 anyway; a wide
+  // NC then saves re-packing A.
+  const std::size_t nc_cap =
+      m <= gemm_mc_max ? std::max(NR, gemm_l2_floats / kc_max / NR * NR) : gemm_nc_max;
+  const std::size_t nc_max = gemm_ceil_div(gemm_ceil_div(n, gemm_ceil_div(n, nc_cap)), NR) * NR;
   // Per-thread scratch: grows once, then reused by every call on this thread.
   thread_local gemm_scratch sa, sb;
   float* const Ap = sa.get(mc_max * kc_max);
@@ -117,12 +123,10 @@ inline void gemm_block(const gemm_args& g, std::size_t i0, std::size_t i1, std::
     for (std::size_t pc = 0; pc < g.K; pc += kc_max) {
       const std::size_t kc = std::min(kc_max, g.K - pc);
       const float beta = pc == 0 ? g.beta : 1.0f;  // later k blocks accumulate into C
-      for (std::size_t j = 0; j < nc; j += NR)
-        gemm_pack_b(g.tb, g.B, g.ldb, jc + j, std::min(NR, nc - j), pc, kc, Bp + j * kc);
+      gemm_pack_b(g.tb, g.B, g.ldb, jc, nc, pc, kc, Bp);
       for (std::size_t ic = i0; ic < i1; ic += mc_max) {
         const std::size_t mc = std::min(mc_max, i1 - ic);
-        for (std::size_t i = 0; i < mc; i += MR)
-          gemm_pack_a(g.ta, g.A, g.lda, ic + i, std::min(MR, mc - i), pc, kc, Ap + i * kc);
+        gemm_pack_a(g.ta, g.A, g.lda, ic, mc, pc, kc, Ap);
         for (std::size_t j = 0; j < nc; j += NR) {  // B micro-panel stays in L1 over the i loop
           const std::size_t nr = std::min(NR, nc - j);
           for (std::size_t i = 0; i < mc; i += MR)
@@ -185,7 +189,7 @@ inline void gemm(cpu, transpose ta, transpose tb, std::size_t M, std::size_t N, 
   if (K == 0 || alpha == 0.0f) return detail::gemm_scale_c(M, N, beta, C, ldc);
   int nthreads = 1;
 #ifdef _OPENMP
-  if (M * N * K >= detail::gemm_parallel_min_flops && !omp_in_parallel())
+  if (M * N * K >= detail::gemm_parallel_min_macs && !omp_in_parallel())
     nthreads = omp_get_max_threads();
 #endif
   const detail::gemm_args g{ta == transpose::yes, tb == transpose::yes, M, N, K, alpha, A, lda,

@@ -81,51 +81,68 @@ inline void gemm_transpose_copy(std::size_t rows, std::size_t cols, const float*
     for (std::size_t c = 0; c < cols; ++c) dst[c * dld + r] = src[r * sld + c];
 }
 
-// Pack rows [i0, i0+mr) x cols [p0, p0+kc) of op(A) into one MR micro-panel.
-inline void gemm_pack_a(bool trans, const float* A, std::size_t lda, std::size_t i0,
-                        std::size_t mr, std::size_t p0, std::size_t kc, float* __restrict dst) {
-  constexpr std::size_t MR = gemm_mr;
-  if (trans) {  // op(A)(i,k) = A[k*lda + i]: each k step is a contiguous run of mr floats
-    for (std::size_t k = 0; k < kc; ++k) {
-      const float* s = A + (p0 + k) * lda + i0;
-      float* d = dst + k * MR;
-      if (mr == MR) {
+// Zero-fills an edge panel before its valid part is copied in (vector stores, no memset call).
+inline void gemm_zero(float* __restrict d, std::size_t n) noexcept {
+  std::size_t i = 0;
+  for (; i + gemm_w <= n; i += gemm_w) gemm_vec(0.0f).store_unaligned(d + i);
+  for (; i < n; ++i) d[i] = 0.0f;
+}
+
+// Copies the k-th row of every P-wide panel of a rows-major source row into the packed block:
+// dst[(j / P) * P * kc + k * P + j % P] = s[j] for j < n, zero for j in [n, round_up(n, P)).
+// Used when op(X) rows are contiguous: walking k outermost reads the source sequentially,
+// which the hardware prefetcher follows (panel-by-panel would hop rows of ld floats).
+template <std::size_t P>
+inline void gemm_pack_row(const float* __restrict s, std::size_t n, std::size_t k, std::size_t kc,
+                          float* __restrict dst) noexcept {
+  constexpr std::size_t W = gemm_w;
+  std::size_t j = 0;
+  float* d = dst + k * P;
+  if constexpr (P % W == 0) {
+    for (; j + P <= n; j += P, d += P * kc)
+#pragma GCC unroll 8
+      for (std::size_t v = 0; v < P; v += W) gemm_vec::load_unaligned(s + j + v).store_aligned(d + v);
+  } else {
+    for (; j + P <= n; j += P, d += P * kc)
 #pragma GCC unroll 16
-        for (std::size_t i = 0; i < MR; ++i) d[i] = s[i];
-      } else {
-        for (std::size_t i = 0; i < mr; ++i) d[i] = s[i];
-        for (std::size_t i = mr; i < MR; ++i) d[i] = 0.0f;
-      }
-    }
-  } else {  // op(A)(i,k) = A[i*lda + k]: transpose an mr x kc tile into the panel
-    gemm_transpose_copy(mr, kc, A + i0 * lda + p0, lda, dst, MR);
-    if (mr < MR)
-      for (std::size_t k = 0; k < kc; ++k)
-        for (std::size_t i = mr; i < MR; ++i) dst[k * MR + i] = 0.0f;
+      for (std::size_t v = 0; v < P; ++v) d[v] = s[j + v];
+  }
+  if (j < n) {  // select form: no memcpy/memset calls per row (they dominate tiny panels)
+    const std::size_t rem = n - j;
+#pragma GCC unroll 16
+    for (std::size_t v = 0; v < P; ++v) d[v] = v < rem ? s[j + v] : 0.0f;
   }
 }
 
-// Pack rows [p0, p0+kc) x cols [j0, j0+nr) of op(B) into one NR micro-panel.
+// Pack rows [i0, i0+mc) x cols [p0, p0+kc) of op(A) as MR-row micro-panels of kc steps each.
+inline void gemm_pack_a(bool trans, const float* A, std::size_t lda, std::size_t i0,
+                        std::size_t mc, std::size_t p0, std::size_t kc, float* __restrict dst) {
+  constexpr std::size_t MR = gemm_mr;
+  if (trans) {  // op(A)(i,k) = A[k*lda + i]: k-th rows are contiguous
+    for (std::size_t k = 0; k < kc; ++k) gemm_pack_row<MR>(A + (p0 + k) * lda + i0, mc, k, kc, dst);
+    return;
+  }
+  // op(A)(i,k) = A[i*lda + k]: transpose mr x kc tiles into the panels
+  for (std::size_t i = 0; i < mc; i += MR, dst += MR * kc) {
+    const std::size_t mr = std::min(MR, mc - i);
+    if (mr < MR) gemm_zero(dst, MR * kc);
+    gemm_transpose_copy(mr, kc, A + (i0 + i) * lda + p0, lda, dst, MR);
+  }
+}
+
+// Pack rows [p0, p0+kc) x cols [j0, j0+nc) of op(B) as NR-column micro-panels of kc steps each.
 inline void gemm_pack_b(bool trans, const float* B, std::size_t ldb, std::size_t j0,
-                        std::size_t nr, std::size_t p0, std::size_t kc, float* __restrict dst) {
-  constexpr std::size_t NR = gemm_nr, W = gemm_w;
-  if (!trans) {  // op(B)(k,j) = B[k*ldb + j]: each k step is a contiguous run of nr floats
-    for (std::size_t k = 0; k < kc; ++k) {
-      const float* s = B + (p0 + k) * ldb + j0;
-      float* d = dst + k * NR;
-      if (nr == NR) {
-#pragma GCC unroll 8
-        for (std::size_t v = 0; v < NR; v += W) gemm_vec::load_unaligned(s + v).store_aligned(d + v);
-      } else {
-        for (std::size_t j = 0; j < nr; ++j) d[j] = s[j];
-        for (std::size_t j = nr; j < NR; ++j) d[j] = 0.0f;
-      }
-    }
-  } else {  // op(B)(k,j) = B[j*ldb + k]: transpose an nr x kc tile into the panel
-    gemm_transpose_copy(nr, kc, B + j0 * ldb + p0, ldb, dst, NR);
-    if (nr < NR)
-      for (std::size_t k = 0; k < kc; ++k)
-        for (std::size_t j = nr; j < NR; ++j) dst[k * NR + j] = 0.0f;
+                        std::size_t nc, std::size_t p0, std::size_t kc, float* __restrict dst) {
+  constexpr std::size_t NR = gemm_nr;
+  if (!trans) {  // op(B)(k,j) = B[k*ldb + j]: k-th rows are contiguous
+    for (std::size_t k = 0; k < kc; ++k) gemm_pack_row<NR>(B + (p0 + k) * ldb + j0, nc, k, kc, dst);
+    return;
+  }
+  // op(B)(k,j) = B[j*ldb + k]: transpose nr x kc tiles into the panels
+  for (std::size_t j = 0; j < nc; j += NR, dst += NR * kc) {
+    const std::size_t nr = std::min(NR, nc - j);
+    if (nr < NR) gemm_zero(dst, NR * kc);
+    gemm_transpose_copy(nr, kc, B + (j0 + j) * ldb + p0, ldb, dst, NR);
   }
 }
 

@@ -145,25 +145,29 @@ TEST_CASE("gemm degenerate sizes and alpha == 0", "[kernels][cpu][gemm]") {
     }
 }
 
-TEST_CASE("gemm is bit-identical for 1 and 2 OpenMP threads", "[kernels][cpu][gemm]") {
+TEST_CASE("gemm is bit-identical for 1, 2 and 3 OpenMP threads", "[kernels][cpu][gemm]") {
 #ifndef _OPENMP
   SUCCEED("built without OpenMP");
 #else
   const int saved = omp_get_max_threads();
   struct shape { std::size_t M, N, K; };
-  const shape shapes[] = {{1024, 1024, 1024}, {64, 512, 784}, {512, 784, 64}, {257, 129, 1031}};
+  const shape shapes[] = {{1024, 1024, 1024}, {64, 512, 784}, {512, 784, 64},
+                          {257, 129, 1031},   {128, 32, 784},  {64, 10, 512}};
   unsigned seed = 77;
   for (const auto& s : shapes)
     for (auto ta : kT)
       for (auto tb : kT) {
         auto p = make_problem(ta, tb, s.M, s.N, s.K, 1, seed++);
-        auto q = p;
+        auto q = p, r = p;
         omp_set_num_threads(1);
         run(p, 1.5f, 0.5f);
         omp_set_num_threads(2);
         run(q, 1.5f, 0.5f);
-        INFO("M=" << s.M << " N=" << s.N << " K=" << s.K);
+        omp_set_num_threads(3);  // oversubscribed, odd split: still the same bits
+        run(r, 1.5f, 0.5f);
+        INFO("M=" << s.M << " N=" << s.N << " K=" << s.K << " ta=" << int(ta) << " tb=" << int(tb));
         CHECK(std::memcmp(p.C.data(), q.C.data(), p.C.size() * sizeof(float)) == 0);
+        CHECK(std::memcmp(p.C.data(), r.C.data(), p.C.size() * sizeof(float)) == 0);
       }
   omp_set_num_threads(saved);
 #endif

@@ -1,0 +1,38 @@
+#pragma once
+// Inverted dropout with a counter-based generator: element i's coin is a hash of (seed, i),
+// so any split of the array over threads draws the same mask.
+#include <cstddef>
+#include <cstdint>
+
+#include "../../core/backend.hpp"
+#include "elementwise.hpp"
+
+namespace lamina::kernels {
+
+namespace detail {
+inline std::uint32_t coin_bits(std::uint64_t seed, std::uint64_t i) {
+  std::uint64_t z = seed + (i + 1) * 0x9e3779b97f4a7c15ull;  // splitmix64 finaliser
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return std::uint32_t((z ^ (z >> 31)) >> 40);  // 24 bits
+}
+}  // namespace detail
+
+// mask[i] = 1/(1-p) with probability 1-p, else 0; y = x * mask.
+inline void dropout_forward(cpu, const float* x, float* y, float* mask, std::size_t n, float p,
+                            std::uint64_t seed) {
+  const float keep_scale = p < 1.f ? 1.f / (1.f - p) : 0.f;
+  const auto threshold = std::uint32_t(double(p) * double(1u << 24));
+  detail::for_ranges(n, [&](std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) {
+      mask[i] = detail::coin_bits(seed, i) >= threshold ? keep_scale : 0.f;
+      y[i] = x[i] * mask[i];
+    }
+  });
+}
+
+inline void multiply(cpu, const float* a, const float* b, float* out, std::size_t n) {
+  detail::map(n, out, [](auto u, auto v) { return u * v; }, a, b);
+}
+
+}  // namespace lamina::kernels

@@ -1,0 +1,127 @@
+#pragma once
+// Conv2d<In, Out, Kernel, Stride = 1, Padding = 0, Dilation = 1, Groups = 1, Bias = true>: 2-D
+// cross-correlation as torch.nn.Conv2d (square kernel, stride, padding and dilation; zero
+// padding). Per-sample input [In, H, W], output [Out, OH, OW] with
+//     OH = (H + 2 * Padding - Dilation * (Kernel - 1) - 1) / Stride + 1   (likewise OW),
+// weight [Out, In / Groups, Kernel, Kernel], bias [Out], PyTorch's default initialisation.
+// The work is done by kernels::conv2d_im2col_gemm_* (kernels/cpu/conv2d_im2col_gemm.hpp); the
+// lowered input stays in the workspace from forward to backward.
+#include <algorithm>
+#include <array>
+#include <string>
+
+#include "../core/layer.hpp"
+#include "../init/init.hpp"
+#include "../kernels/kernels.hpp"
+
+namespace lamina {
+
+namespace detail {
+// PyTorch's repr of a square 2-tuple: "(3, 3)".
+inline std::string conv_pair(std::size_t v) {
+  return "(" + std::to_string(v) + ", " + std::to_string(v) + ")";
+}
+// Input extent (per side, padding included) a kernel needs: Dilation * (Kernel - 1) + 1.
+constexpr std::size_t conv_span(std::size_t kernel, std::size_t dilation) { return dilation * (kernel - 1) + 1; }
+// Smallest input size a kernel fits once padded.
+constexpr std::size_t conv_min_input(std::size_t kernel, std::size_t dilation, std::size_t padding) {
+  const std::size_t span = conv_span(kernel, dilation);
+  return span > 2 * padding ? span - 2 * padding : 1;
+}
+}  // namespace detail
+
+template <std::size_t In, std::size_t Out, std::size_t Kernel, std::size_t Stride = 1, std::size_t Padding = 0,
+          std::size_t Dilation = 1, std::size_t Groups = 1, bool Bias = true>
+struct Conv2d {
+  static_assert(In > 0 && Out > 0, "lamina::Conv2d: in and out channels must be at least 1");
+  static_assert(Kernel > 0, "lamina::Conv2d: the kernel size must be at least 1");
+  static_assert(Stride > 0, "lamina::Conv2d: the stride must be at least 1");
+  static_assert(Dilation > 0, "lamina::Conv2d: the dilation must be at least 1");
+  static_assert(Groups > 0, "lamina::Conv2d: groups must be at least 1");
+  static_assert(In % Groups == 0, "lamina::Conv2d: in channels must be divisible by groups");
+  static_assert(Out % Groups == 0, "lamina::Conv2d: out channels must be divisible by groups");
+
+  static constexpr std::string_view name = "Conv2d";
+  static constexpr std::size_t in_channels = In, out_channels = Out, kernel_size = Kernel;
+  static constexpr std::size_t stride = Stride, padding = Padding, dilation = Dilation, groups = Groups;
+  static constexpr std::size_t weight_count = Out * (In / Groups) * Kernel * Kernel;
+  static constexpr std::size_t param_count = weight_count + (Bias ? Out : 0);
+  static constexpr dims weight_shape = make_dims(Out, In / Groups, Kernel, Kernel);
+
+  static constexpr auto parameters = [] {
+    if constexpr (Bias)
+      return std::array<param_spec, 2>{{{"weight", weight_shape}, {"bias", make_dims(Out)}}};
+    else
+      return std::array<param_spec, 1>{{{"weight", weight_shape}}};
+  }();
+
+  static constexpr std::size_t min_input = detail::conv_min_input(Kernel, Dilation, Padding);
+  static constexpr std::size_t out_size(std::size_t n) {
+    return (n + 2 * Padding - detail::conv_span(Kernel, Dilation)) / Stride + 1;
+  }
+
+  static constexpr bool accepts(dims in) {
+    return in.rank == 3 && in[0] == In && in[1] >= min_input && in[2] >= min_input;
+  }
+  // What the layer wants: In channels and at least the kernel's (padded, dilated) extent.
+  static constexpr dims expected(dims in) {
+    if (in.rank != 3) return make_dims(In, min_input, min_input);
+    return make_dims(In, std::max(in[1], min_input), std::max(in[2], min_input));
+  }
+  static constexpr dims output(dims in) { return make_dims(Out, out_size(in[1]), out_size(in[2])); }
+  static constexpr std::size_t flops(dims in) {
+    const std::size_t positions = out_size(in[1]) * out_size(in[2]);
+    return positions * Out * (2 * (In / Groups) * Kernel * Kernel + (Bias ? 1 : 0));
+  }
+
+  // The convolution seen by the kernels (image = input, columns = output).
+  static constexpr kernels::conv_geometry geometry(dims in) {
+    return {.channels = In, .height = in[1], .width = in[2], .kernel = Kernel, .stride = Stride,
+            .padding = Padding, .dilation = Dilation, .out_h = out_size(in[1]), .out_w = out_size(in[2]),
+            .groups = Groups};
+  }
+  // Lowered input [In*K*K, batch*P] (kept to backward), then the output channel-major [Out, batch*P].
+  static constexpr std::size_t col_per_sample(dims in) { return geometry(in).col_size(); }
+  static constexpr std::size_t workspace_per_sample(dims in) {
+    return col_per_sample(in) + Out * geometry(in).positions();
+  }
+
+  static std::string describe() {
+    std::string s = "Conv2d(" + std::to_string(In) + ", " + std::to_string(Out) +
+                    ", kernel_size=" + detail::conv_pair(Kernel) + ", stride=" + detail::conv_pair(Stride);
+    if (Padding != 0) s += ", padding=" + detail::conv_pair(Padding);
+    if (Dilation != 1) s += ", dilation=" + detail::conv_pair(Dilation);
+    if (Groups != 1) s += ", groups=" + std::to_string(Groups);
+    if (!Bias) s += ", bias=False";
+    return s + ")";
+  }
+
+  static void reset_parameters(float* p, const rng& gen) {
+    rng wg = gen.fork("weight"), bg = gen.fork("bias");
+    init::pytorch_default({p, weight_shape}, Bias ? TensorView{p + weight_count, make_dims(Out)} : TensorView{},
+                          wg, bg);
+  }
+
+  template <dims InD, class Backend>
+  static void forward(Backend b, const forward_args& a) {
+    constexpr kernels::conv_geometry g = geometry(InD);
+    float* col = a.workspace;                            // [In*K*K, batch*P]
+    float* tmp = a.workspace + a.batch * col_per_sample(InD);  // [Out, batch*P]
+    kernels::conv2d_im2col_gemm_forward(b, g, Out, a.x, a.params, Bias ? a.params + weight_count : nullptr,
+                                        a.y, col, tmp, a.batch);
+  }
+
+  template <dims InD, class Backend>
+  static void backward(Backend b, const backward_args& a) {
+    constexpr kernels::conv_geometry g = geometry(InD);
+    constexpr std::size_t P = g.positions();
+    float* col = a.workspace;  // im2col(x), from forward
+    float* dym = a.workspace + a.batch * col_per_sample(InD);  // dy channel-major [Out, batch*P]
+    if constexpr (Bias) kernels::conv_channel_sums(b, a.dy, a.batch, Out, P, a.grads + weight_count);
+    kernels::conv_channel_major(b, a.dy, dym, a.batch, Out, P);
+    kernels::conv2d_im2col_gemm_backward_weights(b, g, Out, dym, col, a.grads, a.batch);
+    if (a.dx) kernels::conv2d_im2col_gemm_backward_data(b, g, Out, dym, a.params, a.dx, col, a.batch);
+  }
+};
+
+}  // namespace lamina

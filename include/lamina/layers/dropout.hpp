@@ -1,0 +1,39 @@
+#pragma once
+// Dropout<P>: in training, zeroes each element with probability P and scales the rest by
+// 1/(1-P) (inverted dropout, as torch.nn.Dropout); the identity in evaluation. The mask is
+// drawn from the model's generator, so a seed reproduces it.
+#include <string>
+
+#include "../core/layer.hpp"
+#include "../kernels/kernels.hpp"
+
+namespace lamina {
+
+template <float P = 0.5f>
+struct Dropout {
+  static_assert(P >= 0.f && P < 1.f, "lamina::Dropout: the drop probability P must be in [0, 1)");
+  static constexpr std::string_view name = "Dropout";
+  static constexpr float p = P;
+  static constexpr std::size_t param_count = 0;
+  static constexpr bool accepts(dims) { return true; }
+  static constexpr dims output(dims in) { return in; }
+  static constexpr dims expected(dims in) { return in; }
+  static constexpr std::size_t flops(dims in) { return in.size(); }
+  static constexpr std::size_t workspace_per_sample(dims in) { return in.size(); }  // the mask
+  static std::string describe() { return "Dropout(p=" + std::to_string(P) + ")"; }
+
+  template <dims In, class B> static void forward(B b, const forward_args& a) {
+    const std::size_t n = a.batch * In.size();
+    if (a.training && P > 0.f) {
+      kernels::dropout_forward(b, a.x, a.y, a.workspace, n, P, (*a.gen)());
+    } else {
+      kernels::copy(b, a.x, a.y, n);
+      kernels::fill(b, a.workspace, n, 1.f);
+    }
+  }
+  template <dims In, class B> static void backward(B b, const backward_args& a) {
+    if (a.dx) kernels::multiply(b, a.dy, a.workspace, a.dx, a.batch * In.size());
+  }
+};
+
+}  // namespace lamina

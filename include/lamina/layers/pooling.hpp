@@ -1,0 +1,75 @@
+#pragma once
+// MaxPool2d<Kernel, Stride = Kernel, Padding = 0> and AvgPool2d<...> on [C, H, W] samples,
+// as torch.nn.MaxPool2d / AvgPool2d (floor mode; average includes padding).
+#include <cstdint>
+#include <string>
+
+#include "../core/layer.hpp"
+#include "../kernels/kernels.hpp"
+
+namespace lamina {
+namespace detail {
+
+template <std::size_t Kernel, std::size_t Stride, std::size_t Padding>
+struct pool2d_shape {
+  static_assert(Kernel > 0 && Stride > 0, "lamina pooling: kernel and stride must be at least 1");
+  static_assert(2 * Padding <= Kernel,
+                "lamina pooling: padding must be at most half the kernel size (as in PyTorch)");
+  static constexpr std::size_t param_count = 0;
+  // A window must fit in the padded input.
+  static constexpr bool accepts(dims in) {
+    return in.rank == 3 && in[1] + 2 * Padding >= Kernel && in[2] + 2 * Padding >= Kernel;
+  }
+  static constexpr dims expected(dims in) {
+    const std::size_t min_side = Kernel > 2 * Padding ? Kernel - 2 * Padding : 1;
+    if (in.rank != 3) return make_dims(in.rank ? in[0] : 1, min_side, min_side);
+    return make_dims(in[0], in[1] < min_side ? min_side : in[1], in[2] < min_side ? min_side : in[2]);
+  }
+  static constexpr std::size_t out_side(std::size_t n) { return (n + 2 * Padding - Kernel) / Stride + 1; }
+  static constexpr dims output(dims in) { return make_dims(in[0], out_side(in[1]), out_side(in[2])); }
+  static constexpr std::size_t flops(dims in) { return output(in).size() * Kernel * Kernel; }
+  static constexpr kernels::pool2d_geometry geometry(dims in, std::size_t batch) {
+    return {batch * in[0], in[1], in[2], Kernel, Stride, Padding, out_side(in[1]), out_side(in[2])};
+  }
+  static std::string args() {
+    return "kernel_size=" + std::to_string(Kernel) + ", stride=" + std::to_string(Stride) +
+           ", padding=" + std::to_string(Padding);
+  }
+};
+
+}  // namespace detail
+
+template <std::size_t Kernel, std::size_t Stride = Kernel, std::size_t Padding = 0>
+struct MaxPool2d : detail::pool2d_shape<Kernel, Stride, Padding> {
+  using shape = detail::pool2d_shape<Kernel, Stride, Padding>;
+  static constexpr std::string_view name = "MaxPool2d";
+  static std::string describe() { return "MaxPool2d(" + shape::args() + ")"; }
+  // The arg-max of every output, kept for backward (int32 stored in float-sized slots).
+  static constexpr std::size_t workspace_per_sample(dims in) { return shape::output(in).size(); }
+
+  template <dims In, class B> static void forward(B b, const forward_args& a) {
+    kernels::max_pool2d_forward(b, shape::geometry(In, a.batch), a.x, a.y,
+                                reinterpret_cast<std::int32_t*>(a.workspace));
+  }
+  template <dims In, class B> static void backward(B b, const backward_args& a) {
+    if (a.dx)
+      kernels::max_pool2d_backward(b, shape::geometry(In, a.batch), a.dy,
+                                   reinterpret_cast<const std::int32_t*>(a.workspace), a.dx);
+  }
+};
+
+template <std::size_t Kernel, std::size_t Stride = Kernel, std::size_t Padding = 0>
+struct AvgPool2d : detail::pool2d_shape<Kernel, Stride, Padding> {
+  using shape = detail::pool2d_shape<Kernel, Stride, Padding>;
+  static constexpr std::string_view name = "AvgPool2d";
+  static std::string describe() { return "AvgPool2d(" + shape::args() + ")"; }
+
+  template <dims In, class B> static void forward(B b, const forward_args& a) {
+    kernels::avg_pool2d_forward(b, shape::geometry(In, a.batch), a.x, a.y);
+  }
+  template <dims In, class B> static void backward(B b, const backward_args& a) {
+    if (a.dx) kernels::avg_pool2d_backward(b, shape::geometry(In, a.batch), a.dy, a.dx);
+  }
+};
+
+}  // namespace lamina

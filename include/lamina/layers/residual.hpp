@@ -1,0 +1,133 @@
+#pragma once
+// Residual<Body> computes y = Body(x) + x; Residual<Body, Projection> computes
+// y = Body(x) + Projection(x) (e.g. a 1x1 convolution when channels or sizes change).
+// Parameters are named "body.*" and "projection.*".
+#include <string>
+#include <type_traits>
+
+#include "../core/layer.hpp"
+#include "../kernels/kernels.hpp"
+
+namespace lamina {
+
+template <Layer Body, class Projection = void>
+struct Residual {
+  static constexpr bool projected = !std::is_void_v<Projection>;
+  using projection = std::conditional_t<projected, Projection, Body>;  // Body: a placeholder
+  static_assert(!projected || Layer<Projection>, "lamina::Residual: the projection must be a layer");
+
+  static constexpr std::string_view name = "Residual";
+  static constexpr std::size_t param_count = Body::param_count + (projected ? projection::param_count : 0);
+  static constexpr std::size_t state_count =
+      layer_traits::state_count<Body>() + (projected ? layer_traits::state_count<projection>() : 0);
+
+  static constexpr bool accepts(dims in) {
+    if (!Body::accepts(in)) return false;
+    if constexpr (projected)
+      return projection::accepts(in) && projection::output(in) == Body::output(in);
+    else
+      return Body::output(in) == in;
+  }
+  // What went wrong: the body's or projection's own expectation, else the input must have the
+  // body's output shape for the sum to exist.
+  static constexpr dims expected(dims in) {
+    if (!Body::accepts(in)) return Body::expected(in);
+    if constexpr (projected)
+      if (!projection::accepts(in)) return projection::expected(in);
+    return Body::output(in);
+  }
+  static constexpr dims output(dims in) { return Body::output(in); }
+  static constexpr std::size_t flops(dims in) {
+    return layer_traits::flops<Body>(in) + (projected ? layer_traits::flops<projection>(in) : 0) +
+           output(in).size();
+  }
+  static std::string describe() {
+    return "Residual(" + layer_traits::describe<Body>() +
+           (projected ? ", projection=" + layer_traits::describe<projection>() : std::string()) + ")";
+  }
+
+  // Per-sample workspace: body output | projection output | body ws | projection ws | dx scratch.
+  struct plan_t {
+    std::size_t body_out, proj_out, body_ws, proj_ws, scratch, total;
+  };
+  static constexpr std::size_t round16(std::size_t n) { return (n + 15) / 16 * 16; }
+  static constexpr plan_t plan(dims in) {
+    plan_t p{};
+    const std::size_t out = round16(output(in).size());
+    p.body_out = 0;
+    p.proj_out = out;
+    p.body_ws = p.proj_out + (projected ? out : 0);
+    p.proj_ws = p.body_ws + round16(layer_traits::workspace_per_sample<Body>(in));
+    p.scratch = p.proj_ws + (projected ? round16(layer_traits::workspace_per_sample<projection>(in)) : 0);
+    p.total = p.scratch + (projected ? round16(in.size()) : 0);
+    return p;
+  }
+  static constexpr std::size_t workspace_per_sample(dims in) { return plan(in).total; }
+
+  template <dims In, class B> static void forward(B b, const forward_args& a) {
+    constexpr plan_t p = plan(In);
+    const std::size_t n = a.batch;
+    float* body_out = a.workspace + p.body_out * n;
+    Body::template forward<In>(b, forward_args{.x = a.x, .y = body_out, .params = a.params, .state = a.state,
+                                               .workspace = a.workspace + p.body_ws * n, .batch = n,
+                                               .training = a.training, .gen = a.gen});
+    const float* skip = a.x;
+    if constexpr (projected) {
+      float* proj_out = a.workspace + p.proj_out * n;
+      projection::template forward<In>(
+          b, forward_args{.x = a.x, .y = proj_out, .params = a.params + Body::param_count,
+                          .state = a.state + layer_traits::state_count<Body>(),
+                          .workspace = a.workspace + p.proj_ws * n, .batch = n, .training = a.training,
+                          .gen = a.gen});
+      skip = proj_out;
+    }
+    kernels::add(b, body_out, skip, a.y, n * output(In).size());
+  }
+
+  template <dims In, class B> static void backward(B b, const backward_args& a) {
+    constexpr plan_t p = plan(In);
+    const std::size_t n = a.batch;
+    Body::template backward<In>(b, backward_args{.x = a.x, .y = a.workspace + p.body_out * n, .dy = a.dy,
+                                                 .dx = a.dx, .params = a.params, .state = a.state,
+                                                 .grads = a.grads, .workspace = a.workspace + p.body_ws * n,
+                                                 .batch = n});
+    if constexpr (projected) {
+      float* scratch = a.dx ? a.workspace + p.scratch * n : nullptr;
+      projection::template backward<In>(
+          b, backward_args{.x = a.x, .y = a.workspace + p.proj_out * n, .dy = a.dy, .dx = scratch,
+                           .params = a.params + Body::param_count,
+                           .state = a.state + layer_traits::state_count<Body>(),
+                           .grads = a.grads + Body::param_count, .workspace = a.workspace + p.proj_ws * n,
+                           .batch = n});
+      if (a.dx) kernels::add(b, a.dx, scratch, a.dx, n * In.size());
+    } else {
+      if (a.dx) kernels::add(b, a.dx, a.dy, a.dx, n * In.size());
+    }
+  }
+
+  template <class Fn>
+  static void for_each_parameter(const std::string& prefix, std::size_t offset, Fn&& fn) {
+    layer_traits::for_each_parameter<Body>(prefix + "body.", offset, fn);
+    if constexpr (projected)
+      layer_traits::for_each_parameter<projection>(prefix + "projection.", offset + Body::param_count, fn);
+  }
+  template <class Fn>
+  static void for_each_buffer(const std::string& prefix, std::size_t offset, Fn&& fn) {
+    layer_traits::for_each_buffer<Body>(prefix + "body.", offset, fn);
+    if constexpr (projected)
+      layer_traits::for_each_buffer<projection>(prefix + "projection.",
+                                                offset + layer_traits::state_count<Body>(), fn);
+  }
+  static void reset_parameters(float* params, const rng& gen) {
+    layer_traits::reset_parameters<Body>(params, gen.fork("body"));
+    if constexpr (projected)
+      layer_traits::reset_parameters<projection>(params + Body::param_count, gen.fork("projection"));
+  }
+  static void reset_state(float* state, const rng& gen) {
+    layer_traits::reset_state<Body>(state, gen.fork("body"));
+    if constexpr (projected)
+      layer_traits::reset_state<projection>(state + layer_traits::state_count<Body>(), gen.fork("projection"));
+  }
+};
+
+}  // namespace lamina
