@@ -6,6 +6,7 @@
 #include <array>
 #include <cstring>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "../kernels/kernels.hpp"
@@ -172,6 +173,14 @@ struct Sequential {
   static void reset_state(float* state, const rng& gen) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (layer_traits::reset_state<layer<I>>(state + state_offsets[I], gen.fork(std::to_string(I))), ...);
+    }(std::make_index_sequence<depth>{});
+  }
+  // Calls visit(std::type_identity<Child>{}, child input shape) for each child, in order.
+  template <class Visit>
+  static void visit_children(dims in, Visit&& visit) {
+    const auto s = shapes(in);
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (visit(std::type_identity<layer<I>>{}, s[I]), ...);
     }(std::make_index_sequence<depth>{});
   }
   // PyTorch's default initialisation, child by child, each from its own named sub-stream.

@@ -2,6 +2,7 @@
 // A torchinfo-like summary, computed from the compile-time description alone: every row
 // (layer, output shape, parameters) and every total comes from constexpr data.
 #include <cstdio>
+#include <type_traits>
 #include <string>
 #include <vector>
 
@@ -24,22 +25,22 @@ inline std::string thousands(std::size_t n) {
   return s;
 }
 
+// Containers (Sequential, Residual) list their children through visit_children(in, visitor),
+// calling visitor.template operator()<Child>(child input shape); rows recurse into them.
+template <class L>
+concept HasChildren = requires(dims in) { L::visit_children(in, [](auto, dims) {}); };
+
 template <class Net>
 void summary_rows(dims in, std::size_t depth, std::vector<summary_row>& rows) {
-  constexpr std::size_t n = Net::depth;
-  [&]<std::size_t... I>(std::index_sequence<I...>) {
-    const auto s = Net::shapes(in);
-    auto one = [&]<std::size_t K>(std::integral_constant<std::size_t, K>) {
-      using L = typename Net::template layer<K>;
-      std::string indent;
-      for (std::size_t d = 1; d < depth; ++d) indent += "│    ";
-      rows.push_back({indent + "├─" + std::string(L::name) + ": " + std::to_string(depth) + "-" +
-                          std::to_string(K + 1),
-                      s[K + 1], L::param_count, is_sequential_v<L>});
-      if constexpr (is_sequential_v<L>) summary_rows<L>(s[K], depth + 1, rows);
-    };
-    (one(std::integral_constant<std::size_t, I>{}), ...);
-  }(std::make_index_sequence<n>{});
+  std::size_t index = 0;
+  Net::visit_children(in, [&]<class L>(std::type_identity<L>, dims child_in) {
+    std::string indent;
+    for (std::size_t d = 1; d < depth; ++d) indent += "│    ";
+    rows.push_back({indent + "├─" + std::string(L::name) + ": " + std::to_string(depth) + "-" +
+                        std::to_string(++index),
+                    L::output(child_in), L::param_count, HasChildren<L>});
+    if constexpr (HasChildren<L>) summary_rows<L>(child_in, depth + 1, rows);
+  });
 }
 
 }  // namespace detail

@@ -105,6 +105,12 @@ struct Residual {
     }
   }
 
+  template <class Visit>
+  static void visit_children(dims in, Visit&& visit) {
+    visit(std::type_identity<Body>{}, in);
+    if constexpr (projected) visit(std::type_identity<projection>{}, in);
+  }
+
   template <class Fn>
   static void for_each_parameter(const std::string& prefix, std::size_t offset, Fn&& fn) {
     layer_traits::for_each_parameter<Body>(prefix + "body.", offset, fn);

@@ -109,7 +109,7 @@ inline void conv_channel_sums(cpu, const float* y, std::size_t batch, std::size_
       for (; i + B::size <= P; i += B::size) acc0 += B::load_unaligned(r + i);
       for (; i < P; ++i) tail += r[i];
     }
-    out[c] = xsimd::reduce_add(acc0 + acc1) + tail;
+    out[c] = xsimd::hadd(acc0 + acc1) + tail;
   }
 }
 

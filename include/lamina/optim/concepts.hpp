@@ -1,0 +1,62 @@
+#pragma once
+// What optimizers and learning-rate schedulers share: the concepts a scheduler asks of an
+// optimizer, the name/tensor list through which optimizers expose their state for checkpoints,
+// and the argument checks that name the option and the bad value.
+#include <concepts>
+#include <cstdio>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "../core/tensor.hpp"
+
+namespace lamina::optim {
+
+// An optimizer whose learning rate a scheduler can read and set (SGD, Adam, AdamW, RMSprop, or
+// any class of yours with these two members).
+template <class O>
+concept LrOptimizer = requires(O& o, const O& c, double v) {
+  { c.lr() } -> std::convertible_to<double>;
+  o.set_lr(v);
+};
+// One with a momentum factor (SGD, RMSprop): OneCycleLR cycles it.
+template <class O>
+concept MomentumOptimizer = LrOptimizer<O> && requires(O& o, const O& c, double v) {
+  { c.momentum() } -> std::convertible_to<double>;
+  o.set_momentum(v);
+};
+// One with Adam's beta1 (Adam, AdamW): OneCycleLR cycles beta1 instead, like PyTorch.
+template <class O>
+concept Beta1Optimizer = LrOptimizer<O> && requires(O& o, const O& c, double v) {
+  { c.beta1() } -> std::convertible_to<double>;
+  o.set_beta1(v);
+};
+
+// An optimizer's state tensors by PyTorch's names ("exp_avg", "momentum_buffer", ...), as views
+// into the optimizer: read them to save a checkpoint, write into them to restore one.
+using named_state = std::vector<std::pair<std::string, TensorView>>;
+
+namespace detail {
+
+inline std::string format_value(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.9g", v);
+  return buf;
+}
+
+// Throws "lamina::optim::<who>: <option> must be <requirement>, got <value>" unless ok.
+inline void require_option(bool ok, const char* who, const char* option, const char* requirement, double value) {
+  if (!ok)
+    throw std::invalid_argument(std::string("lamina::optim::") + who + ": " + option + " must be " + requirement +
+                                ", got " + format_value(value));
+}
+
+inline void require_same_size(const char* who, std::size_t params, std::size_t grads) {
+  if (params != grads)
+    throw std::invalid_argument(std::string("lamina::optim::") + who + ": " + std::to_string(params) +
+                                " parameters but " + std::to_string(grads) + " gradients");
+}
+
+}  // namespace detail
+}  // namespace lamina::optim
