@@ -174,10 +174,15 @@ class Bench:
         return {"event": event, "impl": "pytorch", "workload": r.id, "name": r.name, "mode": mode,
                 "threads": torch.get_num_threads(), "config": self.config, "batch": r.batch}
 
-    def round(self, r, mode, steps, index):
+    def round(self, r, mode, steps, index, max_ms=0.0):
         t0 = time.perf_counter()
-        for _ in range(steps):
+        done = 0
+        while done < steps:
             out = r.step(mode)
+            done += 1
+            if max_ms > 0 and (time.perf_counter() - t0) * 1e3 > max_ms:
+                break
+        steps = done
         s = time.perf_counter() - t0
         sps = steps * r.batch / s
         d = self.head(r, mode, "round")
@@ -210,7 +215,8 @@ class Bench:
                     d.update({"params": r.params, "steps": steps})
                     emit(d)
                 elif a[0] == "round":
-                    self.round(self.runner(a[1]), a[2], int(a[3]), int(a[4]))
+                    self.round(self.runner(a[1]), a[2], int(a[3]), int(a[4]),
+                               float(a[5]) if len(a) > 5 else 0.0)
                 else:
                     raise ValueError("unknown command")
             except Exception as e:  # report, keep serving

@@ -208,6 +208,10 @@ def main():
                     help="a round during which other processes used more cores than this is noisy and re-run")
     ap.add_argument("--retries", type=int, default=2, help="re-runs of a noisy round (the last one is kept)")
     ap.add_argument("--retry-budget", type=float, default=30.0, help="cap on time spent re-running rounds (s)")
+    ap.add_argument("--max-round-factor", type=float, default=3.0,
+                    help="a round stops early after this many times --round-ms (contended machine)")
+    ap.add_argument("--lamina-env", action="append", default=[], metavar="KEY=VALUE",
+                    help="extra environment for the lamina processes, e.g. OMP_WAIT_POLICY=PASSIVE (repeatable)")
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--quick", action="store_true", help="~30 s smoke run (3 short rounds, train only)")
     ap.add_argument("--out", default=None, help="markdown output (default <build>/docs/benchmarks/latest.md)")
@@ -226,6 +230,7 @@ def main():
             sys.exit(f"unknown torch config {c}; known: {', '.join(TORCH_CONFIGS)}")
     if 1 in threads and "t1" not in tconfigs:
         tconfigs.insert(0, "t1")
+    lamina_env = dict(kv.split("=", 1) for kv in a.lamina_env)
     started = datetime.datetime.now().astimezone()
     t_start = time.monotonic()
     log = []
@@ -237,7 +242,8 @@ def main():
     try:
         for t in threads:
             workers.append(Worker(f"lamina{t}", "lamina", f"lamina OMP_NUM_THREADS={t}",
-                                  [lamina_bin, "--serve", "--seed", str(a.seed)], {"OMP_NUM_THREADS": str(t)}))
+                                  [lamina_bin, "--serve", "--seed", str(a.seed)],
+                                  {**lamina_env, "OMP_NUM_THREADS": str(t)}))
         for c in tconfigs:
             arg, env = TORCH_CONFIGS[c]
             workers.append(Worker(f"torch-{c}", "pytorch", f"PyTorch {describe_config(c)}",
@@ -271,7 +277,7 @@ def main():
                             if a.idle_wait > 0:
                                 waiter.wait()
                             b0, p0, t0 = cpu_busy_jiffies(), proc_jiffies(w.p.pid), time.monotonic()
-                            d = w.ask(f"round {wid} {mode} {steps[w.key]} {k}")
+                            d = w.ask(f"round {wid} {mode} {steps[w.key]} {k} {a.max_round_factor * a.round_ms:g}")
                             b1, p1, t1 = cpu_busy_jiffies(), proc_jiffies(w.p.pid), time.monotonic()
                             other = None if b0 is None else max(0.0, ((b1 - b0) - (p1 - p0)) / HZ / (t1 - t0))
                             d.update(other_load=other, worker=w.key, attempt=attempt)
@@ -324,7 +330,8 @@ def main():
     lines.append("")
     lines.append(f"- date: {started.isoformat(timespec='seconds')}")
     lines.append(f"- machine: {cpu_model()}, {os.cpu_count()} logical CPUs, {platform.system()} {platform.release()}")
-    lines.append(f"- lamina: {workers[0].hello['version']} (git {lamina_commit()}), binary `{lamina_bin}`")
+    lines.append(f"- lamina: {workers[0].hello['version']} (git {lamina_commit()}), binary `{lamina_bin}`"
+                 + (", env " + " ".join(a.lamina_env) if a.lamina_env else ""))
     lines.append(f"- PyTorch: {torch_version} (python `{a.python}`)")
     lines.append(f"- command: `{' '.join(shlex.quote(x) for x in sys.argv)}`")
     lines.append(f"- method: {a.rounds} interleaved rounds of ~{a.round_ms:g} ms per implementation and setting "

@@ -20,7 +20,8 @@
 //
 // --serve reads one command per line and answers each with one JSON line:
 //   prepare <id> <train|infer> <warmup_ms> <round_ms>  -> {"event":"ready",...,"steps":T}
-//   round <id> <train|infer> <steps> <round_index>     -> {"event":"round",...}
+//   round <id> <train|infer> <steps> <round_index> [max_ms]  -> {"event":"round",...}
+//                                  (max_ms > 0: stop early once the round has taken that long)
 //   breakdown <id> <steps>                             -> {"event":"breakdown",...}
 //   quit
 #include <algorithm>
@@ -98,11 +99,15 @@ void emit(const std::string& line) {
   std::fflush(stdout);
 }
 
-// Times `steps` steps; returns samples/s and prints the round line.
-double run_round(lb::runner& r, lb::mode m, std::size_t steps, int round_index) {
+// Times `steps` steps (fewer if the round passes max_ms > 0, as on a contended machine);
+// returns samples/s and prints the round line.
+double run_round(lb::runner& r, lb::mode m, std::size_t steps, int round_index, double max_ms = 0) {
   float last = 0;
   const auto t0 = clk::now();
-  for (std::size_t i = 0; i < steps; ++i) last = r.step(m);
+  for (std::size_t i = 0; i < steps; ++i) {
+    last = r.step(m);
+    if (max_ms > 0 && seconds_since(t0) * 1e3 > max_ms) steps = i + 1;
+  }
   const double s = seconds_since(t0);
   const double sps = double(steps * r.batch()) / s;
   std::ostringstream o;
@@ -189,9 +194,10 @@ int serve(std::uint64_t seed) {
     } else if (cmd == "round") {
       std::size_t steps = 0;
       int round_index = 0;
-      in >> steps >> round_index;
+      double max_ms = 0;
+      in >> steps >> round_index >> max_ms;
       if (steps == 0) { emit_error("bad command: " + line); continue; }
-      run_round(*r, m, steps, round_index);
+      run_round(*r, m, steps, round_index, max_ms);
     } else {
       emit_error("unknown command: " + line);
     }

@@ -31,3 +31,4 @@
 #include "layers/residual.hpp"
 #include "layers/conv2d.hpp"
 #include "layers/conv_transpose2d.hpp"
+#include "io/model_file.hpp"

@@ -6,11 +6,14 @@
 //   const auto& w = f.tensor("1.weight");      // w.values (std::vector<float>), w.shape
 //   const auto& t = f.itensor("target");       // t.values (std::vector<std::int32_t>), t.shape
 //   float l = f.scalar("loss");
+//   const std::string& report = f.text("balls.report2");
 //   REQUIRE_THAT(lamina_test::values(view), lamina_test::close_to(w));
 //
 // Fixture format, one record per tensor (lines starting with '#' and blank lines are skipped):
 //   tensor <name> <rank> <d0> ... <dk>       then one line of rank-major float values
 //   itensor <name> <rank> <d0> ... <dk>      then one line of integers
+//   text <name>                              then one line of text: each newline written as the two
+//                                            characters '\n', each backslash doubled (gen_metrics.py)
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -59,6 +62,16 @@ class fixture {
       std::istringstream head(line);
       std::string kind, name;
       std::size_t rank = 0;
+      if (line.rfind("text ", 0) == 0) {
+        head >> kind >> name;
+        std::string body;
+        if (name.empty()) fail(lineno, "expected 'text <name>'");
+        if (!std::getline(in, body)) fail(lineno, "text '" + name + "': missing its line");
+        ++lineno;
+        if (has(name)) fail(lineno, "record '" + name + "' appears twice");
+        texts_[name] = unescape(body, name, lineno);
+        continue;
+      }
       if (!(head >> kind >> name >> rank) || (kind != "tensor" && kind != "itensor"))
         fail(lineno, "expected 'tensor|itensor <name> <rank> <dims...>', got '" + line.substr(0, 80) + "'");
       std::vector<std::size_t> shape(rank);
@@ -80,12 +93,20 @@ class fixture {
 
   const std::string& path() const { return path_; }
   bool has(std::string_view name) const {
-    return floats_.count(std::string(name)) || ints_.count(std::string(name));
+    return floats_.count(std::string(name)) || ints_.count(std::string(name)) || texts_.count(std::string(name));
   }
 
   const fixture_tensor<float>& tensor(std::string_view name) const { return get(floats_, name, "tensor"); }
   const fixture_tensor<std::int32_t>& itensor(std::string_view name) const {
     return get(ints_, name, "itensor");
+  }
+  // A text record (newlines restored).
+  const std::string& text(std::string_view name) const {
+    if (auto it = texts_.find(name); it != texts_.end()) return it->second;
+    std::string known;
+    for (const auto& [k, v] : texts_) known += (known.empty() ? "" : ", ") + k;
+    throw std::runtime_error("fixture " + path_ + ": no text named '" + std::string(name) +
+                             "' (the file has: " + (known.empty() ? "none" : known) + ")");
   }
   // A rank-0 tensor (a loss value).
   float scalar(std::string_view name) const {
@@ -99,6 +120,23 @@ class fixture {
  private:
   [[noreturn]] void fail(std::size_t line, const std::string& what) const {
     throw std::runtime_error("fixture " + path_ + ":" + std::to_string(line) + ": " + what);
+  }
+
+  std::string unescape(const std::string& line, const std::string& name, std::size_t lineno) const {
+    std::string out;
+    out.reserve(line.size());
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      if (line[i] == '\r' && i + 1 == line.size()) break;
+      if (line[i] != '\\') {
+        out += line[i];
+        continue;
+      }
+      if (++i == line.size()) fail(lineno, "text '" + name + "': a lone '\\' at the end of the line");
+      if (line[i] == 'n') out += '\n';
+      else if (line[i] == '\\') out += '\\';
+      else fail(lineno, "text '" + name + "': unknown escape '\\" + std::string(1, line[i]) + "'");
+    }
+    return out;
   }
 
   template <class T>
@@ -137,6 +175,7 @@ class fixture {
   std::string path_;
   std::map<std::string, fixture_tensor<float>, std::less<>> floats_;
   std::map<std::string, fixture_tensor<std::int32_t>, std::less<>> ints_;
+  std::map<std::string, std::string, std::less<>> texts_;
 };
 
 // Copies anything with .data and .size() (lamina::TensorView / ConstTensorView), a span or a

@@ -5,12 +5,14 @@
 //   g = nesterov ? g + momentum * buf : buf        (when momentum != 0)
 //   p -= lr * g
 // It works on the model's packed parameters, so one step is one vector loop.
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 
 #include "../core/buffer.hpp"
 #include "../core/tensor.hpp"
 #include "../kernels/cpu/elementwise.hpp"
+#include "concepts.hpp"
 
 namespace lamina::optim {
 
@@ -43,7 +45,7 @@ class SGD {
   void step() {
     const float lr = options_.lr, mu = options_.momentum, damp = 1.0f - options_.dampening,
                 wd = options_.weight_decay;
-    const bool nesterov = options_.nesterov, first = steps_ == 0;
+    const bool nesterov = options_.nesterov, first = !momentum_started_;
     float* p = params_.data;
     const float* g = grads_.data;
     float* buf = momentum_.data();
@@ -61,21 +63,46 @@ class SGD {
         p[i] -= lr * (nesterov ? d + mu * v : v);
       }
     });
+    if (mu != 0) momentum_started_ = true;
     ++steps_;
   }
 
   float lr() const { return options_.lr; }
   void set_lr(float lr) { options_.lr = lr; }
+  // The momentum factor (OneCycleLR cycles it). Setting a momentum on an optimizer built
+  // without one allocates its buffer here, never in step(); like PyTorch's momentum_buffer, it
+  // starts as the gradient on the first step with momentum.
+  float momentum() const { return options_.momentum; }
+  void set_momentum(float momentum) {
+    detail::require_option(momentum >= 0, "SGD", "momentum", ">= 0", momentum);
+    if (options_.nesterov && momentum <= 0)
+      throw std::invalid_argument("lamina::optim::SGD: Nesterov momentum requires a momentum");
+    if (momentum != 0 && momentum_.size() != params_.size()) momentum_.resize(params_.size());
+    options_.momentum = momentum;
+  }
   const sgd_options& options() const { return options_; }
   std::size_t steps() const { return steps_; }
+  // Restores the step count from a checkpoint (with steps > 0 the momentum buffer, if any,
+  // counts as started: restore its values through momentum_buffer() or state()).
+  void set_steps(std::size_t steps) {
+    steps_ = steps;
+    momentum_started_ = steps > 0 && momentum_.size() != 0;
+  }
   // The momentum buffers, for checkpoints (empty without momentum).
   TensorView momentum_buffer() { return {momentum_.data(), make_dims(momentum_.size())}; }
+  // The state tensors by PyTorch's names, for checkpoints (empty without momentum).
+  named_state state() {
+    named_state s;
+    if (momentum_.size()) s.emplace_back("momentum_buffer", momentum_buffer());
+    return s;
+  }
 
  private:
   sgd_options options_;
   TensorView params_, grads_;
   buffer<cpu> momentum_;
   std::size_t steps_ = 0;
+  bool momentum_started_ = false;
 };
 
 }  // namespace lamina::optim

@@ -1,0 +1,145 @@
+#pragma once
+// Saving and loading a model's state_dict (parameters and buffers) as safetensors, with
+// PyTorch's names and layouts, so that
+//   lamina:  lm::io::save(model, "net.safetensors");
+//   PyTorch: net.load_state_dict(safetensors.torch.load_file("net.safetensors"))
+// and the reverse both work. Loading checks every name, shape and dtype before changing
+// anything, and says which tensor is wrong and how.
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "../core/tensor.hpp"
+#include "../kernels/kernels.hpp"
+#include "safetensors.hpp"
+
+namespace lamina::io {
+
+struct load_options {
+  bool strict = true;  // like load_state_dict(strict=True): unknown tensors in the file are errors
+};
+
+namespace detail {
+inline std::vector<std::uint64_t> shape_of(const dims& d) {
+  return std::vector<std::uint64_t>(d.d.begin(), d.d.begin() + std::ptrdiff_t(d.rank));
+}
+inline std::string shape_string(const std::vector<std::uint64_t>& s) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
+  return out + "]";
+}
+
+// Host copy of a backend view.
+template <class Backend>
+std::vector<float> host_copy(ConstTensorView v) {
+  std::vector<float> h(v.size());
+  kernels::download(Backend{}, v.data, h.data(), h.size());
+  return h;
+}
+
+// Every state_dict tensor of a model, as safetensors records (integral buffers as I64).
+template <class Model>
+std::vector<tensor_record> state_dict_records(const Model& model) {
+  using B = typename Model::backend;
+  std::vector<tensor_record> out;
+  for (const auto& p : model.named_parameters()) {
+    const auto h = host_copy<B>(p.value);
+    tensor_record t{p.name, "F32", shape_of(p.value.shape), std::vector<unsigned char>(h.size() * 4)};
+    std::memcpy(t.data.data(), h.data(), t.data.size());
+    out.push_back(std::move(t));
+  }
+  for (const auto& b : model.named_buffers()) {
+    const auto h = host_copy<B>(b.value);
+    tensor_record t{b.name, b.integral ? "I64" : "F32", shape_of(b.value.shape), {}};
+    if (b.integral) {
+      t.data.resize(h.size() * 8);
+      for (std::size_t i = 0; i < h.size(); ++i) {
+        const auto v = static_cast<std::int64_t>(h[i]);
+        std::memcpy(t.data.data() + 8 * i, &v, 8);
+      }
+    } else {
+      t.data.resize(h.size() * 4);
+      std::memcpy(t.data.data(), h.data(), t.data.size());
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+// Converts a record's values to float: F32 as is; F64, I64, I32 converted (integral buffers).
+inline std::vector<float> as_floats(const tensor_record& t, const std::filesystem::path& file, bool integral) {
+  const std::size_t n = t.numel();
+  std::vector<float> out(n);
+  if (t.dtype == "F32") {
+    std::memcpy(out.data(), t.data.data(), n * 4);
+  } else if (t.dtype == "F64" && !integral) {
+    for (std::size_t i = 0; i < n; ++i) {
+      double v;
+      std::memcpy(&v, t.data.data() + 8 * i, 8);
+      out[i] = float(v);
+    }
+  } else if (t.dtype == "I64" && integral) {
+    for (std::size_t i = 0; i < n; ++i) {
+      std::int64_t v;
+      std::memcpy(&v, t.data.data() + 8 * i, 8);
+      out[i] = float(v);
+    }
+  } else {
+    throw data::format_error(file, "tensor '" + t.name + "'",
+                             "dtype " + t.dtype + ", expected " + (integral ? "I64" : "F32 (or F64)"));
+  }
+  return out;
+}
+}  // namespace detail
+
+template <class Model>
+void save(const Model& model, const std::filesystem::path& file, const std::map<std::string, std::string>& metadata = {}) {
+  write_safetensors(file, detail::state_dict_records(model), metadata);
+}
+
+// Loads parameters and buffers by name; nothing is changed unless every tensor checks out.
+// Returns the file's metadata.
+template <class Model>
+std::map<std::string, std::string> load(Model& model, const std::filesystem::path& file, load_options options = {}) {
+  using B = typename Model::backend;
+  const safetensors_file f = read_safetensors(file);
+  struct target {
+    std::string name;
+    TensorView view;
+    bool integral;
+  };
+  std::vector<target> targets;
+  for (const auto& p : model.named_parameters()) targets.push_back({p.name, p.value, false});
+  for (const auto& b : model.named_buffers()) targets.push_back({b.name, b.value, b.integral});
+
+  std::vector<std::vector<float>> values;
+  std::set<std::string> known;
+  for (const auto& t : targets) {
+    known.insert(t.name);
+    const tensor_record* r = f.find(t.name);
+    if (!r) {
+      std::string names;
+      for (const auto& x : f.tensors) names += (names.empty() ? "" : ", ") + x.name;
+      throw data::format_error(file, "tensor '" + t.name + "'", "missing; the file has: " + names);
+    }
+    const auto expected = detail::shape_of(t.view.shape);
+    if (r->shape != expected)
+      throw data::format_error(file, "tensor '" + t.name + "'",
+                               "shape " + detail::shape_string(r->shape) + " in the file, expected " +
+                                   detail::shape_string(expected) + " by the model");
+    values.push_back(detail::as_floats(*r, file, t.integral));
+  }
+  if (options.strict)
+    for (const auto& r : f.tensors)
+      if (!known.count(r.name))
+        throw data::format_error(file, "tensor '" + r.name + "'",
+                                 "not in the model (the architectures differ; load with {.strict = false} to ignore)");
+  for (std::size_t i = 0; i < targets.size(); ++i)
+    kernels::upload(B{}, values[i].data(), targets[i].view.data, values[i].size());
+  return f.metadata;
+}
+
+}  // namespace lamina::io

@@ -1,0 +1,131 @@
+#pragma once
+// OneCycleLR with torch.optim.lr_scheduler.OneCycleLR's semantics (Smith's 1cycle policy, as in
+// fastai): lr rises from max_lr / div_factor to max_lr over the first pct_start of total_steps,
+// then anneals to max_lr / div_factor / final_div_factor; with three_phase, it comes back to the
+// initial lr first, symmetrically, and only then anneals. Called once per batch: total_steps is
+// the number of optimizer steps (epochs * batches per epoch), and step() may be called at most
+// total_steps times (PyTorch raises after that too).
+// With cycle_momentum (the default) it also cycles the momentum between max_momentum and
+// base_momentum, inversely to the lr: the optimizer's beta1 if it has one (Adam, AdamW), else its
+// momentum (SGD, RMSprop), as PyTorch does.
+//   lm::optim::SGD opt(model, {.lr = 0.01f, .momentum = 0.9f});
+//   lm::optim::OneCycleLR sched(opt, {.max_lr = 0.1, .total_steps = epochs * loader.batches()});
+#include <cmath>
+#include <numbers>
+#include <stdexcept>
+#include <string>
+
+#include "lr_scheduler.hpp"
+
+namespace lamina::optim {
+
+enum class annealing { cos, linear };
+
+struct one_cycle_lr_options {
+  double max_lr = 0.0;    // required, > 0
+  long total_steps = 0;   // required, >= 1
+  double pct_start = 0.3;
+  annealing anneal_strategy = annealing::cos;
+  bool cycle_momentum = true;
+  double base_momentum = 0.85;
+  double max_momentum = 0.95;
+  double div_factor = 25.0;
+  double final_div_factor = 1e4;
+  bool three_phase = false;
+};
+
+class OneCycleLR : public detail::scheduler_base {
+ public:
+  template <LrOptimizer O>
+  OneCycleLR(O& opt, one_cycle_lr_options options) : scheduler_base(opt, "OneCycleLR"), options_(options) {
+    const auto& o = options;
+    require(o.total_steps >= 1, "total_steps", ">= 1", double(o.total_steps));
+    require(o.max_lr > 0, "max_lr", "> 0", o.max_lr);
+    require(o.pct_start >= 0 && o.pct_start <= 1, "pct_start", "in [0, 1]", o.pct_start);
+    require(o.div_factor > 0, "div_factor", "> 0", o.div_factor);
+    require(o.final_div_factor > 0, "final_div_factor", "> 0", o.final_div_factor);
+    if (o.cycle_momentum && opt_.kind() == detail::optimizer_ref::momentum_kind::none)
+      throw std::invalid_argument(
+          "lamina::optim::OneCycleLR: cycle_momentum needs an optimizer with momentum()/set_momentum() or "
+          "beta1()/set_beta1(); set .cycle_momentum = false");
+    initial_lr_ = o.max_lr / o.div_factor;
+    min_lr_ = initial_lr_ / o.final_div_factor;
+    base_lr_ = initial_lr_;  // PyTorch overwrites the group's initial_lr
+    const double total = double(o.total_steps);
+    if (o.three_phase) {
+      phases_[0] = {double(o.pct_start * total) - 1, initial_lr_, o.max_lr, o.max_momentum, o.base_momentum};
+      phases_[1] = {double(2 * o.pct_start * total) - 2, o.max_lr, initial_lr_, o.base_momentum, o.max_momentum};
+      phases_[2] = {total - 1, initial_lr_, min_lr_, o.max_momentum, o.max_momentum};
+      phase_count_ = 3;
+    } else {
+      phases_[0] = {double(o.pct_start * total) - 1, initial_lr_, o.max_lr, o.max_momentum, o.base_momentum};
+      phases_[1] = {total - 1, o.max_lr, min_lr_, o.base_momentum, o.max_momentum};
+      phase_count_ = 2;
+    }
+    update();
+  }
+
+  void step() {
+    if (last_epoch_ + 1 > options_.total_steps)
+      throw std::out_of_range("lamina::optim::OneCycleLR: tried to step " + std::to_string(last_epoch_ + 1) +
+                              " times; total_steps is " + std::to_string(options_.total_steps));
+    ++last_epoch_;
+    update();
+  }
+
+  // The momentum (or beta1) set by the last step; 0 without cycle_momentum.
+  double last_momentum() const { return last_momentum_; }
+  const one_cycle_lr_options& options() const { return options_; }
+  scheduler_state state() const {
+    auto s = base_state();
+    s.emplace_back("last_momentum", last_momentum_);
+    return s;
+  }
+  // Restores the counters and sets the optimizer's lr and momentum to the restored ones.
+  void load_state(const scheduler_state& s) {
+    load_base_state(s);
+    last_momentum_ = find(s, "last_momentum");
+    if (options_.cycle_momentum) opt_.set_momentum(last_momentum_);
+  }
+
+ private:
+  struct phase {
+    double end_step, start_lr, end_lr, start_momentum, end_momentum;
+  };
+
+  double anneal(double start, double end, double pct) const {
+    if (options_.anneal_strategy == annealing::linear) return (end - start) * pct + start;
+    const double cos_out = std::cos(std::numbers::pi * pct) + 1;
+    return end + (start - end) / 2.0 * cos_out;
+  }
+
+  void update() {
+    const double step_num = double(last_epoch_);
+    double start_step = 0.0;
+    for (int i = 0; i < phase_count_; ++i) {
+      const phase& p = phases_[i];
+      if (step_num <= p.end_step || i == phase_count_ - 1) {
+        if (p.end_step == start_step)
+          throw std::domain_error("lamina::optim::OneCycleLR: phase " + std::to_string(i) +
+                                  " has no steps (total_steps " + std::to_string(options_.total_steps) +
+                                  ", pct_start " + detail::format_value(options_.pct_start) +
+                                  "); PyTorch divides by zero here too");
+        const double pct = (step_num - start_step) / (p.end_step - start_step);
+        apply(anneal(p.start_lr, p.end_lr, pct));
+        if (options_.cycle_momentum) {
+          last_momentum_ = anneal(p.start_momentum, p.end_momentum, pct);
+          opt_.set_momentum(last_momentum_);
+        }
+        return;
+      }
+      start_step = p.end_step;
+    }
+  }
+
+  one_cycle_lr_options options_;
+  double initial_lr_ = 0, min_lr_ = 0, last_momentum_ = 0;
+  phase phases_[3]{};
+  int phase_count_ = 2;
+};
+
+}  // namespace lamina::optim

@@ -1,0 +1,9 @@
+#pragma once
+// Every optimizer and learning-rate scheduler (lm::optim); this header only includes.
+#include "adam.hpp"
+#include "concepts.hpp"
+#include "lr_scheduler.hpp"
+#include "one_cycle_lr.hpp"
+#include "reduce_lr_on_plateau.hpp"
+#include "rmsprop.hpp"
+#include "sgd.hpp"

@@ -1,0 +1,103 @@
+#pragma once
+// ReduceLROnPlateau with torch.optim.lr_scheduler.ReduceLROnPlateau's semantics: step(metric)
+// once per evaluation; when the metric has not improved (by threshold, relative or absolute) for
+// more than patience steps, lr = max(lr * factor, min_lr) (skipped when that changes lr by no
+// more than eps), then cooldown steps during which bad epochs are not counted.
+//   lm::optim::ReduceLROnPlateau sched(opt, {.factor = 0.5, .patience = 3});
+//   for (epoch ...) { train(...); sched.step(validation_loss); }
+#include <algorithm>
+#include <limits>
+
+#include "lr_scheduler.hpp"
+
+namespace lamina::optim {
+
+enum class plateau_mode { min, max };     // the metric should go down (a loss) or up (an accuracy)
+enum class plateau_threshold { rel, abs };  // improvement measured relative to best, or absolute
+
+struct reduce_lr_on_plateau_options {
+  plateau_mode mode = plateau_mode::min;
+  double factor = 0.1;
+  long patience = 10;
+  double threshold = 1e-4;
+  plateau_threshold threshold_mode = plateau_threshold::rel;
+  long cooldown = 0;
+  double min_lr = 0.0;
+  double eps = 1e-8;
+};
+
+class ReduceLROnPlateau : public detail::scheduler_base {
+ public:
+  template <LrOptimizer O>
+  ReduceLROnPlateau(O& opt, reduce_lr_on_plateau_options options = {})
+      : scheduler_base(opt, "ReduceLROnPlateau"), options_(options) {
+    const auto& o = options;
+    require(o.factor >= 0 && o.factor < 1, "factor", "in [0, 1)", o.factor);
+    require(o.patience >= 0, "patience", ">= 0", double(o.patience));
+    require(o.threshold >= 0, "threshold", ">= 0", o.threshold);
+    require(o.cooldown >= 0, "cooldown", ">= 0", double(o.cooldown));
+    require(o.min_lr >= 0, "min_lr", ">= 0", o.min_lr);
+    require(o.eps >= 0, "eps", ">= 0", o.eps);
+    best_ = worst();
+  }
+
+  void step(double metric) {
+    ++last_epoch_;
+    if (is_better(metric, best_)) {
+      best_ = metric;
+      num_bad_epochs_ = 0;
+    } else {
+      ++num_bad_epochs_;
+    }
+    if (cooldown_counter_ > 0) {
+      --cooldown_counter_;
+      num_bad_epochs_ = 0;  // bad epochs in cooldown do not count
+    }
+    if (num_bad_epochs_ > options_.patience) {
+      const double old_lr = current_lr(), new_lr = std::max(old_lr * options_.factor, options_.min_lr);
+      if (old_lr - new_lr > options_.eps) apply(new_lr);
+      cooldown_counter_ = options_.cooldown;
+      num_bad_epochs_ = 0;
+    }
+    last_lr_ = current_lr();
+    applied_ = opt_.lr();
+  }
+
+  double best() const { return best_; }
+  long num_bad_epochs() const { return num_bad_epochs_; }
+  long cooldown_counter() const { return cooldown_counter_; }
+  bool in_cooldown() const { return cooldown_counter_ > 0; }
+  const reduce_lr_on_plateau_options& options() const { return options_; }
+
+  scheduler_state state() const {
+    auto s = base_state();
+    s.emplace_back("best", best_);
+    s.emplace_back("num_bad_epochs", double(num_bad_epochs_));
+    s.emplace_back("cooldown_counter", double(cooldown_counter_));
+    return s;
+  }
+  void load_state(const scheduler_state& s) {
+    load_base_state(s);
+    best_ = find(s, "best");
+    num_bad_epochs_ = long(find(s, "num_bad_epochs"));
+    cooldown_counter_ = long(find(s, "cooldown_counter"));
+  }
+
+ private:
+  double worst() const {
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    return options_.mode == plateau_mode::min ? inf : -inf;
+  }
+  bool is_better(double a, double best) const {
+    const auto& o = options_;
+    if (o.mode == plateau_mode::min)
+      return o.threshold_mode == plateau_threshold::rel ? a < best * (1.0 - o.threshold) : a < best - o.threshold;
+    return o.threshold_mode == plateau_threshold::rel ? a > best * (o.threshold + 1.0) : a > best + o.threshold;
+  }
+
+  reduce_lr_on_plateau_options options_;
+  double best_ = 0;
+  long num_bad_epochs_ = 0, cooldown_counter_ = 0;
+};
+
+}  // namespace lamina::optim
