@@ -23,7 +23,7 @@
 #include "data/fashion_mnist.hpp"
 #include "data/idx.hpp"
 #include "data/loader.hpp"
-#include "metrics/accuracy.hpp"
+#include "metrics/metrics.hpp"
 #include "layers/batch_norm.hpp"
 #include "layers/dropout.hpp"
 #include "layers/fourier_features.hpp"

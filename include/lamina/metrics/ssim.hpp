@@ -102,7 +102,7 @@ inline double ssim_plane(const float* x, const float* y, std::size_t h, std::siz
   const std::size_t c0 = map ? 0 : r, c1 = map ? w : w - r;  // output columns
   const std::size_t rows = r1 - r0, cols = c1 - c0, wp = w + 2 * r;
   ws.vert.assign(5 * rows * w, 0.0);
-  ws.row.resize(5 * wp);
+  if (map) ws.row.resize(5 * wp);
   ws.acc.resize(5 * w);
   double* v[5];
   for (int k = 0; k < 5; ++k) v[k] = ws.vert.data() + std::size_t(k) * rows * w;
@@ -132,14 +132,24 @@ inline double ssim_plane(const float* x, const float* y, std::size_t h, std::siz
   double total = 0;
   for (std::size_t i = 0; i < rows; ++i) {
     for (int k = 0; k < 5; ++k) {
-      double* pr = ws.row.data() + std::size_t(k) * wp;
       const double* src = v[k] + i * w;
-      for (std::size_t j = 0; j < wp; ++j) pr[j] = src[reflect_index(std::ptrdiff_t(j) - std::ptrdiff_t(r), w)];
+      // Output column c0 + j reads input columns c0 + j - r .. c0 + j + r: inside the row for the
+      // cropped region; the full map reads a reflect-padded copy ([r | W | r]).
+      const double* base = src + (c0 - (map ? 0 : r));  // crop: c0 == r, so the row itself
+      if (map) {
+        double* pad = ws.row.data() + std::size_t(k) * wp;
+        std::copy(src, src + w, pad + r);
+        for (std::size_t e = 0; e < r; ++e) {
+          pad[e] = src[reflect_index(std::ptrdiff_t(e) - std::ptrdiff_t(r), w)];
+          pad[r + w + e] = src[reflect_index(std::ptrdiff_t(w + e), w)];
+        }
+        base = pad + c0;
+      }
       double* acc = ws.acc.data() + std::size_t(k) * w;
       std::fill(acc, acc + cols, 0.0);
       for (std::size_t t = 0; t < taps; ++t) {
         const double wt = s.taps[t];
-        const double* in = pr + c0 + t;
+        const double* in = base + t;
         LAMINA_OMP(omp simd)
         for (std::size_t j = 0; j < cols; ++j) acc[j] += wt * in[j];
       }
@@ -152,7 +162,10 @@ inline double ssim_plane(const float* x, const float* y, std::size_t h, std::siz
       const double vy = uyy[j] - uy[j] * uy[j];
       const double vxy = uxy[j] - ux[j] * uy[j];
       const double a1 = 2 * ux[j] * uy[j] + s.c1, a2 = 2 * vxy + s.c2;
-      const double b1 = ux[j] * ux[j] + uy[j] * uy[j] + s.c1, b2 = vx + vy + s.c2;
+      // b1 = ux^2 + uy^2 + C1 and b2 = vx + vy + C2, written as a1 and a2 plus what they lack, so
+      // that identical images give exactly 1 whether or not the compiler fuses multiply-adds.
+      const double d = ux[j] - uy[j];
+      const double b1 = a1 + d * d, b2 = a2 + ((vx - vxy) + (vy - vxy));
       const double sv = (a1 * a2) / (b1 * b2);
       if (map) map[(r0 + i) * w + c0 + j] = float(sv);
       const std::size_t cj = c0 + j;

@@ -11,6 +11,7 @@
 // A scheduler holds a reference to the optimizer (any LrOptimizer), which must outlive it.
 // state() / load_state() give its counters as name/value pairs for checkpoints.
 #include <cmath>
+#include <cstddef>
 #include <numbers>
 #include <stdexcept>
 #include <string>
@@ -67,7 +68,7 @@ class optimizer_ref {
 class scheduler_base {
  public:
   double last_lr() const { return last_lr_; }      // PyTorch's get_last_lr()[0]
-  long last_epoch() const { return last_epoch_; }  // 0 after construction, +1 per step()
+  std::size_t last_epoch() const { return last_epoch_; }  // 0 after construction, +1 per step()
   double base_lr() const { return base_lr_; }      // PyTorch's initial_lr
 
  protected:
@@ -108,14 +109,14 @@ class scheduler_base {
       throw std::invalid_argument(std::string("lamina::optim::") + name_ +
                                   "::load_state: last_epoch must be a non-negative integer, got " +
                                   format_value(epoch));
-    last_epoch_ = long(epoch);
+    last_epoch_ = std::size_t(epoch);
     base_lr_ = find(s, "base_lr");
     apply(find(s, "last_lr"));
   }
 
   optimizer_ref opt_;
   const char* name_;
-  long last_epoch_ = 0;
+  std::size_t last_epoch_ = 0;
   double base_lr_ = 0, last_lr_ = 0, applied_ = 0;
 };
 
@@ -123,7 +124,7 @@ class scheduler_base {
 
 // --- StepLR: lr * gamma every step_size epochs ----------------------------------------------------
 struct step_lr_options {
-  long step_size = 0;  // required, >= 1
+  std::size_t step_size = 0;  // required, >= 1
   double gamma = 0.1;
 };
 
@@ -150,7 +151,7 @@ class StepLR : public detail::scheduler_base {
 
 // --- MultiStepLR: lr * gamma at each milestone (a repeated milestone counts twice) ---------------
 struct multi_step_lr_options {
-  std::vector<long> milestones;
+  std::vector<std::size_t> milestones;
   double gamma = 0.1;
 };
 
@@ -159,7 +160,6 @@ class MultiStepLR : public detail::scheduler_base {
   template <LrOptimizer O>
   MultiStepLR(O& opt, multi_step_lr_options options)
       : scheduler_base(opt, "MultiStepLR"), options_(std::move(options)) {
-    for (long m : options_.milestones) require(m >= 0, "milestones", "non-negative", double(m));
     apply(at_epoch(base_lr_));
   }
   void step() {
@@ -173,7 +173,7 @@ class MultiStepLR : public detail::scheduler_base {
  private:
   double at_epoch(double lr) const {
     int count = 0;
-    for (long m : options_.milestones) count += m == last_epoch_;
+    for (std::size_t m : options_.milestones) count += m == last_epoch_;
     return count ? lr * std::pow(options_.gamma, double(count)) : lr;
   }
   multi_step_lr_options options_;
@@ -212,9 +212,9 @@ class ExponentialLR : public detail::scheduler_base {
 // lr goes linearly from base * warmup_start_factor (epoch 0) towards base, reaches base at epoch W,
 // and then follows the cosine over the next t_max epochs: for a run of N epochs, t_max = N - W.
 struct cosine_annealing_lr_options {
-  long t_max = 0;  // required, >= 1
+  std::size_t t_max = 0;  // required, >= 1
   double eta_min = 0.0;
-  long warmup_steps = 0;
+  std::size_t warmup_steps = 0;
   double warmup_start_factor = 1.0 / 3;  // LinearLR's default start_factor
 };
 
@@ -224,7 +224,6 @@ class CosineAnnealingLR : public detail::scheduler_base {
   CosineAnnealingLR(O& opt, cosine_annealing_lr_options options)
       : scheduler_base(opt, "CosineAnnealingLR"), options_(options) {
     require(options.t_max >= 1, "t_max", ">= 1", double(options.t_max));
-    require(options.warmup_steps >= 0, "warmup_steps", ">= 0", double(options.warmup_steps));
     require(options.warmup_start_factor > 0 && options.warmup_start_factor <= 1, "warmup_start_factor", "in (0, 1]",
             options.warmup_start_factor);
     apply(options.warmup_steps > 0 ? base_lr_ * options.warmup_start_factor : base_lr_);
@@ -232,20 +231,21 @@ class CosineAnnealingLR : public detail::scheduler_base {
 
   void step() {
     ++last_epoch_;
-    const long w = options_.warmup_steps;
+    const std::size_t w = options_.warmup_steps;
     const double eta_min = options_.eta_min, lr = current_lr();
     if (last_epoch_ < w) {  // LinearLR.get_lr with end_factor 1
       const double f = options_.warmup_start_factor;
       apply(lr * (1.0 + (1.0 - f) / (double(w) * f + double(last_epoch_ - 1) * (1.0 - f))));
       return;
     }
-    const long k = last_epoch_ - w;  // the cosine's own epoch
+    const long long k = (long long)(last_epoch_ - w);  // the cosine's own epoch
     const double t = double(options_.t_max), pi = std::numbers::pi;
     if (k == 0) {  // SequentialLR starts the cosine with its closed form at epoch 0
       apply(eta_min + (base_lr_ - eta_min) * (1 + std::cos(pi * 0.0 / t)) / 2);
       return;
     }
-    const long period = 2 * options_.t_max, r = ((k - 1 - options_.t_max) % period + period) % period;
+    const long long t_max = (long long)options_.t_max, period = 2 * t_max;
+    const long long r = ((k - 1 - t_max) % period + period) % period;  // Python's %
     if (r == 0)
       apply(lr + (base_lr_ - eta_min) * (1 - std::cos(pi / t)) / 2);
     else

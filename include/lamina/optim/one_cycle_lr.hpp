@@ -11,6 +11,7 @@
 //   lm::optim::SGD opt(model, {.lr = 0.01f, .momentum = 0.9f});
 //   lm::optim::OneCycleLR sched(opt, {.max_lr = 0.1, .total_steps = epochs * loader.batches()});
 #include <cmath>
+#include <cstddef>
 #include <numbers>
 #include <stdexcept>
 #include <string>
@@ -23,7 +24,7 @@ enum class annealing { cos, linear };
 
 struct one_cycle_lr_options {
   double max_lr = 0.0;    // required, > 0
-  long total_steps = 0;   // required, >= 1
+  std::size_t total_steps = 0;  // required, >= 1
   double pct_start = 0.3;
   annealing anneal_strategy = annealing::cos;
   bool cycle_momentum = true;

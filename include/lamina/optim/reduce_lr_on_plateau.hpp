@@ -6,6 +6,7 @@
 //   lm::optim::ReduceLROnPlateau sched(opt, {.factor = 0.5, .patience = 3});
 //   for (epoch ...) { train(...); sched.step(validation_loss); }
 #include <algorithm>
+#include <cstddef>
 #include <limits>
 
 #include "lr_scheduler.hpp"
@@ -18,10 +19,10 @@ enum class plateau_threshold { rel, abs };  // improvement measured relative to 
 struct reduce_lr_on_plateau_options {
   plateau_mode mode = plateau_mode::min;
   double factor = 0.1;
-  long patience = 10;
+  std::size_t patience = 10;
   double threshold = 1e-4;
   plateau_threshold threshold_mode = plateau_threshold::rel;
-  long cooldown = 0;
+  std::size_t cooldown = 0;
   double min_lr = 0.0;
   double eps = 1e-8;
 };
@@ -33,9 +34,7 @@ class ReduceLROnPlateau : public detail::scheduler_base {
       : scheduler_base(opt, "ReduceLROnPlateau"), options_(options) {
     const auto& o = options;
     require(o.factor >= 0 && o.factor < 1, "factor", "in [0, 1)", o.factor);
-    require(o.patience >= 0, "patience", ">= 0", double(o.patience));
     require(o.threshold >= 0, "threshold", ">= 0", o.threshold);
-    require(o.cooldown >= 0, "cooldown", ">= 0", double(o.cooldown));
     require(o.min_lr >= 0, "min_lr", ">= 0", o.min_lr);
     require(o.eps >= 0, "eps", ">= 0", o.eps);
     best_ = worst();
@@ -64,8 +63,8 @@ class ReduceLROnPlateau : public detail::scheduler_base {
   }
 
   double best() const { return best_; }
-  long num_bad_epochs() const { return num_bad_epochs_; }
-  long cooldown_counter() const { return cooldown_counter_; }
+  std::size_t num_bad_epochs() const { return num_bad_epochs_; }
+  std::size_t cooldown_counter() const { return cooldown_counter_; }
   bool in_cooldown() const { return cooldown_counter_ > 0; }
   const reduce_lr_on_plateau_options& options() const { return options_; }
 
@@ -79,8 +78,8 @@ class ReduceLROnPlateau : public detail::scheduler_base {
   void load_state(const scheduler_state& s) {
     load_base_state(s);
     best_ = find(s, "best");
-    num_bad_epochs_ = long(find(s, "num_bad_epochs"));
-    cooldown_counter_ = long(find(s, "cooldown_counter"));
+    num_bad_epochs_ = std::size_t(find(s, "num_bad_epochs"));
+    cooldown_counter_ = std::size_t(find(s, "cooldown_counter"));
   }
 
  private:
@@ -97,7 +96,7 @@ class ReduceLROnPlateau : public detail::scheduler_base {
 
   reduce_lr_on_plateau_options options_;
   double best_ = 0;
-  long num_bad_epochs_ = 0, cooldown_counter_ = 0;
+  std::size_t num_bad_epochs_ = 0, cooldown_counter_ = 0;
 };
 
 }  // namespace lamina::optim

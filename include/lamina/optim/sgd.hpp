@@ -55,12 +55,29 @@ class SGD {
         for (std::size_t i = b; i < e; ++i) p[i] -= lr * (g[i] + wd * p[i]);
         return;
       }
-      LAMINA_OMP(omp simd)
-      for (std::size_t i = b; i < e; ++i) {
-        const float d = g[i] + wd * p[i];
-        const float v = first ? d : mu * buf[i] + damp * d;
-        buf[i] = v;
-        p[i] -= lr * (nesterov ? d + mu * v : v);
+      // One branch-free loop per case, so each vectorises.
+      if (first) {
+        LAMINA_OMP(omp simd)
+        for (std::size_t i = b; i < e; ++i) {
+          const float d = g[i] + wd * p[i];
+          buf[i] = d;
+          p[i] -= lr * (nesterov ? d + mu * d : d);
+        }
+      } else if (nesterov) {
+        LAMINA_OMP(omp simd)
+        for (std::size_t i = b; i < e; ++i) {
+          const float d = g[i] + wd * p[i];
+          const float v = mu * buf[i] + damp * d;
+          buf[i] = v;
+          p[i] -= lr * (d + mu * v);
+        }
+      } else {
+        LAMINA_OMP(omp simd)
+        for (std::size_t i = b; i < e; ++i) {
+          const float v = mu * buf[i] + damp * (g[i] + wd * p[i]);
+          buf[i] = v;
+          p[i] -= lr * v;
+        }
       }
     });
     if (mu != 0) momentum_started_ = true;

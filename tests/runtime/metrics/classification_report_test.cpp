@@ -118,3 +118,20 @@ TEST_CASE("metrics: classification_report argument checks", "[metrics][report][e
   const std::vector<std::int32_t> p3{0, 1, 1};
   REQUIRE_THROWS_AS(lmm::classification_report(t, p3, {"a", "b"}), std::invalid_argument);
 }
+
+TEST_CASE("metrics: classification_report rounds ties like Python (0.625 -> 0.62)", "[metrics][report]") {
+  // Printed by sklearn 1.9.1 for these labels; the weighted precision is exactly 0.625.
+  const std::vector<std::int32_t> y_true{0, 1, 2, 0}, y_pred{0, 1, 1, 0};
+  const lmm::classification_report r(y_true, y_pred, {"one ball", "two balls", "three balls"});
+  CHECK(r.weighted_avg().precision == 0.625);
+  CHECK(r.str() ==
+        "              precision    recall  f1-score   support\n"
+        "\n"
+        "    one ball       1.00      1.00      1.00         2\n"
+        "   two balls       0.50      1.00      0.67         1\n"
+        " three balls       0.00      0.00      0.00         1\n"
+        "\n"
+        "    accuracy                           0.75         4\n"
+        "   macro avg       0.50      0.67      0.56         4\n"
+        "weighted avg       0.62      0.75      0.67         4\n");
+}
