@@ -51,6 +51,18 @@ void time_net(const char* label, std::size_t batch, int reps) {
 
 int main(int argc, char** argv) {
   const int reps = argc > 1 ? std::atoi(argv[1]) : 15;
+  // Whole networks (W3 without its classifier head's loss, W4 without its loss).
+  using W3 = lm::Sequential<lm::Conv2d<1, 16, 3, 1, 1>, lm::ReLU, lm::Conv2d<16, 32, 3, 1, 1>, lm::ReLU,
+                            lm::MaxPool2d<2>, lm::Conv2d<32, 16, 3, 1, 1>, lm::ReLU, lm::Conv2d<16, 16, 3, 1, 1>,
+                            lm::ReLU, lm::MaxPool2d<2>, lm::Flatten, lm::Linear<1024, 64>, lm::ReLU, lm::Linear<64, 3>>;
+  time_net<W3, lm::Shape<1, 32, 32>>("W3 network", 32, reps);
+  using W4 = lm::Sequential<lm::Conv2d<3, 64, 5, 2, 2>, lm::ReLU, lm::Conv2d<64, 64, 5, 2, 2>, lm::ReLU,
+                            lm::Conv2d<64, 64, 5, 2, 2>, lm::ReLU, lm::Conv2d<64, 96, 5, 2, 2>,
+                            lm::ConvTranspose2d<96, 64, 5, 2, 2, 1>, lm::ReLU, lm::ConvTranspose2d<64, 64, 5, 2, 2, 1>,
+                            lm::ReLU, lm::ConvTranspose2d<64, 64, 5, 2, 2, 1>, lm::ReLU,
+                            lm::ConvTranspose2d<64, 3, 5, 2, 2, 1>, lm::Sigmoid>;
+  time_net<W4, lm::Shape<3, 64, 64>>("W4 network", 16, reps);
+  if (argc > 2) return 0;
   // W3 balls-cnn, layer by layer, and its conv trunk.
   time_net<lm::Conv2d<1, 16, 3, 1, 1>, lm::Shape<1, 32, 32>>("W3 conv1 1->16 k3 32x32", 32, reps);
   time_net<lm::Conv2d<16, 32, 3, 1, 1>, lm::Shape<16, 32, 32>>("W3 conv2 16->32 k3 32x32", 32, reps);

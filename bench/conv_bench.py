@@ -40,6 +40,16 @@ def main():
     reps = int(sys.argv[1]) if len(sys.argv) > 1 else 15
     torch.set_num_threads(int(sys.argv[2]) if len(sys.argv) > 2 else 2)
     C, T = nn.Conv2d, nn.ConvTranspose2d
+    R = nn.ReLU
+    time_layer("W3 network", nn.Sequential(C(1, 16, 3, padding=1), R(), C(16, 32, 3, padding=1), R(), nn.MaxPool2d(2),
+                                           C(32, 16, 3, padding=1), R(), C(16, 16, 3, padding=1), R(), nn.MaxPool2d(2),
+                                           nn.Flatten(), nn.Linear(1024, 64), R(), nn.Linear(64, 3)), (1, 32, 32), 32, reps)
+    enc = [C(3, 64, 5, 2, 2), R(), C(64, 64, 5, 2, 2), R(), C(64, 64, 5, 2, 2), R(), C(64, 96, 5, 2, 2)]
+    dec = [T(96, 64, 5, 2, 2, 1), R(), T(64, 64, 5, 2, 2, 1), R(), T(64, 64, 5, 2, 2, 1), R(), T(64, 3, 5, 2, 2, 1),
+           nn.Sigmoid()]
+    time_layer("W4 network", nn.Sequential(*enc, *dec), (3, 64, 64), 16, reps)
+    if len(sys.argv) > 3:
+        return
     time_layer("W3 conv1 1->16 k3 32x32", C(1, 16, 3, padding=1), (1, 32, 32), 32, reps)
     time_layer("W3 conv2 16->32 k3 32x32", C(16, 32, 3, padding=1), (16, 32, 32), 32, reps)
     time_layer("W3 conv3 32->16 k3 16x16", C(32, 16, 3, padding=1), (32, 16, 16), 32, reps)

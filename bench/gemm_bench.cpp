@@ -1,5 +1,5 @@
 // SGEMM micro-benchmark: lamina::kernels::gemm vs OpenBLAS cblas_sgemm, 1 and 2 threads.
-// Usage: lamina_gemm_bench [samples=7] [min_sample_ms=40]
+// Usage: lamina_gemm_bench [samples=7] [min_sample_ms=40] [threads=1,2] [shape indices=all]
 // Each sample times enough back-to-back calls to last min_sample_ms; lamina and OpenBLAS
 // samples are interleaved so clock/thermal drift hits both equally; the median is reported.
 #include <lamina/kernels/cpu/gemm.hpp>
@@ -77,6 +77,17 @@ double median(std::vector<double> v) {
 int main(int argc, char** argv) {
   const int samples = argc > 1 ? std::atoi(argv[1]) : 7;
   const double min_ms = argc > 2 ? std::atof(argv[2]) : 40.0;
+  auto int_list = [](const char* t) {
+    std::vector<int> v;
+    for (char* end = nullptr; *t; t = *end ? end + 1 : end) {
+      const long x = std::strtol(t, &end, 10);
+      if (end == t) break;
+      v.push_back(int(x));
+    }
+    return v;
+  };
+  const std::vector<int> threads = int_list(argc > 3 ? argv[3] : "1,2");
+  const std::vector<int> only = int_list(argc > 4 ? argv[4] : "");
   const shape shapes[] = {
       {"square", transpose::no, transpose::no, 256, 256, 256},
       {"square", transpose::no, transpose::no, 512, 512, 512},
@@ -116,6 +127,8 @@ int main(int argc, char** argv) {
   std::mt19937 rng(42);
   std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
   for (const auto& s : shapes) {
+    const int index = int(&s - shapes);
+    if (!only.empty() && std::find(only.begin(), only.end(), index) == only.end()) continue;
     const bool ta = s.ta == transpose::yes, tb = s.tb == transpose::yes;
     const std::size_t lda = ta ? s.M : s.K, ldb = tb ? s.K : s.N, ldc = s.N;
     std::vector<float> A(s.M * s.K), B(s.K * s.N), C1(s.M * s.N), C2(s.M * s.N);
@@ -131,7 +144,7 @@ int main(int argc, char** argv) {
                   int(s.M), int(s.N), int(s.K), 1.0f, A.data(), int(lda), B.data(), int(ldb), 0.0f,
                   C2.data(), int(ldc));
     };
-    for (int thr : {1, 2}) {
+    for (int thr : threads) {
       omp_set_num_threads(thr);
       openblas_set_num_threads(thr);
       std::vector<double> gl, gb;

@@ -25,6 +25,7 @@
 
 #include <lamina/lamina.hpp>
 #include <lamina/loss/classification.hpp>
+#include <lamina/optim/adam.hpp>
 #include <lamina/loss/regression.hpp>
 
 namespace lamina::bench {
@@ -89,9 +90,56 @@ struct W7_deep_mlp {
   }
 };
 
-// W2..W6 go here once their layers exist (issue 3: Conv2d, MaxPool2d, ConvTranspose2d; Adam).
+// W2 fmnist-cnn (L335 CNN): 663,724 parameters.
+struct W2_fmnist_cnn {
+  static constexpr std::string_view id = "W2", name = "fmnist-cnn";
+  using net = Sequential<Conv2d<1, 9, 5, 1, 2>, ReLU, MaxPool2d<2, 1>,
+                         Conv2d<9, 9, 5, 1, 2>, ReLU, MaxPool2d<2, 1>,
+                         Conv2d<9, 9, 5, 1, 2>, ReLU, MaxPool2d<2, 1>,
+                         Flatten, Linear<5625, 117>, ReLU, Linear<117, 10>>;
+  using input = Shape<1, 28, 28>;
+  static constexpr std::size_t batch = 64;
+  static constexpr std::size_t expected_params = 663'724;
+  using targets = class_labels<10>;
+  using loss = loss::CrossEntropy;
+  template <class M>
+  static auto make_optimizer(M& m) { return optim::SGD(m, {.lr = 1e-3f}); }
+};
 
-using all_workloads = std::tuple<W1_fmnist_mlp, W7_deep_mlp>;
+// W3 balls-cnn (CSIT6000M task 1): 77,539 parameters.
+struct W3_balls_cnn {
+  static constexpr std::string_view id = "W3", name = "balls-cnn";
+  using net = Sequential<Conv2d<1, 16, 3, 1, 1>, ReLU, Conv2d<16, 32, 3, 1, 1>, ReLU, MaxPool2d<2>,
+                         Conv2d<32, 16, 3, 1, 1>, ReLU, Conv2d<16, 16, 3, 1, 1>, ReLU, MaxPool2d<2>,
+                         Flatten, Linear<1024, 64>, ReLU, Linear<64, 3>>;
+  using input = Shape<1, 32, 32>;
+  static constexpr std::size_t batch = 32;
+  static constexpr std::size_t expected_params = 77'539;
+  using targets = class_labels<3>;
+  using loss = loss::CrossEntropy;
+  template <class M>
+  static auto make_optimizer(M& m) { return optim::Adam(m, {.lr = 1e-3}); }
+};
+
+// W4 conv-ae (ELEC5306, (N, M) = (64, 96)): 726,883 parameters.
+struct W4_conv_ae {
+  static constexpr std::string_view id = "W4", name = "conv-ae";
+  using net = Sequential<Conv2d<3, 64, 5, 2, 2>, ReLU, Conv2d<64, 64, 5, 2, 2>, ReLU,
+                         Conv2d<64, 64, 5, 2, 2>, ReLU, Conv2d<64, 96, 5, 2, 2>,
+                         ConvTranspose2d<96, 64, 5, 2, 2, 1>, ReLU, ConvTranspose2d<64, 64, 5, 2, 2, 1>, ReLU,
+                         ConvTranspose2d<64, 64, 5, 2, 2, 1>, ReLU, ConvTranspose2d<64, 3, 5, 2, 2, 1>, Sigmoid>;
+  using input = Shape<3, 64, 64>;
+  static constexpr std::size_t batch = 16;
+  static constexpr std::size_t expected_params = 726'883;
+  using targets = dense_targets;
+  using loss = loss::MSE;
+  template <class M>
+  static auto make_optimizer(M& m) { return optim::Adam(m, {.lr = 1e-4}); }
+};
+
+// W5, W6 go here once their layers exist.
+
+using all_workloads = std::tuple<W1_fmnist_mlp, W2_fmnist_cnn, W3_balls_cnn, W4_conv_ae, W7_deep_mlp>;
 
 // ---- generic run-time side -----------------------------------------------------------------
 

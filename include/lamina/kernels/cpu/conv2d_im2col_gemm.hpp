@@ -11,11 +11,11 @@
 // input gradient the first. Both layers' weight, [columns channels, image channels / groups,
 // K, K], is per group the row-major matrix W_g [Ccol/G, Cimg/G * K * K].
 //
-// Layout of the lowered matrix `col`: [Cimg * K * K, batch * P] (P = column-side positions), one
-// block of P columns per sample, so that the weight gradient is a single GEMM with
-// k = batch * P, and samples can be grouped into GEMMs at least `gemm_min_columns` wide when
-// P is small. Both `col` and `tmp` ([Ccol, batch * P], the columns tensor channel-major) come
-// from the layer's workspace: nothing is allocated here.
+// Samples are processed in chunks of at least `conv_gemm_min_columns` GEMM columns (one sample
+// when P is large, several when it is small, so that GEMMs stay wide). The lowered matrix of a
+// chunk is one contiguous [Cimg * K * K, chunk * P] block, so im2col writes sequential memory.
+// `col` (every chunk's block, batch * Cimg*K*K * P floats) and `tmp` ([Ccol, batch * P], the
+// columns tensor channel-major) come from the layer's workspace: nothing is allocated here.
 //
 // Threads: chunks of samples run in parallel, each with a serial GEMM, when there are enough
 // chunks for the threads; otherwise chunks run in turn and the GEMM itself is parallel. The
@@ -41,7 +41,7 @@ namespace lamina::kernels {
 namespace detail {
 
 // Samples whose columns go into one GEMM: enough for about this many GEMM columns.
-inline constexpr std::size_t conv_gemm_min_columns = 256;
+inline constexpr std::size_t conv_gemm_min_columns = 512;
 
 inline std::size_t conv_chunk_samples(std::size_t positions, std::size_t batch) {
   const std::size_t cs = positions >= conv_gemm_min_columns
@@ -113,37 +113,52 @@ inline void conv_channel_sums(cpu, const float* y, std::size_t batch, std::size_
   }
 }
 
+// The lowered matrix of chunk c (samples [n0, n0 + m)): a [Cimg*K*K, m*P] block at
+// col + n0 * col_size, sample n in columns [(n - n0) * P, (n - n0 + 1) * P). Chunks are
+// contiguous so that im2col writes, and the GEMMs read, sequential memory.
+struct conv_chunk {
+  std::size_t n0, m;
+  float* block;
+  std::size_t ld;  // m * P
+};
+inline conv_chunk conv_chunk_at(const conv_geometry& g, float* col, std::size_t c, std::size_t cs,
+                                std::size_t batch) {
+  const std::size_t n0 = c * cs, m = std::min(batch, n0 + cs) - n0;
+  return {n0, m, col + n0 * g.col_size(), m * g.positions()};
+}
+
 // columns [batch, Ccol, P] = W x im2col(image [batch, Cimg, H, W]) (+ bias [Ccol]).
-// col: [Cimg*K*K, batch*P] (kept: backward_weights reuses it); tmp: [Ccol, batch*P] scratch.
-// lowered: col already holds im2col(image) (ConvTranspose2d's backward), skip the lowering.
+// col: [batch * Cimg*K*K * P] in chunk blocks (kept: backward_weights reuses it); tmp:
+// [Ccol, batch*P] scratch. lowered: col already holds im2col(image), skip the lowering.
 inline void conv2d_im2col_gemm_forward(cpu, const conv_geometry& g, std::size_t col_channels,
                                        const float* image, const float* w, const float* bias,
                                        float* columns, float* col, float* tmp, std::size_t batch,
                                        bool lowered = false) {
-  const std::size_t P = g.positions(), ld = batch * P, G = g.groups;
+  const std::size_t P = g.positions(), G = g.groups;
   const std::size_t rows_g = g.col_rows() / G, cc_g = col_channels / G;
   const std::size_t cs = detail::conv_chunk_samples(P, batch), chunks = (batch + cs - 1) / cs;
   detail::conv_for_chunks(chunks, [&](std::size_t c) {
-    const std::size_t n0 = c * cs, m = std::min(batch, n0 + cs) - n0;
+    const conv_chunk k = conv_chunk_at(g, col, c, cs, batch);
     if (!lowered)
-      for (std::size_t n = n0; n < n0 + m; ++n) im2col(cpu{}, g, image + n * g.image_size(), col + n * P, ld);
-    if (m == 1) {  // straight into the sample's output
-      float* y = columns + n0 * col_channels * P;
+      for (std::size_t i = 0; i < k.m; ++i)
+        im2col(cpu{}, g, image + (k.n0 + i) * g.image_size(), k.block + i * P, k.ld);
+    if (k.m == 1) {  // straight into the sample's output
+      float* y = columns + k.n0 * col_channels * P;
       if (bias)
         for (std::size_t ch = 0; ch < col_channels; ++ch) std::fill(y + ch * P, y + (ch + 1) * P, bias[ch]);
       for (std::size_t gi = 0; gi < G; ++gi)
         gemm(cpu{}, transpose::no, transpose::no, cc_g, P, rows_g, 1.f, w + gi * cc_g * rows_g, rows_g,
-             col + gi * rows_g * ld + n0 * P, ld, bias ? 1.f : 0.f, y + gi * cc_g * P, P);
+             k.block + gi * rows_g * k.ld, k.ld, bias ? 1.f : 0.f, y + gi * cc_g * P, P);
       return;
     }
-    float* t = tmp + n0 * col_channels * P;  // [Ccol, m*P]
+    float* t = tmp + k.n0 * col_channels * P;  // [Ccol, m*P]
     for (std::size_t gi = 0; gi < G; ++gi)
-      gemm(cpu{}, transpose::no, transpose::no, cc_g, m * P, rows_g, 1.f, w + gi * cc_g * rows_g, rows_g,
-           col + gi * rows_g * ld + n0 * P, ld, 0.f, t + gi * cc_g * m * P, m * P);
-    for (std::size_t n = 0; n < m; ++n)
+      gemm(cpu{}, transpose::no, transpose::no, cc_g, k.ld, rows_g, 1.f, w + gi * cc_g * rows_g, rows_g,
+           k.block + gi * rows_g * k.ld, k.ld, 0.f, t + gi * cc_g * k.ld, k.ld);
+    for (std::size_t i = 0; i < k.m; ++i)
       for (std::size_t ch = 0; ch < col_channels; ++ch) {
-        const float* s = t + ch * m * P + n * P;
-        float* d = columns + ((n0 + n) * col_channels + ch) * P;
+        const float* s = t + ch * k.ld + i * P;
+        float* d = columns + ((k.n0 + i) * col_channels + ch) * P;
         const float b = bias ? bias[ch] : 0.f;
         for (std::size_t p = 0; p < P; ++p) d[p] = s[p] + b;
       }
@@ -151,42 +166,49 @@ inline void conv2d_im2col_gemm_forward(cpu, const conv_geometry& g, std::size_t 
 }
 
 // image [batch, Cimg, H, W] = col2im(W^T x columns), with the columns given channel-major:
-// xm [Ccol, batch*P] (see conv_channel_major). col: [Cimg*K*K, batch*P] scratch, overwritten.
+// xm [Ccol, batch*P] (see conv_channel_major). col: chunk blocks as above, overwritten.
 inline void conv2d_im2col_gemm_backward_data(cpu, const conv_geometry& g, std::size_t col_channels,
                                              const float* xm, const float* w, float* image, float* col,
                                              std::size_t batch) {
-  const std::size_t P = g.positions(), ld = batch * P, G = g.groups;
+  const std::size_t P = g.positions(), ldx = batch * P, G = g.groups;
   const std::size_t rows_g = g.col_rows() / G, cc_g = col_channels / G;
   const std::size_t cs = detail::conv_chunk_samples(P, batch), chunks = (batch + cs - 1) / cs;
   detail::conv_for_chunks(chunks, [&](std::size_t c) {
-    const std::size_t n0 = c * cs, m = std::min(batch, n0 + cs) - n0;
+    const conv_chunk k = conv_chunk_at(g, col, c, cs, batch);
     for (std::size_t gi = 0; gi < G; ++gi)
-      gemm(cpu{}, transpose::yes, transpose::no, rows_g, m * P, cc_g, 1.f, w + gi * cc_g * rows_g, rows_g,
-           xm + gi * cc_g * ld + n0 * P, ld, 0.f, col + gi * rows_g * ld + n0 * P, ld);
-    for (std::size_t n = n0; n < n0 + m; ++n) col2im(cpu{}, g, col + n * P, ld, image + n * g.image_size());
+      gemm(cpu{}, transpose::yes, transpose::no, rows_g, k.ld, cc_g, 1.f, w + gi * cc_g * rows_g, rows_g,
+           xm + gi * cc_g * ldx + k.n0 * P, ldx, 0.f, k.block + gi * rows_g * k.ld, k.ld);
+    for (std::size_t i = 0; i < k.m; ++i)
+      col2im(cpu{}, g, k.block + i * P, k.ld, image + (k.n0 + i) * g.image_size());
   });
 }
 
-// col [Cimg*K*K, batch*P] <- im2col of every sample of image (for backward_weights when the
+// col <- im2col of every sample of image, in chunk blocks (for backward_weights when the
 // forward did not leave it there).
 inline void conv2d_im2col_batch(cpu, const conv_geometry& g, const float* image, float* col,
                                 std::size_t batch) {
   const std::size_t P = g.positions();
+  const std::size_t cs = detail::conv_chunk_samples(P, batch);
   detail::conv_for_samples(batch, [&](std::size_t n) {
-    im2col(cpu{}, g, image + n * g.image_size(), col + n * P, batch * P);
+    const conv_chunk k = conv_chunk_at(g, col, n / cs, cs, batch);
+    im2col(cpu{}, g, image + n * g.image_size(), k.block + (n - k.n0) * P, k.ld);
   });
 }
 
-// dW [Ccol, Cimg/G*K*K] = xm [Ccol, batch*P] x col^T, per group: one GEMM over k = batch*P
-// (samples summed in order, whatever the thread count). col holds im2col of the image.
+// dW [Ccol, Cimg/G*K*K] = sum over chunks (in order) of xm[:, chunk] x block^T, per group: GEMMs
+// with k = chunk columns, each parallel over dW. col holds im2col of the image in chunk blocks.
 inline void conv2d_im2col_gemm_backward_weights(cpu, const conv_geometry& g, std::size_t col_channels,
-                                                const float* xm, const float* col, float* dw,
+                                                const float* xm, float* col, float* dw,
                                                 std::size_t batch) {
-  const std::size_t P = g.positions(), ld = batch * P, G = g.groups;
+  const std::size_t P = g.positions(), ldx = batch * P, G = g.groups;
   const std::size_t rows_g = g.col_rows() / G, cc_g = col_channels / G;
-  for (std::size_t gi = 0; gi < G; ++gi)
-    gemm(cpu{}, transpose::no, transpose::yes, cc_g, rows_g, ld, 1.f, xm + gi * cc_g * ld, ld,
-         col + gi * rows_g * ld, ld, 0.f, dw + gi * cc_g * rows_g, rows_g);
+  const std::size_t cs = detail::conv_chunk_samples(P, batch), chunks = (batch + cs - 1) / cs;
+  for (std::size_t c = 0; c < chunks; ++c) {
+    const conv_chunk k = conv_chunk_at(g, col, c, cs, batch);
+    for (std::size_t gi = 0; gi < G; ++gi)
+      gemm(cpu{}, transpose::no, transpose::yes, cc_g, rows_g, k.ld, 1.f, xm + gi * cc_g * ldx + k.n0 * P, ldx,
+           k.block + gi * rows_g * k.ld, k.ld, c == 0 ? 0.f : 1.f, dw + gi * cc_g * rows_g, rows_g);
+  }
 }
 
 // y [batch, C, P] += bias [C], per channel (ConvTranspose2d's bias after col2im).

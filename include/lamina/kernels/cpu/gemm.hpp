@@ -40,8 +40,9 @@ inline constexpr std::size_t gemm_kc_max = LAMINA_GEMM_KC;
 inline constexpr std::size_t gemm_mc_max = LAMINA_GEMM_MC;
 inline constexpr std::size_t gemm_nc_max = LAMINA_GEMM_NC;
 inline constexpr std::size_t gemm_l2_floats = std::size_t{128} << 10;  // half of a 1 MiB L2
-// Below this many multiply-adds (~1-2 us of work) a parallel region costs more than it saves.
-inline constexpr std::size_t gemm_parallel_min_macs = std::size_t{1} << 17;  // fork+join ~1 us
+// Below this many multiply-adds (~3 us on one AVX-512 core) a parallel region is not worth it:
+// fork+join costs ~1 us on a quiet machine, and a whole scheduler tick if a worker is preempted.
+inline constexpr std::size_t gemm_parallel_min_macs = std::size_t{1} << 19;
 
 inline constexpr std::size_t gemm_ceil_div(std::size_t a, std::size_t b) { return (a + b - 1) / b; }
 

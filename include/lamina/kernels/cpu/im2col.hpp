@@ -14,6 +14,10 @@
 
 #include "../../core/backend.hpp"
 
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
 namespace lamina::kernels {
 
 // Geometry of one convolution, seen from the image side. All sizes are per sample.
@@ -45,6 +49,58 @@ inline void conv_valid_range(std::size_t n_out, std::size_t n_in, std::size_t S,
   hi = std::size_t(h);
 }
 
+
+// d[i] = s[i * S] for i < n (one output row segment of im2col).
+inline void conv_gather_row(float* __restrict d, const float* __restrict s, std::size_t n, std::size_t S) {
+  if (S == 1) {
+    std::memcpy(d, s, n * sizeof(float));
+    return;
+  }
+#if defined(__AVX512F__)
+  if (S == 2) {
+    // Even elements of 32 consecutive floats; masked loads never touch memory past s[2(n-1)].
+    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    for (std::size_t i = 0; i < n; i += 16) {
+      const std::size_t r = std::min<std::size_t>(16, n - i), need = 2 * r - 1;  // floats read
+      const __mmask16 m0 = need >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << need) - 1);
+      const __mmask16 m1 = need > 16 ? __mmask16((1u << (need - 16)) - 1) : __mmask16(0);
+      const __m512 a = _mm512_maskz_loadu_ps(m0, s + 2 * i), b = _mm512_maskz_loadu_ps(m1, s + 2 * i + 16);
+      _mm512_mask_storeu_ps(d + i, __mmask16((1u << r) - 1), _mm512_permutex2var_ps(a, even, b));
+    }
+    return;
+  }
+#endif
+  for (std::size_t i = 0; i < n; ++i) d[i] = s[i * S];
+}
+
+// d[i * S] += s[i] for i < n (one row segment of col2im).
+inline void conv_scatter_add_row(float* __restrict d, const float* __restrict s, std::size_t n, std::size_t S) {
+  if (S == 1) {
+    for (std::size_t i = 0; i < n; ++i) d[i] += s[i];
+    return;
+  }
+#if defined(__AVX512F__)
+  if (S == 2) {
+    // s[0..7] to the even lanes of d[0..15], s[8..15] to those of d[16..31].
+    const __m512i lo = _mm512_setr_epi32(0, 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0);
+    const __m512i hi = _mm512_setr_epi32(8, 0, 9, 0, 10, 0, 11, 0, 12, 0, 13, 0, 14, 0, 15, 0);
+    for (std::size_t i = 0; i < n; i += 16) {
+      const std::size_t r = std::min<std::size_t>(16, n - i), need = 2 * r - 1;  // floats touched
+      const __mmask16 m0 = need >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << need) - 1);
+      const __mmask16 m1 = need > 16 ? __mmask16((1u << (need - 16)) - 1) : __mmask16(0);
+      const __m512 v = _mm512_maskz_loadu_ps(__mmask16((1u << r) - 1), s + i);
+      float* p = d + 2 * i;
+      const __m512 a = _mm512_add_ps(_mm512_maskz_loadu_ps(m0, p), _mm512_maskz_permutexvar_ps(0x5555, lo, v));
+      const __m512 b = _mm512_add_ps(_mm512_maskz_loadu_ps(m1, p + 16), _mm512_maskz_permutexvar_ps(0x5555, hi, v));
+      _mm512_mask_storeu_ps(p, m0, a);
+      _mm512_mask_storeu_ps(p + 16, m1, b);
+    }
+    return;
+  }
+#endif
+  for (std::size_t i = 0; i < n; ++i) d[i * S] += s[i];
+}
+
 }  // namespace detail
 
 // col [C*K*K rows, ld] <- im2col(image [C, H, W]) for one sample.
@@ -66,14 +122,7 @@ inline void im2col(cpu, const conv_geometry& g, const float* image, float* col, 
           float* d = dst + oh * OW;
           const float* src = plane + std::size_t(std::ptrdiff_t(oh * S) + offh) * g.width;
           std::fill(d, d + ow_lo, 0.f);
-          const float* s0 = src + std::ptrdiff_t(ow_lo * S) + offw;
-          if (S == 1) {
-            std::memcpy(d + ow_lo, s0, (ow_hi - ow_lo) * sizeof(float));
-          } else if (S == 2) {
-            for (std::size_t ow = ow_lo; ow < ow_hi; ++ow) d[ow] = s0[(ow - ow_lo) * 2];
-          } else {
-            for (std::size_t ow = ow_lo; ow < ow_hi; ++ow) d[ow] = s0[(ow - ow_lo) * S];
-          }
+          detail::conv_gather_row(d + ow_lo, src + std::ptrdiff_t(ow_lo * S) + offw, ow_hi - ow_lo, S);
           std::fill(d + ow_hi, d + OW, 0.f);
         }
         std::fill(dst + oh_hi * OW, dst + OH * OW, 0.f);
@@ -102,14 +151,7 @@ inline void col2im(cpu, const conv_geometry& g, const float* col, std::size_t ld
           const float* s = src + oh * OW;
           float* d0 = plane + std::size_t(std::ptrdiff_t(oh * S) + offh) * g.width +
                       std::ptrdiff_t(ow_lo * S) + offw;
-          const std::size_t n = ow_hi - ow_lo;
-          if (S == 1) {
-            for (std::size_t i = 0; i < n; ++i) d0[i] += s[ow_lo + i];
-          } else if (S == 2) {
-            for (std::size_t i = 0; i < n; ++i) d0[2 * i] += s[ow_lo + i];
-          } else {
-            for (std::size_t i = 0; i < n; ++i) d0[i * S] += s[ow_lo + i];
-          }
+          detail::conv_scatter_add_row(d0, s + ow_lo, ow_hi - ow_lo, S);
         }
       }
     }

@@ -1,0 +1,139 @@
+#pragma once
+// Callbacks run by the Trainer at the end of every epoch: early stopping, keep-best by a
+// chosen quantity (in memory and/or as a checkpoint file), a CSV log, and your own.
+#include <cmath>
+#include <filesystem>
+#include <functional>
+#include <limits>
+#include <string>
+
+#include "history.hpp"
+
+namespace lamina::train {
+
+enum class goal { minimize, maximize };
+
+// What a callback may ask of the training loop.
+struct callback_context {
+  bool stop = false;                                           // end training after this epoch
+  std::function<void(const std::filesystem::path&)> save;      // write a checkpoint
+  std::function<void()> remember;                              // keep the current weights in memory
+  std::function<void()> restore;                               // go back to the remembered weights
+};
+
+class callback {
+ public:
+  virtual ~callback() = default;
+  virtual void on_train_begin(callback_context&) {}
+  virtual void on_epoch_end(const history&, callback_context&) = 0;
+  virtual void on_train_end(const history&, callback_context&) {}
+};
+
+namespace detail {
+// True when `value` improves on `best` by more than min_delta.
+inline bool improves(double value, double best, goal g, double min_delta) {
+  if (std::isnan(value)) return false;
+  if (std::isnan(best)) return true;
+  return g == goal::minimize ? value < best - min_delta : value > best + min_delta;
+}
+inline double value_of(const history& h, const std::string& monitor) {
+  const double v = h.last().get(monitor);
+  if (std::isnan(v) && !h.last().has(monitor)) {
+    std::string names;
+    for (const auto& n : h.columns()) names += (names.empty() ? "" : ", ") + n;
+    throw std::invalid_argument("lamina::train: callback monitors '" + monitor +
+                                "', which the training loop does not record; recorded: " + names);
+  }
+  return v;
+}
+}  // namespace detail
+
+// Stops when `monitor` has not improved for `patience` epochs (Keras/Lightning semantics);
+// optionally restores the best weights at the end.
+class EarlyStopping : public callback {
+ public:
+  struct options {
+    std::string monitor = "val_loss";
+    goal mode = goal::minimize;
+    std::size_t patience = 5;
+    double min_delta = 0;
+    bool restore_best = true;
+  };
+  explicit EarlyStopping(options o) : o_(std::move(o)) {}
+  void on_epoch_end(const history& h, callback_context& ctx) override {
+    const double v = detail::value_of(h, o_.monitor);
+    if (detail::improves(v, best_, o_.mode, o_.min_delta)) {
+      best_ = v;
+      best_epoch_ = h.last().epoch;
+      waited_ = 0;
+      if (o_.restore_best && ctx.remember) ctx.remember();
+    } else if (++waited_ >= o_.patience) {
+      ctx.stop = true;
+      stopped_epoch_ = h.last().epoch;
+    }
+  }
+  void on_train_end(const history&, callback_context& ctx) override {
+    if (o_.restore_best && best_epoch_ && ctx.restore) ctx.restore();
+  }
+  std::size_t stopped_epoch() const { return stopped_epoch_; }  // 0 when it never stopped
+  std::size_t best_epoch() const { return best_epoch_; }
+
+ private:
+  options o_;
+  double best_ = std::numeric_limits<double>::quiet_NaN();
+  std::size_t best_epoch_ = 0, waited_ = 0, stopped_epoch_ = 0;
+};
+
+// Keeps the best model by `monitor`: writes a checkpoint to `path` (when set) each time it
+// improves, and restores the best weights at the end when `restore_at_end`.
+class KeepBest : public callback {
+ public:
+  struct options {
+    std::string monitor = "val_accuracy";
+    goal mode = goal::maximize;
+    std::filesystem::path path;
+    bool restore_at_end = false;
+  };
+  explicit KeepBest(options o) : o_(std::move(o)) {}
+  void on_epoch_end(const history& h, callback_context& ctx) override {
+    const double v = detail::value_of(h, o_.monitor);
+    if (!detail::improves(v, best_, o_.mode, 0)) return;
+    best_ = v;
+    best_epoch_ = h.last().epoch;
+    if (!o_.path.empty() && ctx.save) ctx.save(o_.path);
+    if (ctx.remember) ctx.remember();
+  }
+  void on_train_end(const history&, callback_context& ctx) override {
+    if (o_.restore_at_end && best_epoch_ && ctx.restore) ctx.restore();
+  }
+  double best() const { return best_; }
+  std::size_t best_epoch() const { return best_epoch_; }
+
+ private:
+  options o_;
+  double best_ = std::numeric_limits<double>::quiet_NaN();
+  std::size_t best_epoch_ = 0;
+};
+
+// Rewrites the whole history as CSV after every epoch (atomically), so the file is always
+// complete even if training is interrupted.
+class CSVLogger : public callback {
+ public:
+  explicit CSVLogger(std::filesystem::path path) : path_(std::move(path)) {}
+  void on_epoch_end(const history& h, callback_context&) override { h.write_csv(path_); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Any function of the history, e.g. a scheduler step: LambdaCallback([&](auto& h, auto&) { sched.step(); }).
+class LambdaCallback : public callback {
+ public:
+  explicit LambdaCallback(std::function<void(const history&, callback_context&)> f) : f_(std::move(f)) {}
+  void on_epoch_end(const history& h, callback_context& ctx) override { f_(h, ctx); }
+
+ private:
+  std::function<void(const history&, callback_context&)> f_;
+};
+
+}  // namespace lamina::train

@@ -1,0 +1,47 @@
+#pragma once
+// 8-bit RGB colours and the default series palette (Okabe & Ito's colour-blind-friendly set,
+// ordered so that the first colours differ most and yellow, weak on white, comes last).
+//
+//   lm::viz::rgb c = lm::viz::palette(2);    // the third series' colour
+//   std::string s = lm::viz::to_hex(c);      // "#009E73", for SVG
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
+namespace lamina::viz {
+
+struct rgb {
+  std::uint8_t r = 0, g = 0, b = 0;
+  constexpr bool operator==(const rgb&) const = default;
+};
+
+namespace colors {
+inline constexpr rgb black{0, 0, 0};
+inline constexpr rgb white{255, 255, 255};
+inline constexpr rgb grey{128, 128, 128};
+inline constexpr rgb light_grey{224, 224, 224};
+inline constexpr rgb magenta{255, 0, 255};
+}  // namespace colors
+
+// Okabe-Ito: blue, orange, bluish green, vermillion, reddish purple, sky blue, yellow, black.
+inline constexpr std::array<rgb, 8> okabe_ito = {{{0x00, 0x72, 0xB2},
+                                                  {0xE6, 0x9F, 0x00},
+                                                  {0x00, 0x9E, 0x73},
+                                                  {0xD5, 0x5E, 0x00},
+                                                  {0xCC, 0x79, 0xA7},
+                                                  {0x56, 0xB4, 0xE9},
+                                                  {0xF0, 0xE4, 0x42},
+                                                  {0x00, 0x00, 0x00}}};
+
+// Colour of the i-th series (cycles after 8).
+constexpr rgb palette(std::size_t i) { return okabe_ito[i % okabe_ito.size()]; }
+
+inline std::string to_hex(rgb c) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "#%02X%02X%02X", unsigned(c.r), unsigned(c.g), unsigned(c.b));
+  return buf;
+}
+
+}  // namespace lamina::viz

@@ -1,0 +1,52 @@
+#pragma once
+// stb_image_write (Debian's libstb-dev, <stb/stb_image_write.h>) compiled with internal linkage
+// (STB_IMAGE_WRITE_STATIC) into each translation unit that includes lamina/viz, so lamina stays
+// header-only and several translation units link without duplicate symbols. PNG deflate uses
+// zlib (which lamina links already) instead of stb's own, smaller-is-better compressor.
+//
+// If the translation unit has already included <stb/stb_image_write.h> itself, lamina uses
+// those declarations instead, and the program must define STB_IMAGE_WRITE_IMPLEMENTATION in
+// one translation unit, as stb asks.
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+
+#include <zlib.h>
+
+#ifndef INCLUDE_STB_IMAGE_WRITE_H
+namespace lamina::viz::detail {
+// stb's STBIW_ZLIB_COMPRESS hook: a zlib stream in memory that stb frees with STBIW_FREE (free).
+inline unsigned char* stbiw_zlib_compress(unsigned char* data, int len, int* out_len, int quality) {
+  uLongf cap = compressBound(uLong(len));
+  auto* out = static_cast<unsigned char*>(std::malloc(cap));
+  if (!out) return nullptr;
+  const int level = quality < 0 ? Z_DEFAULT_COMPRESSION : quality > 9 ? 9 : quality;
+  if (compress2(out, &cap, data, uLong(len), level) != Z_OK || cap > uLongf(INT_MAX)) {
+    std::free(out);
+    return nullptr;
+  }
+  *out_len = int(cap);
+  return out;
+}
+}  // namespace lamina::viz::detail
+
+#define STBIW_ZLIB_COMPRESS ::lamina::viz::detail::stbiw_zlib_compress
+#define STB_IMAGE_WRITE_STATIC
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#pragma GCC diagnostic ignored "-Wconversion"
+#pragma GCC diagnostic ignored "-Wold-style-cast"
+#pragma GCC diagnostic ignored "-Wuseless-cast"
+#pragma GCC diagnostic ignored "-Wcast-qual"
+#pragma GCC diagnostic ignored "-Wdouble-promotion"
+#endif
+#include <stb/stb_image_write.h>
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+#undef STB_IMAGE_WRITE_IMPLEMENTATION
+#endif  // INCLUDE_STB_IMAGE_WRITE_H

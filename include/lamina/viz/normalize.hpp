@@ -1,0 +1,77 @@
+#pragma once
+// How image grids map float values to 8-bit grey or RGB levels: per-image or global min-max
+// (min -> 0, max -> 255), symmetric around zero (-m..m with m = max |v|, so 0 is mid grey:
+// good for weights), or a fixed range with clamping (e.g. [0, 1] for images a sigmoid made).
+// Only finite values count towards a min-max range; NaN pixels are drawn in the grid's
+// nan_color, +inf and -inf clamp to the ends. A constant image (zero range) is mid grey.
+//
+//   opts.norm = lm::viz::normalize::per_image();        // default
+//   opts.norm = lm::viz::normalize::global();           // one range for all images (compare rows)
+//   opts.norm = lm::viz::normalize::range(0.f, 1.f);    // fixed, clamped
+//   opts.norm = lm::viz::normalize::symmetric();        // per image, 0 -> grey
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+namespace lamina::viz {
+
+enum class scope { per_image, global };
+
+struct normalize {
+  enum class method { min_max, symmetric, fixed };
+  method how = method::min_max;
+  scope over = scope::per_image;
+  float lo = 0.f, hi = 1.f;  // the range of method::fixed
+
+  static constexpr normalize per_image() { return {method::min_max, scope::per_image}; }
+  static constexpr normalize global() { return {method::min_max, scope::global}; }
+  static constexpr normalize symmetric(scope s = scope::per_image) { return {method::symmetric, s}; }
+  static constexpr normalize range(float lo, float hi) { return {method::fixed, scope::global, lo, hi}; }
+};
+
+// The range [lo, hi] that values map onto [0, 255].
+struct value_range {
+  float lo = 0.f, hi = 1.f;
+
+  // Level of one finite or infinite value (NaN is the caller's business).
+  std::uint8_t level(float v) const {
+    if (!(hi > lo)) return 128;  // constant image
+    const double t = (double(v) - lo) / (double(hi) - lo);
+    return std::uint8_t(std::lround(std::clamp(t, 0.0, 1.0) * 255.0));
+  }
+};
+
+// Widens [lo, hi] by the finite values among v[0..n) (start from lo = +inf, hi = -inf).
+inline void widen_by_finite(const float* v, std::size_t n, float& lo, float& hi) {
+  for (std::size_t i = 0; i < n; ++i)
+    if (std::isfinite(v[i])) lo = std::min(lo, v[i]), hi = std::max(hi, v[i]);
+}
+
+// The range a normalisation gives to values whose finite extremes are [lo, hi] (lo > hi: none).
+inline value_range range_from(float lo, float hi, const normalize& norm) {
+  if (norm.how == normalize::method::fixed) {
+    if (!(norm.hi > norm.lo) || !std::isfinite(norm.lo) || !std::isfinite(norm.hi))
+      throw std::invalid_argument("viz::normalize::range: need finite lo < hi, got [" + std::to_string(norm.lo) +
+                                  ", " + std::to_string(norm.hi) + "]");
+    return {norm.lo, norm.hi};
+  }
+  if (lo > hi) return {0.f, 0.f};  // no finite value: everything NaN/inf
+  if (norm.how == normalize::method::symmetric) {
+    const float m = std::max(std::abs(lo), std::abs(hi));
+    return {-m, m};
+  }
+  return {lo, hi};
+}
+
+// Range of n values under a normalisation (for method::fixed, the fixed range).
+inline value_range range_of(const float* v, std::size_t n, const normalize& norm) {
+  float lo = std::numeric_limits<float>::infinity(), hi = -lo;
+  if (norm.how != normalize::method::fixed) widen_by_finite(v, n, lo, hi);
+  return range_from(lo, hi, norm);
+}
+
+}  // namespace lamina::viz
