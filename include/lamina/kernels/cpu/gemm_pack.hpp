@@ -81,12 +81,9 @@ inline void gemm_transpose_copy(std::size_t rows, std::size_t cols, const float*
     for (std::size_t c = 0; c < cols; ++c) dst[c * dld + r] = src[r * sld + c];
 }
 
-// Zero-fills an edge panel before its valid part is copied in (vector stores, no memset call).
-inline void gemm_zero(float* __restrict d, std::size_t n) noexcept {
-  std::size_t i = 0;
-  for (; i + gemm_w <= n; i += gemm_w) gemm_vec(0.0f).store_unaligned(d + i);
-  for (; i < n; ++i) d[i] = 0.0f;
-}
+// Zero-fills an edge panel before its valid part is copied in (one memset per panel, rather
+// than a tiny one per k row).
+inline void gemm_zero(float* d, std::size_t n) noexcept { std::fill_n(d, n, 0.0f); }
 
 // Copies the k-th row of every P-wide panel of a rows-major source row into the packed block:
 // dst[(j / P) * P * kc + k * P + j % P] = s[j] for j < n, zero for j in [n, round_up(n, P)).
