@@ -37,3 +37,4 @@
 #include "train/history.hpp"
 #include "train/progress.hpp"
 #include "train/trainer.hpp"
+#include "train/energy.hpp"

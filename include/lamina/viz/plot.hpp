@@ -112,6 +112,7 @@ struct plot_layout {
   double tick_len, gap, pad;
   double legend_x = 0, legend_y = 0, legend_w = 0, legend_h = 0, legend_row = 0, legend_sample = 0;
   bool has_legend = false;
+  double y2_label_x = 0;  // left edge of the right axis label's box
 
   double px(double v) const { return x0 + sx.to_unit(v) * (x1 - x0); }  // NaN when not drawable
   double py(double v, side s) const { return y1 - (s == side::right ? sy2 : sy).to_unit(v) * (y1 - y0); }
@@ -183,6 +184,7 @@ inline plot_layout layout(const plot& p, const text_metrics& m) {
   const double bottom = L.pad + (p.x.label.empty() ? 0 : th + L.pad) + th + L.tick_len + L.gap;
   L.x0 = std::round(left), L.y0 = std::round(top);
   L.x1 = std::round(p.width - right), L.y1 = std::round(p.height - bottom);
+  L.y2_label_x = std::round(L.x1 + L.tick_len + L.gap + widest(L.sy2, m) + L.pad);
   if (L.x1 - L.x0 < 16 || L.y1 - L.y0 < 16)
     throw std::invalid_argument("viz::plot: " + std::to_string(p.width) + "x" + std::to_string(p.height) +
                                 " leaves no room for the plot area after labels and ticks; make it larger");

@@ -101,7 +101,7 @@ inline image render(const plot& p) {
     }
     if (!ax.label.empty()) {
       const int len = font::text_width(ax.label, fs);
-      const int x = a ? p.width - ipx(L.pad) - font::text_height(fs) : ipx(L.pad);
+      const int x = a ? ipx(L.y2_label_x) : ipx(L.pad);
       img.text_vertical(x, (Y0 + Y1 - len) / 2, ax.label, colors::black, fs);
     }
   }

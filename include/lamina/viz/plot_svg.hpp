@@ -153,7 +153,7 @@ inline std::string to_svg(const plot& p) {
       s += svg_text(edge + dir * (L.tick_len + L.gap), Y + fs * 0.35, t.label, "tick-label", a ? "start" : "end");
     }
     if (!ax.label.empty()) {
-      const double X = a ? p.width - L.pad - fs + asc : L.pad + asc, Y = (L.y0 + L.y1) / 2;
+      const double X = a ? L.y2_label_x + asc : L.pad + asc, Y = (L.y0 + L.y1) / 2;
       s += svg_text(X, Y, ax.label, "axis-label", "middle",
                     " transform=\"rotate(" + std::string(a ? "90 " : "-90 ") + num(X) + " " + num(Y) + ")\"");
     }

@@ -5,12 +5,14 @@
 #include <cstdint>
 
 #include "../../core/backend.hpp"
+#include "../../core/config.hpp"
 #include "elementwise.hpp"
 
 namespace lamina::kernels {
 
 namespace detail {
-inline std::uint32_t coin_bits(std::uint64_t seed, std::uint64_t i) {
+// Host and device (the CUDA backend draws the same masks with this very function).
+LAMINA_HOST_DEVICE std::uint32_t coin_bits(std::uint64_t seed, std::uint64_t i) {
   std::uint64_t z = seed + (i + 1) * 0x9e3779b97f4a7c15ull;  // splitmix64 finaliser
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;

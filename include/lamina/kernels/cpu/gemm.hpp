@@ -100,7 +100,8 @@ inline std::size_t gemm_kc(std::size_t K) {
 
 // Serial Goto loop nest over the C block rows [i0, i1) x cols [j0, j1). i0/j0 are multiples of
 // MR/NR; i1/j1 are multiples of MR/NR or M/N, so edge tiles never touch another block's C.
-inline void gemm_block(const gemm_args& g, std::size_t i0, std::size_t i1, std::size_t j0,
+// Out of line: one copy per program instead of one per call site (it is large and not hot).
+[[gnu::noinline]] inline void gemm_block(const gemm_args& g, std::size_t i0, std::size_t i1, std::size_t j0,
                        std::size_t j1) {
   constexpr std::size_t MR = gemm_mr, NR = gemm_nr;
   if (i0 >= i1 || j0 >= j1) return;

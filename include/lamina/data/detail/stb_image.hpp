@@ -1,0 +1,40 @@
+#pragma once
+// stb_image (Debian's libstb-dev, <stb/stb_image.h>) compiled with internal linkage
+// (STB_IMAGE_STATIC) into each translation unit that includes lamina/data/image_io.hpp, so
+// lamina stays header-only and several translation units link without duplicate symbols.
+// Only the decoders lamina documents are compiled in (PNG, JPEG, BMP, PNM): less code that sees
+// hostile bytes, and stb's GIF/PSD/TGA/HDR/PIC decoders have the worst history of memory bugs.
+//
+// If the translation unit has already included <stb/stb_image.h> itself, lamina uses those
+// declarations instead, and the program must define STB_IMAGE_IMPLEMENTATION in one
+// translation unit, as stb asks.
+#ifndef STBI_INCLUDE_STB_IMAGE_H
+#define STB_IMAGE_STATIC
+#define STB_IMAGE_IMPLEMENTATION
+#define STBI_ONLY_PNG
+#define STBI_ONLY_JPEG
+#define STBI_ONLY_BMP
+#define STBI_ONLY_PNM
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#pragma GCC diagnostic ignored "-Wconversion"
+#pragma GCC diagnostic ignored "-Wold-style-cast"
+#pragma GCC diagnostic ignored "-Wcast-qual"
+#pragma GCC diagnostic ignored "-Wdouble-promotion"
+#pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
+#pragma GCC diagnostic ignored "-Wshadow"
+#endif
+#include <stb/stb_image.h>
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+#undef STB_IMAGE_IMPLEMENTATION
+#undef STBI_ONLY_PNG
+#undef STBI_ONLY_JPEG
+#undef STBI_ONLY_BMP
+#undef STBI_ONLY_PNM
+#endif

@@ -1,0 +1,278 @@
+#pragma once
+// Images in and out: PNG, JPEG, BMP and PGM/PPM decoded with stb_image to float [C, H, W] in
+// [0, 1]; PNG written with stb_image_write (zlib deflate), atomically.
+//
+//   lm::data::float_image img = lm::data::read_image("cat.png");              // [C, H, W]
+//   auto gray = lm::data::read_image("cat.png", {.channels = lm::data::image_channels::gray});
+//   lm::data::write_png("out.png", img);                                     // clamped to [0, 1]
+//   lm::data::image_folder f = lm::data::read_image_folder("train/");        // ImageFolder-style
+//
+// Input is hostile: the dimensions are read first (stbi_info) and an image larger than
+// image_read_options::max_pixels is rejected before anything is decoded. Errors are
+// format_error "<file>: image <field>: <detail>" with stb's failure reason.
+#include <lamina/data/detail/stb_image.hpp>
+#include <lamina/data/error.hpp>
+#include <lamina/io/atomic_file.hpp>
+#include <lamina/viz/detail/stb_image_write.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <ostream>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+namespace lamina::data {
+
+// Channels of the decoded image: `keep` gives the file's own (1 gray, 3 RGB, 4 RGBA; gray+alpha
+// becomes RGBA, so C is always 1, 3 or 4); gray and rgb convert as stb does (luma 77/150/29 per
+// 256, alpha dropped; gray replicated to RGB).
+enum class image_channels : int { keep = 0, gray = 1, rgb = 3, rgba = 4 };
+
+struct image_read_options {
+  image_channels channels = image_channels::keep;
+  std::uint64_t max_pixels = std::uint64_t{1} << 28;  // width * height limit, checked before decoding
+};
+
+struct float_image {
+  std::size_t channels = 0, height = 0, width = 0;
+  std::vector<float> data;  // [C, H, W], planar, values in [0, 1]
+
+  std::size_t size() const noexcept { return data.size(); }
+  float at(std::size_t c, std::size_t y, std::size_t x) const { return data[(c * height + y) * width + x]; }
+};
+
+namespace detail {
+
+inline std::string stbi_reason() {
+  const char* r = stbi_failure_reason();
+  return r ? r : "unknown error";
+}
+
+struct stbi_deleter {
+  void operator()(void* p) const noexcept { stbi_image_free(p); }
+};
+
+inline void check_stbi_int(const std::filesystem::path& file, std::size_t size) {
+  if (size > static_cast<std::size_t>(INT_MAX))
+    throw format_error(file, "image size", std::to_string(size) + " bytes, expected at most 2^31 - 1 (stb_image's limit)");
+}
+
+}  // namespace detail
+
+// Decodes an image held in memory; `name` is used in error messages.
+inline float_image decode_image(std::span<const unsigned char> bytes, const std::filesystem::path& name = "<memory>",
+                                const image_read_options& opt = {}) {
+  int req = static_cast<int>(opt.channels);
+  if (req != 0 && req != 1 && req != 3 && req != 4)
+    throw std::invalid_argument("decode_image: channels must be keep, gray, rgb or rgba");
+  if (bytes.empty()) throw format_error(name, "image format", "file is empty");
+  detail::check_stbi_int(name, bytes.size());
+  const int len = static_cast<int>(bytes.size());
+  int w = 0, h = 0, comp = 0;
+  if (!stbi_info_from_memory(bytes.data(), len, &w, &h, &comp))
+    throw format_error(name, "image format",
+                       "not a readable PNG, JPEG, BMP or PGM/PPM image (stb_image: " + detail::stbi_reason() + ")");
+  if (w <= 0 || h <= 0 || comp < 1 || comp > 4)
+    throw format_error(name, "image header", "invalid dimensions " + std::to_string(w) + "x" + std::to_string(h) +
+                                                 " with " + std::to_string(comp) + " channels");
+  const std::uint64_t pixels = std::uint64_t(w) * std::uint64_t(h);
+  if (pixels > opt.max_pixels)
+    throw format_error(name, "image header",
+                       std::to_string(w) + "x" + std::to_string(h) + " = " + std::to_string(pixels) +
+                           " pixels exceeds the limit of " + std::to_string(opt.max_pixels) +
+                           " (image_read_options::max_pixels)");
+  if (req == 0 && comp == 2) req = 4;  // gray + alpha -> RGBA
+  const bool sixteen = stbi_is_16_bit_from_memory(bytes.data(), len) != 0;
+  int w2 = 0, h2 = 0, comp2 = 0;
+  std::unique_ptr<void, detail::stbi_deleter> pix(
+      sixteen ? static_cast<void*>(stbi_load_16_from_memory(bytes.data(), len, &w2, &h2, &comp2, req))
+              : static_cast<void*>(stbi_load_from_memory(bytes.data(), len, &w2, &h2, &comp2, req)));
+  if (!pix) throw format_error(name, "image data", "cannot decode (stb_image: " + detail::stbi_reason() + ")");
+  if (w2 != w || h2 != h)
+    throw format_error(name, "image data", "decoded size " + std::to_string(w2) + "x" + std::to_string(h2) +
+                                               " differs from the header's " + std::to_string(w) + "x" + std::to_string(h));
+  float_image out;
+  out.channels = static_cast<std::size_t>(req ? req : comp2);
+  out.height = static_cast<std::size_t>(h);
+  out.width = static_cast<std::size_t>(w);
+  const std::size_t hw = out.height * out.width, c = out.channels;
+  out.data.resize(c * hw);
+  if (sixteen) {
+    const auto* p = static_cast<const std::uint16_t*>(pix.get());
+    for (std::size_t i = 0; i < hw; ++i)
+      for (std::size_t k = 0; k < c; ++k) out.data[k * hw + i] = static_cast<float>(p[i * c + k]) / 65535.0f;
+  } else {
+    const auto* p = static_cast<const unsigned char*>(pix.get());
+    for (std::size_t i = 0; i < hw; ++i)
+      for (std::size_t k = 0; k < c; ++k) out.data[k * hw + i] = static_cast<float>(p[i * c + k]) / 255.0f;
+  }
+  return out;
+}
+
+namespace detail {
+
+struct image_file_closer {
+  void operator()(std::FILE* f) const noexcept { std::fclose(f); }
+};
+
+inline std::vector<unsigned char> read_whole_file(const std::filesystem::path& file) {
+  std::error_code ec;
+  const auto st = std::filesystem::status(file, ec);
+  if (!ec && std::filesystem::is_directory(st)) throw format_error(file, "cannot open", std::strerror(EISDIR));
+  errno = 0;
+  std::unique_ptr<std::FILE, image_file_closer> fp(std::fopen(file.string().c_str(), "rb"));
+  if (!fp) throw format_error(file, "cannot open", errno ? std::strerror(errno) : "unknown error");
+  if (!std::filesystem::is_regular_file(st)) throw format_error(file, "cannot open", "not a regular file");
+  const std::uint64_t size = std::filesystem::file_size(file, ec);
+  if (ec) throw format_error(file, "cannot read size", ec.message());
+  check_stbi_int(file, static_cast<std::size_t>(std::min<std::uint64_t>(size, std::uint64_t{1} << 40)));
+  std::vector<unsigned char> bytes(static_cast<std::size_t>(size));
+  if (std::fread(bytes.data(), 1, bytes.size(), fp.get()) != bytes.size())
+    throw format_error(file, "read error", "the file ended early (changed while reading?)");
+  return bytes;
+}
+
+}  // namespace detail
+
+inline float_image read_image(const std::filesystem::path& file, const image_read_options& opt = {}) {
+  const std::vector<unsigned char> bytes = detail::read_whole_file(file);
+  return decode_image(bytes, file, opt);
+}
+
+// PNG bytes of a [C, H, W] (C = 1, 2, 3 or 4) float image; values are clamped to [0, 1] and
+// rounded to 8 bits. Throws std::invalid_argument for a bad shape.
+inline std::vector<unsigned char> encode_png(std::span<const float> chw, std::size_t channels, std::size_t height,
+                                             std::size_t width) {
+  if (channels < 1 || channels > 4 || height == 0 || width == 0 || height > INT_MAX / 4 ||
+      width > INT_MAX / 4 / channels)
+    throw std::invalid_argument("encode_png: shape [" + std::to_string(channels) + ", " + std::to_string(height) + ", " +
+                                std::to_string(width) + "] is not an image (C in 1..4, H and W > 0)");
+  const std::size_t hw = height * width;
+  if (chw.size() != channels * hw)
+    throw std::invalid_argument("encode_png: " + std::to_string(chw.size()) + " values for shape [" +
+                                std::to_string(channels) + ", " + std::to_string(height) + ", " + std::to_string(width) + "]");
+  std::vector<unsigned char> hwc(chw.size());
+  for (std::size_t k = 0; k < channels; ++k)
+    for (std::size_t i = 0; i < hw; ++i) {
+      float v = chw[k * hw + i];
+      v = v > 0.0f ? (v < 1.0f ? v : 1.0f) : 0.0f;  // NaN -> 0
+      hwc[i * channels + k] = static_cast<unsigned char>(v * 255.0f + 0.5f);
+    }
+  std::vector<unsigned char> out;
+  auto append = [](void* ctx, void* data, int size) {
+    auto* o = static_cast<std::vector<unsigned char>*>(ctx);
+    const auto* p = static_cast<const unsigned char*>(data);
+    o->insert(o->end(), p, p + size);
+  };
+  if (!stbi_write_png_to_func(append, &out, int(width), int(height), int(channels), hwc.data(), int(width * channels)))
+    throw std::runtime_error("encode_png: stb_image_write failed for a " + std::to_string(width) + "x" +
+                             std::to_string(height) + " image");
+  return out;
+}
+
+// Writes a PNG atomically from floats of shape [C, H, W] or [H, W] (gray).
+inline void write_png(const std::filesystem::path& file, std::span<const float> data, const std::vector<std::size_t>& shape) {
+  if (shape.size() != 2 && shape.size() != 3)
+    throw std::invalid_argument("write_png: " + file.string() + ": shape must be [C, H, W] or [H, W], got rank " +
+                                std::to_string(shape.size()));
+  const std::vector<unsigned char> png = shape.size() == 3 ? encode_png(data, shape[0], shape[1], shape[2])
+                                                           : encode_png(data, 1, shape[0], shape[1]);
+  io::write_atomically(file, [&](std::ostream& out) {
+    out.write(reinterpret_cast<const char*>(png.data()), static_cast<std::streamsize>(png.size()));
+  });
+}
+
+inline void write_png(const std::filesystem::path& file, const float_image& img) {
+  write_png(file, img.data, {img.channels, img.height, img.width});
+}
+
+// ImageFolder-style listing (torchvision): every sub-folder of `dir` is a class, classes are the
+// sorted sub-folder names and labels their indices; images are found recursively inside each
+// class folder. A folder without sub-folders is one unlabelled set (classes empty, labels 0).
+// Extensions match case-insensitively; files are sorted by path. Nothing is decoded here.
+struct image_folder {
+  std::vector<std::string> classes;
+  std::vector<std::filesystem::path> files;
+  std::vector<std::size_t> labels;  // labels[i] is the class of files[i]
+
+  std::size_t size() const noexcept { return files.size(); }
+};
+
+inline const std::vector<std::string>& default_image_extensions() {
+  static const std::vector<std::string> ext = {".png", ".jpg", ".jpeg", ".bmp", ".pgm", ".ppm", ".pnm"};
+  return ext;
+}
+
+inline image_folder read_image_folder(const std::filesystem::path& dir,
+                                      const std::vector<std::string>& extensions = default_image_extensions()) {
+  namespace fs = std::filesystem;
+  auto lower = [](std::string s) {
+    for (char& ch : s) ch = (ch >= 'A' && ch <= 'Z') ? char(ch - 'A' + 'a') : ch;
+    return s;
+  };
+  std::vector<std::string> exts;
+  for (const auto& e : extensions) exts.push_back(lower(e.empty() || e[0] == '.' ? e : "." + e));
+  auto is_image = [&](const fs::directory_entry& e) {
+    std::error_code ec;
+    if (!e.is_regular_file(ec)) return false;
+    const std::string x = lower(e.path().extension().string());
+    return std::find(exts.begin(), exts.end(), x) != exts.end();
+  };
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    throw format_error(dir, "cannot open", fs::exists(dir, ec) ? "not a directory" : std::strerror(ENOENT));
+
+  image_folder out;
+  std::vector<fs::path> class_dirs;
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.is_directory(ec)) class_dirs.push_back(e.path());
+  if (ec) throw format_error(dir, "cannot list", ec.message());
+  std::sort(class_dirs.begin(), class_dirs.end());
+
+  auto collect = [&](const fs::path& root, bool recursive, std::size_t label) {
+    std::vector<fs::path> found;
+    std::error_code lec;
+    if (recursive) {
+      for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, lec);
+           !lec && it != fs::recursive_directory_iterator(); it.increment(lec))
+        if (is_image(*it)) found.push_back(it->path());
+    } else {
+      for (const auto& e : fs::directory_iterator(root, lec))
+        if (is_image(e)) found.push_back(e.path());
+    }
+    if (lec) throw format_error(root, "cannot list", lec.message());
+    std::sort(found.begin(), found.end());
+    for (auto& f : found) {
+      out.files.push_back(std::move(f));
+      out.labels.push_back(label);
+    }
+  };
+  if (class_dirs.empty()) {
+    collect(dir, false, 0);
+  } else {
+    for (std::size_t i = 0; i < class_dirs.size(); ++i) {
+      out.classes.push_back(class_dirs[i].filename().string());
+      collect(class_dirs[i], true, i);
+    }
+  }
+  if (out.files.empty()) {
+    std::string list;
+    for (const auto& e : exts) list += (list.empty() ? "" : ", ") + e;
+    throw format_error(dir, "image folder", "no image files found (extensions " + list + ")");
+  }
+  return out;
+}
+
+}  // namespace lamina::data

@@ -1,0 +1,85 @@
+#pragma once
+// The bundled photographs and textures (scikit-image's sample data; public domain or CC0, see
+// data/README.md), loaded by name as float [C, H, W] in [0, 1].
+//
+//   Tensor sky   = lm::data::load_photo("rocket");            // [3, 427, 640]
+//   Tensor grass = lm::data::load_photo("grass.png");         // [1, 512, 512] (grey)
+//   Tensor rgb   = lm::data::load_photo("grass", 3);          // [3, 512, 512] (grey replicated)
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "../core/tensor.hpp"
+#include "data_dir.hpp"
+#include "error.hpp"
+#include "image_io.hpp"
+
+namespace lamina::data {
+
+struct photo_info {
+  std::string_view file;
+  std::size_t channels, height, width;
+  std::string_view content;
+};
+
+// The photos in data/images, with their sizes as stored.
+inline constexpr std::array<photo_info, 10> photos = {{
+    {"astronaut.png", 3, 512, 512, "Eileen Collins, NASA"},
+    {"coffee.png", 3, 400, 600, "cup of coffee"},
+    {"chelsea.png", 3, 300, 451, "cat"},
+    {"rocket.jpg", 3, 427, 640, "SpaceX launch, mostly sky (low frequencies)"},
+    {"hubble_deep_field.jpg", 3, 872, 1000, "Hubble eXtreme Deep Field"},
+    {"retina.jpg", 3, 1411, 1411, "fundus photograph"},
+    {"grass.png", 1, 512, 512, "grass texture (high frequencies)"},
+    {"brick.png", 1, 512, 512, "brick wall texture"},
+    {"gravel.png", 1, 512, 512, "gravel texture"},
+    {"camera.png", 1, 512, 512, "cameraman replacement"},
+}};
+
+// "rocket" or "rocket.jpg" -> data/images/rocket.jpg; other names are taken as file names
+// under data/images (or as a path, when one with that name exists).
+inline std::filesystem::path photo_path(std::string_view name) {
+  for (const auto& p : photos) {
+    const auto stem = p.file.substr(0, p.file.find('.'));
+    if (name == p.file || name == stem) return data_path(std::filesystem::path("images") / std::string(p.file));
+  }
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(std::filesystem::path(name), ec)) return std::filesystem::path(name);
+  return data_path(std::filesystem::path("images") / std::string(name));
+}
+
+// Replicates a grey [1, H, W] image to [3, H, W]; [3, H, W] is returned unchanged.
+inline Tensor to_rgb(Tensor image) {
+  if (image.shape().rank != 3 || (image.shape()[0] != 1 && image.shape()[0] != 3))
+    throw std::invalid_argument("lamina::data::to_rgb: expected an image [1 or 3, H, W], got " +
+                                to_string(image.shape()));
+  if (image.shape()[0] == 3) return image;
+  const std::size_t plane = image.shape()[1] * image.shape()[2];
+  Tensor rgb(make_dims(3, image.shape()[1], image.shape()[2]));
+  for (std::size_t c = 0; c < 3; ++c) std::copy(image.begin(), image.begin() + plane, rgb.begin() + c * plane);
+  return rgb;
+}
+
+// The photo as float [C, H, W] in [0, 1]. channels = 0 keeps the file's channels (1 for grey,
+// 3 for colour); 3 replicates grey images to RGB; 1 converts colour to grey
+// (ITU-R BT.601 luma: 0.299 R + 0.587 G + 0.114 B).
+inline Tensor load_photo(std::string_view name, std::size_t channels = 0) {
+  Tensor image = read_image(photo_path(name));  // [C, H, W]
+  const std::size_t c = image.shape()[0];
+  if (channels == 0 || channels == c) return image;
+  if (channels == 3 && c == 1) return to_rgb(std::move(image));
+  if (channels == 1 && c == 3) {
+    const std::size_t plane = image.shape()[1] * image.shape()[2];
+    Tensor grey(make_dims(1, image.shape()[1], image.shape()[2]));
+    for (std::size_t i = 0; i < plane; ++i)
+      grey[i] = 0.299f * image[i] + 0.587f * image[plane + i] + 0.114f * image[2 * plane + i];
+    return grey;
+  }
+  throw std::invalid_argument("lamina::data::load_photo: cannot convert " + std::to_string(c) + " channels to " +
+                              std::to_string(channels) + "; ask for 0 (as stored), 1 (grey) or 3 (RGB)");
+}
+
+}  // namespace lamina::data
