@@ -38,3 +38,4 @@
 #include "train/progress.hpp"
 #include "train/trainer.hpp"
 #include "train/energy.hpp"
+#include "viz/viz.hpp"

@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -78,7 +79,7 @@ struct balls_options {
 
   // A harder test set from `base` (its count, size, channels, seed): touching and slightly
   // overlapping balls, smaller radii, dimmer levels and pixel noise.
-  static balls_options harder(balls_options base = {}) {
+  static balls_options harder(balls_options base) {
     base.min_radius = 2.0f;
     base.max_radius = 4.5f;
     base.min_level = 0.3f;
@@ -86,7 +87,9 @@ struct balls_options {
     base.noise = 0.05f;
     return base;
   }
+  static balls_options harder();
 };
+inline balls_options balls_options::harder() { return harder(balls_options{}); }
 
 struct balls_set {
   Tensor images;                              // [N, C, size, size] in [0, 1]

@@ -36,8 +36,8 @@
 namespace lamina::data {
 
 // Channels of the decoded image: `keep` gives the file's own (1 gray, 3 RGB, 4 RGBA; gray+alpha
-// becomes RGBA, so C is always 1, 3 or 4); gray and rgb convert as stb does (luma 77/150/29 per
-// 256, alpha dropped; gray replicated to RGB).
+// becomes RGBA, so C is always 1, 3 or 4). `gray` from colour is BT.601 luma
+// (0.299 R + 0.587 G + 0.114 B); gray is replicated to RGB; alpha is dropped, or 1 when added.
 enum class image_channels : int { keep = 0, gray = 1, rgb = 3, rgba = 4 };
 
 struct image_read_options {
@@ -69,6 +69,48 @@ inline void check_stbi_int(const std::filesystem::path& file, std::size_t size) 
     throw format_error(file, "image size", std::to_string(size) + " bytes, expected at most 2^31 - 1 (stb_image's limit)");
 }
 
+// stb_image 2.27 (Debian 12's libstb) trusts a JPEG DHT segment's 16 code counts: a sum over
+// 256 writes past its Huffman tables (fixed upstream in 2.28). This walks the markers the way
+// stb does (fill bytes, garbage between segments, entropy-coded data up to the next real marker)
+// and rejects such a table before stb sees it. Returns an empty string when the bytes are fine.
+inline std::string jpeg_precheck(std::span<const unsigned char> b) {
+  const std::size_t n = b.size();
+  if (n < 2 || b[0] != 0xFF || b[1] != 0xD8) return {};  // not a JPEG
+  auto at = [&](std::size_t i) -> unsigned { return i < n ? b[i] : 0u; };  // stb reads 0 past the end
+  std::size_t i = 2;
+  bool in_scan = false;
+  while (i < n) {
+    if (in_scan) {  // entropy-coded data: FF 00 is a stuffed byte, FF D0..D7 a restart marker
+      if (b[i] != 0xFF || i + 1 >= n) { ++i; continue; }
+      const unsigned x = b[i + 1];
+      if (x == 0x00 || (x >= 0xD0 && x <= 0xD7) || x == 0xFF) { ++i; continue; }
+      in_scan = false;
+    }
+    while (i < n && b[i] != 0xFF) ++i;     // stb skips garbage between segments
+    while (i < n && b[i] == 0xFF) ++i;     // fill bytes
+    if (i >= n) break;
+    const unsigned m = b[i++];
+    if (m == 0xD9) break;                                      // EOI
+    if (m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7)) continue;  // no length
+    const std::size_t len = (at(i) << 8) | at(i + 1);
+    if (m == 0xC4) {
+      long left = static_cast<long>(len) - 2;
+      std::size_t p = i + 2;
+      while (left > 0 && p < n) {
+        unsigned count = 0;
+        for (std::size_t k = 1; k <= 16; ++k) count += at(p + k);
+        if (count > 256)
+          return "JPEG Huffman table (DHT) declares " + std::to_string(count) + " codes, at most 256 are possible";
+        p += 17 + count;
+        left -= static_cast<long>(17 + count);
+      }
+    }
+    i += len;
+    if (m == 0xDA) in_scan = true;
+  }
+  return {};
+}
+
 }  // namespace detail
 
 // Decodes an image held in memory; `name` is used in error messages.
@@ -80,6 +122,8 @@ inline float_image decode_image(std::span<const unsigned char> bytes, const std:
   if (bytes.empty()) throw format_error(name, "image format", "file is empty");
   detail::check_stbi_int(name, bytes.size());
   const int len = static_cast<int>(bytes.size());
+  if (const std::string why = detail::jpeg_precheck(bytes); !why.empty())
+    throw format_error(name, "image data", "corrupt JPEG: " + why);
   int w = 0, h = 0, comp = 0;
   if (!stbi_info_from_memory(bytes.data(), len, &w, &h, &comp))
     throw format_error(name, "image format",
@@ -93,30 +137,48 @@ inline float_image decode_image(std::span<const unsigned char> bytes, const std:
                        std::to_string(w) + "x" + std::to_string(h) + " = " + std::to_string(pixels) +
                            " pixels exceeds the limit of " + std::to_string(opt.max_pixels) +
                            " (image_read_options::max_pixels)");
-  if (req == 0 && comp == 2) req = 4;  // gray + alpha -> RGBA
+  // stb decodes at the file's own channel count; the conversion below is lamina's, in float,
+  // because stb 2.27's own conversion of 16-bit PNM data reads past its buffer.
   const bool sixteen = stbi_is_16_bit_from_memory(bytes.data(), len) != 0;
-  int w2 = 0, h2 = 0, comp2 = 0;
+  int w2 = 0, h2 = 0, src_c = 0;
   std::unique_ptr<void, detail::stbi_deleter> pix(
-      sixteen ? static_cast<void*>(stbi_load_16_from_memory(bytes.data(), len, &w2, &h2, &comp2, req))
-              : static_cast<void*>(stbi_load_from_memory(bytes.data(), len, &w2, &h2, &comp2, req)));
+      sixteen ? static_cast<void*>(stbi_load_16_from_memory(bytes.data(), len, &w2, &h2, &src_c, 0))
+              : static_cast<void*>(stbi_load_from_memory(bytes.data(), len, &w2, &h2, &src_c, 0)));
   if (!pix) throw format_error(name, "image data", "cannot decode (stb_image: " + detail::stbi_reason() + ")");
-  if (w2 != w || h2 != h)
-    throw format_error(name, "image data", "decoded size " + std::to_string(w2) + "x" + std::to_string(h2) +
-                                               " differs from the header's " + std::to_string(w) + "x" + std::to_string(h));
+  if (w2 != w || h2 != h || src_c < 1 || src_c > 4)
+    throw format_error(name, "image data", "decoded " + std::to_string(w2) + "x" + std::to_string(h2) + " with " +
+                                               std::to_string(src_c) + " channels, the header said " + std::to_string(w) +
+                                               "x" + std::to_string(h));
+  if (req == 0) req = src_c == 2 ? 4 : src_c;  // gray + alpha -> RGBA
   float_image out;
-  out.channels = static_cast<std::size_t>(req ? req : comp2);
+  out.channels = static_cast<std::size_t>(req);
   out.height = static_cast<std::size_t>(h);
   out.width = static_cast<std::size_t>(w);
-  const std::size_t hw = out.height * out.width, c = out.channels;
+  const std::size_t hw = out.height * out.width, c = out.channels, sc = static_cast<std::size_t>(src_c);
   out.data.resize(c * hw);
-  if (sixteen) {
-    const auto* p = static_cast<const std::uint16_t*>(pix.get());
-    for (std::size_t i = 0; i < hw; ++i)
-      for (std::size_t k = 0; k < c; ++k) out.data[k * hw + i] = static_cast<float>(p[i * c + k]) / 65535.0f;
-  } else {
-    const auto* p = static_cast<const unsigned char*>(pix.get());
-    for (std::size_t i = 0; i < hw; ++i)
-      for (std::size_t k = 0; k < c; ++k) out.data[k * hw + i] = static_cast<float>(p[i * c + k]) / 255.0f;
+  const float scale = sixteen ? 1.0f / 65535.0f : 1.0f / 255.0f;
+  const auto* p8 = static_cast<const unsigned char*>(pix.get());
+  const auto* p16 = static_cast<const std::uint16_t*>(pix.get());
+  auto src = [&](std::size_t i) { return sixteen ? static_cast<float>(p16[i]) * scale : static_cast<float>(p8[i]) * scale; };
+  float* dst = out.data.data();
+  for (std::size_t i = 0; i < hw; ++i) {
+    const std::size_t s0 = i * sc;
+    float r, g, b, a = 1.0f;
+    if (sc <= 2) {
+      r = g = b = src(s0);
+      if (sc == 2) a = src(s0 + 1);
+    } else {
+      r = src(s0), g = src(s0 + 1), b = src(s0 + 2);
+      if (sc == 4) a = src(s0 + 3);
+    }
+    if (c == 1) {
+      dst[i] = sc <= 2 ? r : std::min(1.0f, 0.299f * r + 0.587f * g + 0.114f * b);  // ITU-R BT.601 luma
+    } else {
+      dst[i] = r;
+      dst[hw + i] = g;
+      dst[2 * hw + i] = b;
+      if (c == 4) dst[3 * hw + i] = a;
+    }
   }
   return out;
 }

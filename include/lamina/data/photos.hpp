@@ -3,6 +3,7 @@
 // data/README.md), loaded by name as float [C, H, W] in [0, 1].
 //
 //   Tensor sky   = lm::data::load_photo("rocket");            // [3, 427, 640]
+//   for (const auto& p : lm::data::photos) std::puts(p.file.data());  // the names
 //   Tensor grass = lm::data::load_photo("grass.png");         // [1, 512, 512] (grey)
 //   Tensor rgb   = lm::data::load_photo("grass", 3);          // [3, 512, 512] (grey replicated)
 #include <algorithm>
@@ -11,6 +12,9 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <stdexcept>
+#include <system_error>
+#include <utility>
 
 #include "../core/tensor.hpp"
 #include "data_dir.hpp"
@@ -64,22 +68,19 @@ inline Tensor to_rgb(Tensor image) {
 }
 
 // The photo as float [C, H, W] in [0, 1]. channels = 0 keeps the file's channels (1 for grey,
-// 3 for colour); 3 replicates grey images to RGB; 1 converts colour to grey
-// (ITU-R BT.601 luma: 0.299 R + 0.587 G + 0.114 B).
+// 3 for colour; an alpha channel is dropped); 3 replicates grey images to RGB; 1 converts
+// colour to grey (stb's luma, 77/150/29 per 256).
 inline Tensor load_photo(std::string_view name, std::size_t channels = 0) {
-  Tensor image = read_image(photo_path(name));  // [C, H, W]
-  const std::size_t c = image.shape()[0];
-  if (channels == 0 || channels == c) return image;
-  if (channels == 3 && c == 1) return to_rgb(std::move(image));
-  if (channels == 1 && c == 3) {
-    const std::size_t plane = image.shape()[1] * image.shape()[2];
-    Tensor grey(make_dims(1, image.shape()[1], image.shape()[2]));
-    for (std::size_t i = 0; i < plane; ++i)
-      grey[i] = 0.299f * image[i] + 0.587f * image[plane + i] + 0.114f * image[2 * plane + i];
-    return grey;
-  }
-  throw std::invalid_argument("lamina::data::load_photo: cannot convert " + std::to_string(c) + " channels to " +
-                              std::to_string(channels) + "; ask for 0 (as stored), 1 (grey) or 3 (RGB)");
+  if (channels != 0 && channels != 1 && channels != 3)
+    throw std::invalid_argument("lamina::data::load_photo: cannot give " + std::to_string(channels) +
+                                " channels; ask for 0 (as stored), 1 (grey) or 3 (RGB)");
+  image_read_options opt;
+  opt.channels = channels == 1 ? image_channels::gray : channels == 3 ? image_channels::rgb : image_channels::keep;
+  float_image img = read_image(photo_path(name), opt);
+  const std::size_t c = img.channels == 4 ? 3 : img.channels;  // keep: drop alpha
+  Tensor t(make_dims(c, img.height, img.width));
+  std::copy_n(img.data.begin(), t.size(), t.begin());
+  return t;
 }
 
 }  // namespace lamina::data

@@ -1,6 +1,8 @@
 #pragma once
 // Every kernel the layers may call, for each backend compiled in. A layer calls
 // kernels::name(backend_tag, ...); overload resolution on the tag picks the implementation.
+// The CUDA backend (kernels/cuda/) is included only when this file is compiled as CUDA, so
+// host-only code never needs nvcc or the CUDA headers.
 #include "cpu/batch_norm.hpp"
 #include "cpu/conv2d_im2col_gemm.hpp"
 #include "cpu/dropout.hpp"
@@ -11,3 +13,7 @@
 #include "cpu/pooling.hpp"
 #include "cpu/reduce.hpp"
 #include "cpu/softmax.hpp"
+#include "backend_seam.hpp"
+#if defined(__CUDACC__)
+#include "cuda/cuda.cuh"
+#endif

@@ -6,6 +6,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 #include "../kernels/cpu/softmax.hpp"
 #include "reduction.hpp"
@@ -19,6 +20,12 @@ struct CrossEntropy {
   // logits [N, C]; targets: N class indices in [0, C).
   float operator()(ConstTensorView logits, std::span<const std::int32_t> targets,
                    TensorView grad = {}) const {
+    return (*this)(cpu{}, logits, targets, grad);
+  }
+  // On a backend: logits and grad in its memory, targets on the host (checked there).
+  template <lamina::Backend Backend>
+  float operator()(Backend, ConstTensorView logits, std::span<const std::int32_t> targets,
+                   TensorView grad = {}) const {
     if (logits.rank() < 2)
       throw std::invalid_argument("lamina::loss::CrossEntropy: logits must be [batch, classes], got " +
                                   to_string(logits.shape));
@@ -31,13 +38,16 @@ struct CrossEntropy {
                                   std::to_string(grad.size()) + " values, expected " +
                                   std::to_string(logits.size()));
     const double eps = label_smoothing, scale = reduce == reduction::mean ? 1.0 / double(n) : 1.0;
+    if constexpr (!std::is_same_v<Backend, cpu>) {
+      for (std::size_t i = 0; i < n; ++i) check_target(targets[i], i, c);
+      return kernels::cross_entropy(Backend{}, kernels::cross_entropy_args{
+          .logits = logits.data, .targets = targets.data(), .n = n, .classes = c, .label_smoothing = eps,
+          .scale = scale, .grad = grad.data});
+    }
     double total = 0.0;
     for (std::size_t i = 0; i < n; ++i) {
       const std::int32_t t = targets[i];
-      if (t < 0 || std::size_t(t) >= c)
-        throw std::out_of_range("lamina::loss::CrossEntropy: target " + std::to_string(i) + " is " +
-                                std::to_string(t) + ", expected a class index in [0, " +
-                                std::to_string(c) + ")");
+      check_target(t, i, c);
       const float* x = logits.data + i * c;
       const float lse = kernels::logsumexp(x, c);
       // -sum_k q_k log p_k with q = (1 - eps) onehot(t) + eps / C.
@@ -55,6 +65,14 @@ struct CrossEntropy {
     }
     return float(total * scale);
   }
+
+ private:
+  static void check_target(std::int32_t t, std::size_t i, std::size_t c) {
+    if (t < 0 || std::size_t(t) >= c)
+      throw std::out_of_range("lamina::loss::CrossEntropy: target " + std::to_string(i) + " is " +
+                              std::to_string(t) + ", expected a class index in [0, " +
+                              std::to_string(c) + ")");
+  }
 };
 
 // Binary cross-entropy on logits (torch.nn.BCEWithLogitsLoss), stable for any logit:
@@ -62,7 +80,12 @@ struct CrossEntropy {
 struct BCEWithLogits {
   reduction reduce = reduction::mean;
   float operator()(ConstTensorView logits, ConstTensorView targets, TensorView grad = {}) const {
-    return detail::pointwise("BCEWithLogits", logits, targets, grad, reduce,
+    return (*this)(cpu{}, logits, targets, grad);
+  }
+  template <lamina::Backend Backend>
+  float operator()(Backend b, ConstTensorView logits, ConstTensorView targets, TensorView grad = {}) const {
+    return detail::pointwise_on(b, kernels::device::pointwise_kind::bce_with_logits, 0.0, "BCEWithLogits", logits,
+        targets, grad, reduce,
         [](double x, double t) { return std::max(x, 0.0) - x * t + std::log1p(std::exp(-std::abs(x))); },
         [](double x, double t) { return 1.0 / (1.0 + std::exp(-x)) - t; });
   }

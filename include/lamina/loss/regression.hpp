@@ -7,12 +7,24 @@
 
 namespace lamina::loss {
 
+// Each has the CPU form loss(pred, target, grad) and the backend form
+// loss(backend, pred, target, grad) (see reduction.hpp); the formulas are shared with the
+// device kernels (kernels/cuda/logic/loss.hpp).
+namespace detail {
+inline constexpr kernels::device::pointwise_loss_fn mse_fn{kernels::device::pointwise_kind::mse, 0.0};
+inline constexpr kernels::device::pointwise_loss_fn l1_fn{kernels::device::pointwise_kind::l1, 0.0};
+}  // namespace detail
+
 struct MSE {
   reduction reduce = reduction::mean;
   float operator()(ConstTensorView pred, ConstTensorView target, TensorView grad = {}) const {
-    return detail::pointwise("MSE", pred, target, grad, reduce,
-        [](double p, double t) { return (p - t) * (p - t); },
-        [](double p, double t) { return 2.0 * (p - t); });
+    return (*this)(cpu{}, pred, target, grad);
+  }
+  template <lamina::Backend Backend>
+  float operator()(Backend b, ConstTensorView pred, ConstTensorView target, TensorView grad = {}) const {
+    return detail::pointwise_on(b, kernels::device::pointwise_kind::mse, 0.0, "MSE", pred, target, grad, reduce,
+        [](double p, double t) { return detail::mse_fn.value(p, t); },
+        [](double p, double t) { return detail::mse_fn.derivative(p, t); });
   }
 };
 
@@ -20,9 +32,13 @@ struct MSE {
 struct L1 {
   reduction reduce = reduction::mean;
   float operator()(ConstTensorView pred, ConstTensorView target, TensorView grad = {}) const {
-    return detail::pointwise("L1", pred, target, grad, reduce,
-        [](double p, double t) { return std::abs(p - t); },
-        [](double p, double t) { return double((p > t) - (p < t)); });
+    return (*this)(cpu{}, pred, target, grad);
+  }
+  template <lamina::Backend Backend>
+  float operator()(Backend b, ConstTensorView pred, ConstTensorView target, TensorView grad = {}) const {
+    return detail::pointwise_on(b, kernels::device::pointwise_kind::l1, 0.0, "L1", pred, target, grad, reduce,
+        [](double p, double t) { return detail::l1_fn.value(p, t); },
+        [](double p, double t) { return detail::l1_fn.derivative(p, t); });
   }
 };
 
@@ -30,16 +46,14 @@ struct Huber {
   float delta = 1.0f;
   reduction reduce = reduction::mean;
   float operator()(ConstTensorView pred, ConstTensorView target, TensorView grad = {}) const {
-    const double d = delta;
-    return detail::pointwise("Huber", pred, target, grad, reduce,
-        [d](double p, double t) {
-          const double e = std::abs(p - t);
-          return e <= d ? 0.5 * e * e : d * (e - 0.5 * d);
-        },
-        [d](double p, double t) {
-          const double e = p - t;
-          return std::abs(e) <= d ? e : d * double((e > 0) - (e < 0));
-        });
+    return (*this)(cpu{}, pred, target, grad);
+  }
+  template <lamina::Backend Backend>
+  float operator()(Backend b, ConstTensorView pred, ConstTensorView target, TensorView grad = {}) const {
+    const kernels::device::pointwise_loss_fn fn{kernels::device::pointwise_kind::huber, double(delta)};
+    return detail::pointwise_on(b, fn.kind, fn.delta, "Huber", pred, target, grad, reduce,
+        [fn](double p, double t) { return fn.value(p, t); },
+        [fn](double p, double t) { return fn.derivative(p, t); });
   }
 };
 

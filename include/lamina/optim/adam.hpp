@@ -10,6 +10,7 @@
 //   p = p - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
 // It works on the model's packed parameters, so one step is one vector loop; a step allocates
 // nothing and gives the same bits for any number of threads (every element is independent).
+// Constructed from a model, it runs on the model's backend (state tensors live there too).
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -18,8 +19,9 @@
 
 #include "../core/buffer.hpp"
 #include "../core/tensor.hpp"
-#include "../kernels/cpu/elementwise.hpp"
+#include "../kernels/kernels.hpp"
 #include "concepts.hpp"
+#include "state_buffer.hpp"
 
 namespace lamina::optim {
 
@@ -50,7 +52,13 @@ class basic_adam {
   static constexpr const char* name = Decoupled ? "AdamW" : "Adam";
 
   basic_adam(TensorView params, TensorView grads, options_type options)
-      : options_(options), params_(params), grads_(grads) {
+      : basic_adam(cpu{}, params, grads, options) {}
+  // On `backend`: params and grads are that backend's memory.
+  template <lamina::Backend Backend>
+  basic_adam(Backend, TensorView params, TensorView grads, options_type options)
+      : options_(options), params_(params), grads_(grads), exp_avg_(Backend{}), exp_avg_sq_(Backend{}),
+        max_exp_avg_sq_(Backend{}) {
+    if constexpr (!std::is_same_v<Backend, cpu>) device_run_ = &device_run<Backend>;
     detail::require_same_size(name, params.size(), grads.size());
     validate(options);
     exp_avg_.resize(params.size());
@@ -59,7 +67,8 @@ class basic_adam {
   }
   template <class M>
     requires requires(M& m) { m.parameters(); m.gradients(); }
-  basic_adam(M& model, options_type options) : basic_adam(model.parameters(), model.gradients(), options) {}
+  basic_adam(M& model, options_type options)
+      : basic_adam(detail::backend_of_t<M>{}, model.parameters(), model.gradients(), options) {}
 
   void step() {
     ++steps_;
@@ -79,6 +88,7 @@ class basic_adam {
         .neg_step = float(-(o.lr / bias_correction1)),
     };
     const bool wd = o.weight_decay != 0, small = std::abs(s.w1) < 0.5f;
+    if (device_run_) return device_run_(*this, s, wd, small);
     if (o.amsgrad) {
       if (wd) small ? run<true, true, true>(s) : run<true, true, false>(s);
       else small ? run<true, false, true>(s) : run<true, false, false>(s);
@@ -124,7 +134,18 @@ class basic_adam {
     detail::require_option(o.weight_decay >= 0, name, "weight_decay", ">= 0", o.weight_decay);
   }
 
-  static TensorView view(buffer<cpu>& b) { return {b.data(), make_dims(b.size())}; }
+  static TensorView view(detail::state_buffer& b) { return {b.data(), make_dims(b.size())}; }
+
+  // The same update on another backend (kernels::adam_step).
+  template <class Backend>
+  static void device_run(basic_adam& a, const scalars s, bool wd, bool small) {
+    kernels::adam_step(Backend{}, kernels::adam_step_args{
+        .params = a.params_.data, .grads = a.grads_.data, .exp_avg = a.exp_avg_.data(),
+        .exp_avg_sq = a.exp_avg_sq_.data(), .max_exp_avg_sq = a.max_exp_avg_sq_.data(), .n = a.params_.size(),
+        .decay = s.decay, .wd = s.wd, .w1 = s.w1, .beta2 = s.beta2, .w2 = s.w2, .bc2_sqrt = s.bc2_sqrt,
+        .eps = s.eps, .neg_step = s.neg_step, .decoupled = Decoupled, .weight_decay = wd,
+        .amsgrad = a.options_.amsgrad, .small_weight = small});
+  }
 
   // One pass over every parameter; the template flags hoist the option tests out of the loop.
   template <bool Amsgrad, bool WeightDecay, bool SmallWeight>
@@ -161,8 +182,9 @@ class basic_adam {
 
   options_type options_;
   TensorView params_, grads_;
-  buffer<cpu> exp_avg_, exp_avg_sq_, max_exp_avg_sq_;
+  detail::state_buffer exp_avg_, exp_avg_sq_, max_exp_avg_sq_;
   std::size_t steps_ = 0;
+  void (*device_run_)(basic_adam&, scalars, bool, bool) = nullptr;  // set when the backend is not the CPU
 };
 
 // torch.optim.Adam: lm::optim::Adam opt(model, {.lr = 1e-3, .beta1 = 0.9, .amsgrad = true});

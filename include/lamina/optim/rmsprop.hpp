@@ -9,15 +9,18 @@
 //   momentum > 0: buf = momentum * buf + g / avg; p = p - lr * buf   (momentum_buffer)
 //   otherwise     p = p - lr * g / avg
 // One vector loop over the model's packed parameters; a step allocates nothing and gives the
-// same bits for any number of threads.
+// same bits for any number of threads. Constructed from a model, it runs on the model's
+// backend (state tensors live there too).
 #include <cmath>
 #include <cstddef>
 #include <string>
+#include <type_traits>
 
 #include "../core/buffer.hpp"
 #include "../core/tensor.hpp"
-#include "../kernels/cpu/elementwise.hpp"
+#include "../kernels/kernels.hpp"
 #include "concepts.hpp"
+#include "state_buffer.hpp"
 
 namespace lamina::optim {
 
@@ -35,8 +38,13 @@ class RMSprop {
  public:
   static constexpr const char* name = "RMSprop";
 
-  RMSprop(TensorView params, TensorView grads, rmsprop_options options)
-      : options_(options), params_(params), grads_(grads) {
+  RMSprop(TensorView params, TensorView grads, rmsprop_options options) : RMSprop(cpu{}, params, grads, options) {}
+  // On `backend`: params and grads are that backend's memory.
+  template <lamina::Backend Backend>
+  RMSprop(Backend, TensorView params, TensorView grads, rmsprop_options options)
+      : options_(options), params_(params), grads_(grads), square_avg_(Backend{}), momentum_buffer_(Backend{}),
+        grad_avg_(Backend{}) {
+    if constexpr (!std::is_same_v<Backend, cpu>) device_run_ = &device_run<Backend>;
     detail::require_same_size(name, params.size(), grads.size());
     detail::require_option(options.lr >= 0, name, "lr", ">= 0", options.lr);
     detail::require_option(options.eps >= 0, name, "eps", ">= 0", options.eps);
@@ -49,7 +57,8 @@ class RMSprop {
   }
   template <class M>
     requires requires(M& m) { m.parameters(); m.gradients(); }
-  RMSprop(M& model, rmsprop_options options) : RMSprop(model.parameters(), model.gradients(), options) {}
+  RMSprop(M& model, rmsprop_options options)
+      : RMSprop(detail::backend_of_t<M>{}, model.parameters(), model.gradients(), options) {}
 
   void step() {
     ++steps_;
@@ -63,6 +72,7 @@ class RMSprop {
         .neg_lr = float(-o.lr),
     };
     const bool wd = o.weight_decay != 0, mom = o.momentum > 0;
+    if (device_run_) return device_run_(*this, s, wd, mom);
     // at::lerp's form depends on whether the weight is below 0.5.
     if (o.centered) {
       const bool small = std::abs(s.w) < 0.5f;
@@ -106,7 +116,18 @@ class RMSprop {
   struct scalars {
     float wd, alpha, w, eps, momentum, neg_lr;
   };
-  static TensorView view(buffer<cpu>& b) { return {b.data(), make_dims(b.size())}; }
+  static TensorView view(detail::state_buffer& b) { return {b.data(), make_dims(b.size())}; }
+
+  // The same update on another backend (kernels::rmsprop_step).
+  template <class Backend>
+  static void device_run(RMSprop& r, const scalars s, bool wd, bool mom) {
+    kernels::rmsprop_step(Backend{}, kernels::rmsprop_step_args{
+        .params = r.params_.data, .grads = r.grads_.data, .square_avg = r.square_avg_.data(),
+        .grad_avg = r.grad_avg_.data(), .momentum_buffer = r.momentum_buffer_.data(), .n = r.params_.size(),
+        .wd = s.wd, .alpha = s.alpha, .w = s.w, .eps = s.eps, .momentum = s.momentum, .neg_lr = s.neg_lr,
+        .centered = r.options_.centered, .weight_decay = wd, .use_momentum = mom,
+        .small_weight = std::abs(s.w) < 0.5f});
+  }
 
   template <bool Centered, bool WeightDecay, bool Momentum, bool SmallWeight>
   void run(const scalars s) {
@@ -147,8 +168,9 @@ class RMSprop {
 
   rmsprop_options options_;
   TensorView params_, grads_;
-  buffer<cpu> square_avg_, momentum_buffer_, grad_avg_;
+  detail::state_buffer square_avg_, momentum_buffer_, grad_avg_;
   std::size_t steps_ = 0;
+  void (*device_run_)(RMSprop&, scalars, bool, bool) = nullptr;  // set when the backend is not the CPU
 };
 
 }  // namespace lamina::optim

@@ -4,15 +4,19 @@
 //   buf = momentum * buf + (1 - dampening) * g     (buf = g on the first step)
 //   g = nesterov ? g + momentum * buf : buf        (when momentum != 0)
 //   p -= lr * g
-// It works on the model's packed parameters, so one step is one vector loop.
+// It works on the model's packed parameters, so one step is one vector loop. Constructed from
+// a model, it runs on the model's backend (its momentum buffer lives there too); constructed
+// from views, on the CPU.
 #include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 #include "../core/buffer.hpp"
 #include "../core/tensor.hpp"
-#include "../kernels/cpu/elementwise.hpp"
+#include "../kernels/kernels.hpp"
 #include "concepts.hpp"
+#include "state_buffer.hpp"
 
 namespace lamina::optim {
 
@@ -26,8 +30,12 @@ struct sgd_options {
 
 class SGD {
  public:
-  SGD(TensorView params, TensorView grads, sgd_options options)
-      : options_(options), params_(params), grads_(grads) {
+  SGD(TensorView params, TensorView grads, sgd_options options) : SGD(cpu{}, params, grads, options) {}
+  // On `backend`: params and grads are that backend's memory.
+  template <lamina::Backend Backend>
+  SGD(Backend, TensorView params, TensorView grads, sgd_options options)
+      : options_(options), params_(params), grads_(grads), momentum_(Backend{}) {
+    if constexpr (!std::is_same_v<Backend, cpu>) device_step_ = &device_step<Backend>;
     if (params.size() != grads.size())
       throw std::invalid_argument("lamina::optim::SGD: " + std::to_string(params.size()) +
                                   " parameters but " + std::to_string(grads.size()) + " gradients");
@@ -40,9 +48,11 @@ class SGD {
   }
   template <class M>
     requires requires(M& m) { m.parameters(); m.gradients(); }
-  SGD(M& model, sgd_options options) : SGD(model.parameters(), model.gradients(), options) {}
+  SGD(M& model, sgd_options options)
+      : SGD(detail::backend_of_t<M>{}, model.parameters(), model.gradients(), options) {}
 
   void step() {
+    if (device_step_) return device_step_(*this);
     const float lr = options_.lr, mu = options_.momentum, damp = 1.0f - options_.dampening,
                 wd = options_.weight_decay;
     const bool nesterov = options_.nesterov, first = !momentum_started_;
@@ -84,6 +94,23 @@ class SGD {
     ++steps_;
   }
 
+ private:
+  // The same update on another backend (kernels::sgd_step).
+  template <class Backend>
+  static void device_step(SGD& s) {
+    const sgd_options& o = s.options_;
+    kernels::sgd_step(Backend{}, kernels::sgd_step_args{.params = s.params_.data, .grads = s.grads_.data,
+                                                        .momentum_buffer = s.momentum_.data(),
+                                                        .n = s.params_.size(), .lr = o.lr, .momentum = o.momentum,
+                                                        .dampening_complement = 1.0f - o.dampening,
+                                                        .weight_decay = o.weight_decay, .nesterov = o.nesterov,
+                                                        .first = !s.momentum_started_});
+    if (o.momentum != 0) s.momentum_started_ = true;
+    ++s.steps_;
+  }
+
+ public:
+
   float lr() const { return options_.lr; }
   void set_lr(float lr) { options_.lr = lr; }
   // The momentum factor (OneCycleLR cycles it). Setting a momentum on an optimizer built
@@ -105,7 +132,7 @@ class SGD {
     steps_ = steps;
     momentum_started_ = steps > 0 && momentum_.size() != 0;
   }
-  // The momentum buffers, for checkpoints (empty without momentum).
+  // The momentum buffers, for checkpoints (empty without momentum; backend memory).
   TensorView momentum_buffer() { return {momentum_.data(), make_dims(momentum_.size())}; }
   // The state tensors by PyTorch's names, for checkpoints (empty without momentum).
   named_state state() {
@@ -117,9 +144,10 @@ class SGD {
  private:
   sgd_options options_;
   TensorView params_, grads_;
-  buffer<cpu> momentum_;
+  detail::state_buffer momentum_;
   std::size_t steps_ = 0;
   bool momentum_started_ = false;
+  void (*device_step_)(SGD&) = nullptr;  // set when the backend is not the CPU
 };
 
 }  // namespace lamina::optim

@@ -1,6 +1,6 @@
 #pragma once
-// Test helper: reads a PNG back with stb_image (internal linkage, so any number of test
-// translation units may include it), and small pixel queries on the result.
+// Test helper: reads a PNG back with stb_image (lamina's internal-linkage build of it, so any
+// number of test translation units may include it), and small pixel queries on the result.
 #include <cstddef>
 #include <filesystem>
 #include <stdexcept>
@@ -9,18 +9,7 @@
 
 #include <unistd.h>
 
-#define STB_IMAGE_STATIC
-#define STB_IMAGE_IMPLEMENTATION
-#define STBI_ONLY_PNG
-#if defined(__GNUC__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-function"
-#endif
-#include <stb/stb_image.h>
-#if defined(__GNUC__)
-#pragma GCC diagnostic pop
-#endif
-
+#include <lamina/data/detail/stb_image.hpp>  // stb_image with internal linkage, as lamina uses it
 #include <lamina/viz/color.hpp>
 
 namespace lamina_test {

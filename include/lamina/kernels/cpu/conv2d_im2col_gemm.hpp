@@ -40,8 +40,12 @@ namespace lamina::kernels {
 
 namespace detail {
 
-// Samples whose columns go into one GEMM: enough for about this many GEMM columns.
-inline constexpr std::size_t conv_gemm_min_columns = 512;
+// Samples whose columns go into one GEMM: enough for about this many GEMM columns. (A tuning
+// macro for benchmarks; it changes the rounding of weight gradients, never correctness.)
+#ifndef LAMINA_CONV_GEMM_MIN_COLUMNS
+#define LAMINA_CONV_GEMM_MIN_COLUMNS 256
+#endif
+inline constexpr std::size_t conv_gemm_min_columns = LAMINA_CONV_GEMM_MIN_COLUMNS;
 
 inline std::size_t conv_chunk_samples(std::size_t positions, std::size_t batch) {
   const std::size_t cs = positions >= conv_gemm_min_columns

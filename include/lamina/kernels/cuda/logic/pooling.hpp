@@ -1,0 +1,103 @@
+#pragma once
+// Pooling bodies. Forward: one output element per index. Backward is a *gather*: one input
+// element per index sums the gradients of the windows that cover it, in increasing output
+// order, which is the order in which the CPU kernel scatters them: the same sums, no atomics.
+#include <cstddef>
+#include <cstdint>
+
+#include "../../../core/config.hpp"
+#include "../../cpu/pooling.hpp"  // pool2d_geometry
+#include "launch.hpp"
+
+namespace lamina::kernels::device {
+
+// Outputs o in [lo, hi) along one axis whose window (o*S - pad .. o*S - pad + K - 1) covers i.
+LAMINA_HOST_DEVICE void pool_cover(std::size_t i, std::size_t S, std::size_t pad, std::size_t K, std::size_t n_out,
+                                   std::ptrdiff_t& lo, std::ptrdiff_t& hi) {
+  const std::ptrdiff_t ip = std::ptrdiff_t(i + pad);
+  lo = max_diff(0, floor_div(ip - std::ptrdiff_t(K) + 1 + std::ptrdiff_t(S) - 1, std::ptrdiff_t(S)));
+  hi = min_diff(std::ptrdiff_t(n_out), floor_div(ip, std::ptrdiff_t(S)) + 1);
+}
+
+struct max_pool2d_forward_op {
+  pool2d_geometry g; const float* x; float* y; std::int32_t* argmax;
+  LAMINA_HOST_DEVICE void operator()(std::size_t i) const {
+    const std::size_t op = g.out_height * g.out_width, p = i / op, o = i % op;
+    const std::size_t oh = o / g.out_width, ow = o % g.out_width;
+    const float* xp = x + p * g.height * g.width;
+    float best = -__builtin_huge_valf();
+    std::int32_t at = -1;
+    for (std::size_t kh = 0; kh < g.kernel; ++kh) {
+      const std::ptrdiff_t h = std::ptrdiff_t(oh * g.stride + kh) - std::ptrdiff_t(g.padding);
+      if (h < 0 || h >= std::ptrdiff_t(g.height)) continue;
+      for (std::size_t kw = 0; kw < g.kernel; ++kw) {
+        const std::ptrdiff_t w = std::ptrdiff_t(ow * g.stride + kw) - std::ptrdiff_t(g.padding);
+        if (w < 0 || w >= std::ptrdiff_t(g.width)) continue;
+        const std::size_t k = std::size_t(h) * g.width + std::size_t(w);
+        if (xp[k] > best || at < 0) {
+          best = xp[k];
+          at = std::int32_t(k);
+        }
+      }
+    }
+    y[i] = best;
+    argmax[i] = at;
+  }
+};
+
+struct max_pool2d_backward_op {
+  pool2d_geometry g; const float* dy; const std::int32_t* argmax; float* dx;
+  LAMINA_HOST_DEVICE void operator()(std::size_t i) const {
+    const std::size_t ip = g.height * g.width, p = i / ip, k = i % ip, h = k / g.width, w = k % g.width;
+    const std::size_t op = g.out_height * g.out_width;
+    const float* dyp = dy + p * op;
+    const std::int32_t* ap = argmax + p * op;
+    std::ptrdiff_t h0, h1, w0, w1;
+    pool_cover(h, g.stride, g.padding, g.kernel, g.out_height, h0, h1);
+    pool_cover(w, g.stride, g.padding, g.kernel, g.out_width, w0, w1);
+    float s = 0.f;
+    for (std::ptrdiff_t oh = h0; oh < h1; ++oh)
+      for (std::ptrdiff_t ow = w0; ow < w1; ++ow) {
+        const std::size_t o = std::size_t(oh) * g.out_width + std::size_t(ow);
+        if (ap[o] == std::int32_t(k)) s += dyp[o];
+      }
+    dx[i] = s;
+  }
+};
+
+struct avg_pool2d_forward_op {
+  pool2d_geometry g; const float* x; float* y;
+  LAMINA_HOST_DEVICE void operator()(std::size_t i) const {
+    const std::size_t op = g.out_height * g.out_width, p = i / op, o = i % op;
+    const std::size_t oh = o / g.out_width, ow = o % g.out_width;
+    const float* xp = x + p * g.height * g.width;
+    float s = 0.f;
+    for (std::size_t kh = 0; kh < g.kernel; ++kh) {
+      const std::ptrdiff_t h = std::ptrdiff_t(oh * g.stride + kh) - std::ptrdiff_t(g.padding);
+      if (h < 0 || h >= std::ptrdiff_t(g.height)) continue;
+      for (std::size_t kw = 0; kw < g.kernel; ++kw) {
+        const std::ptrdiff_t w = std::ptrdiff_t(ow * g.stride + kw) - std::ptrdiff_t(g.padding);
+        if (w >= 0 && w < std::ptrdiff_t(g.width)) s += xp[std::size_t(h) * g.width + std::size_t(w)];
+      }
+    }
+    y[i] = s * (1.0f / float(g.kernel * g.kernel));
+  }
+};
+
+struct avg_pool2d_backward_op {
+  pool2d_geometry g; const float* dy; float* dx;
+  LAMINA_HOST_DEVICE void operator()(std::size_t i) const {
+    const std::size_t ip = g.height * g.width, p = i / ip, k = i % ip, h = k / g.width, w = k % g.width;
+    const float inv = 1.0f / float(g.kernel * g.kernel);
+    const float* dyp = dy + p * g.out_height * g.out_width;
+    std::ptrdiff_t h0, h1, w0, w1;
+    pool_cover(h, g.stride, g.padding, g.kernel, g.out_height, h0, h1);
+    pool_cover(w, g.stride, g.padding, g.kernel, g.out_width, w0, w1);
+    float s = 0.f;
+    for (std::ptrdiff_t oh = h0; oh < h1; ++oh)
+      for (std::ptrdiff_t ow = w0; ow < w1; ++ow) s += dyp[std::size_t(oh) * g.out_width + std::size_t(ow)] * inv;
+    dx[i] = s;
+  }
+};
+
+}  // namespace lamina::kernels::device

@@ -1,0 +1,30 @@
+#pragma once
+// Reductions on the CUDA backend, deterministic (fixed two-pass split, no atomics): column sums
+// (bias gradients) and the sum of an array.
+#include <cstddef>
+
+#include "../../core/backend.hpp"
+#include "launch.cuh"
+#include "logic/reduce.hpp"
+#include "transfer.cuh"
+
+namespace lamina::kernels {
+
+// out[c] = sum_r x[r, c].
+inline void column_sum(cuda, const float* x, std::size_t rows, std::size_t cols, float* out) {
+  detail::segmented_sum<float>(cuda{}, cols, rows, device::column_term{x, cols}, device::store_sum<float>{out},
+                               device::sum_parts(rows, 256, 64));
+}
+
+// Sum of n values in double (waits for the result).
+inline double sum(cuda, const float* x, std::size_t n) {
+  detail::device_scratch<double> total(1);
+  detail::segmented_sum<double>(cuda{}, 1, n, device::float_as_double_term{x}, device::store_total{total.get()});
+  double h = 0;
+  const cudaStream_t s = cuda_context::get().stream();
+  LAMINA_CUDA_CHECK(cudaMemcpyAsync(&h, total.get(), sizeof h, cudaMemcpyDeviceToHost, s));
+  LAMINA_CUDA_CHECK(cudaStreamSynchronize(s));
+  return h;
+}
+
+}  // namespace lamina::kernels

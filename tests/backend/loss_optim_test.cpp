@@ -1,0 +1,107 @@
+// Losses and optimizer steps on each backend against the CPU backend.
+#include "backend/backends.hpp"
+
+namespace lm = lamina;
+
+namespace {
+
+// Backend memory holding a copy of host values.
+template <class B>
+struct on_backend {
+  lm::buffer<B> mem;
+  lm::dims shape;
+  on_backend(const std::vector<float>& v, lm::dims s) : mem(v.size()), shape(s) {
+    lm::kernels::upload(B{}, v.data(), mem.data(), v.size());
+  }
+  lm::TensorView view() { return {mem.data(), shape}; }
+};
+
+template <class B, class Loss, class Target>
+void compare_loss(const Loss& loss, lm::dims shape, const Target& target, std::uint64_t seed) {
+  using lamina_test::close_to;
+  const auto pred = lamina_test::random_values(shape.size(), seed, -3.f, 3.f);
+  std::vector<float> grad_ref(pred.size());
+  const float ref = loss(lm::ConstTensorView{pred.data(), shape}, target, lm::TensorView{grad_ref.data(), shape});
+  on_backend<B> p(pred, shape), g(std::vector<float>(pred.size()), shape);
+  const float got = lm::loss::evaluate(loss, B{}, lm::ConstTensorView(p.view()), target, g.view());
+  CHECK(got == Approx(ref).epsilon(1e-5).margin(1e-6));
+  CHECK_THAT(lamina_test::host<B>(g.view()), close_to(grad_ref, 1e-4, 1e-6));
+  // Without a gradient.
+  CHECK(lm::loss::evaluate(loss, B{}, lm::ConstTensorView(p.view()), target, lm::TensorView{}) ==
+        Approx(ref).epsilon(1e-5).margin(1e-6));
+}
+
+// Runs `steps` optimizer steps with fixed gradients on B and on the CPU; compares parameters
+// and state.
+template <class B, class Opt, class Options>
+void compare_optimizer(Options options, std::size_t n = 1000, int steps = 4) {
+  using lamina_test::close_to;
+  const auto p0 = lamina_test::random_values(n, 11);
+  const lm::dims d = lm::make_dims(n);
+  std::vector<float> pc = p0, gc(n);
+  on_backend<B> pb(p0, d), gb(std::vector<float>(n), d);
+  Opt ref(lm::TensorView{pc.data(), d}, lm::TensorView{gc.data(), d}, options);
+  Opt dut(B{}, pb.view(), gb.view(), options);
+  for (int s = 0; s < steps; ++s) {
+    const auto g = lamina_test::random_values(n, 100 + std::uint64_t(s));
+    gc = g;
+    lm::kernels::upload(B{}, g.data(), gb.mem.data(), n);
+    ref.step();
+    dut.step();
+  }
+  CHECK(dut.steps() == ref.steps());
+  CHECK_THAT(lamina_test::host<B>(pb.view()), close_to(pc, 1e-5, 1e-6));
+  auto sr = ref.state();
+  auto sd = dut.state();
+  REQUIRE(sr.size() == sd.size());
+  for (std::size_t i = 0; i < sr.size(); ++i) {
+    INFO(sr[i].first);
+    CHECK_THAT(lamina_test::host<B>(sd[i].second), close_to(lamina_test::host<lm::cpu>(sr[i].second), 1e-5, 1e-6));
+  }
+}
+
+}  // namespace
+
+TEMPLATE_LIST_TEST_CASE("Backends agree: losses", LAMINA_BACKEND_TAGS "[loss]", lamina_test::backends) {
+  using B = TestType;
+  LAMINA_REQUIRE_BACKEND(B);
+  const lm::dims logits = lm::make_dims(13, 7);
+  const std::vector<std::int32_t> labels{0, 6, 3, 3, 1, 2, 5, 4, 0, 6, 2, 1, 5};
+  compare_loss<B>(lm::loss::CrossEntropy{}, logits, std::span<const std::int32_t>(labels), 1);
+  compare_loss<B>(lm::loss::CrossEntropy{.label_smoothing = 0.1f}, logits, std::span<const std::int32_t>(labels), 2);
+  compare_loss<B>(lm::loss::CrossEntropy{.reduce = lm::loss::reduction::sum}, logits,
+                  std::span<const std::int32_t>(labels), 3);
+  const lm::dims dense = lm::make_dims(9, 3, 5);
+  const auto t = lamina_test::random_values(dense.size(), 4, -2.f, 2.f);
+  const lm::ConstTensorView target{t.data(), dense};
+  compare_loss<B>(lm::loss::MSE{}, dense, target, 5);
+  compare_loss<B>(lm::loss::L1{.reduce = lm::loss::reduction::sum}, dense, target, 6);
+  compare_loss<B>(lm::loss::Huber{.delta = 0.5f}, dense, target, 7);
+  const auto t01 = lamina_test::random_values(dense.size(), 8, 0.f, 1.f);
+  compare_loss<B>(lm::loss::BCEWithLogits{}, dense, lm::ConstTensorView{t01.data(), dense}, 9);
+  // Targets already in backend memory are used in place.
+  on_backend<B> tb(t, dense);
+  compare_loss<B>(lm::loss::MSE{}, dense, lm::ConstTensorView(tb.view()), 10);
+  // Bad targets are caught on the host, with the CPU's message.
+  const std::vector<std::int32_t> bad{0, 7};
+  on_backend<B> p(std::vector<float>(14), lm::make_dims(2, 7));
+  CHECK_THROWS_WITH(lm::loss::CrossEntropy{}(B{}, p.view(), bad), Catch::Contains("target 1 is 7"));
+}
+
+TEMPLATE_LIST_TEST_CASE("Backends agree: optimizer steps", LAMINA_BACKEND_TAGS "[optim]", lamina_test::backends) {
+  using B = TestType;
+  LAMINA_REQUIRE_BACKEND(B);
+  using lm::optim::SGD;
+  compare_optimizer<B, SGD>(lm::optim::sgd_options{.lr = 0.1f});
+  compare_optimizer<B, SGD>(lm::optim::sgd_options{.lr = 0.1f, .momentum = 0.9f, .weight_decay = 1e-2f});
+  compare_optimizer<B, SGD>(lm::optim::sgd_options{.lr = 0.05f, .momentum = 0.9f, .dampening = 0.1f});
+  compare_optimizer<B, SGD>(lm::optim::sgd_options{.lr = 0.05f, .momentum = 0.8f, .nesterov = true});
+  compare_optimizer<B, lm::optim::Adam>(lm::optim::adam_options{});
+  compare_optimizer<B, lm::optim::Adam>(lm::optim::adam_options{.lr = 1e-2, .weight_decay = 1e-2, .amsgrad = true});
+  compare_optimizer<B, lm::optim::Adam>(lm::optim::adam_options{.lr = 1e-2, .beta1 = 0.3});
+  compare_optimizer<B, lm::optim::AdamW>(lm::optim::adamw_options{.lr = 1e-2});
+  compare_optimizer<B, lm::optim::RMSprop>(lm::optim::rmsprop_options{});
+  compare_optimizer<B, lm::optim::RMSprop>(
+      lm::optim::rmsprop_options{.lr = 1e-3, .weight_decay = 1e-2, .momentum = 0.9, .centered = true});
+  compare_optimizer<B, lm::optim::RMSprop>(lm::optim::rmsprop_options{.alpha = 0.3, .centered = true});
+}
