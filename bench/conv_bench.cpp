@@ -3,7 +3,8 @@
 // kernels in include/lamina/kernels/cpu/conv2d_*.hpp. bench/conv_bench.py times the same in
 // PyTorch. Whole workloads (with their optimizers) are in lamina_train_bench / bench/run.py.
 //
-//   conv_bench [reps]      (threads: OMP_NUM_THREADS)
+//   conv_bench [reps] [dx|nets]   (threads: OMP_NUM_THREADS; dx: layers also compute their input
+//                                  gradient; nets: only the whole networks)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -17,13 +18,15 @@ namespace lm = lamina;
 
 namespace {
 
+bool input_grad = false;  // also the layer's input gradient (every layer but a network's first)
+
 template <class Net, class In>
 void time_net(const char* label, std::size_t batch, int reps) {
   lm::Model<Net, In> model(1);
   std::vector<float> x(batch * In::size);
   lm::rng gen(2);
   for (float& v : x) v = gen.uniform(0.f, 1.f);
-  model.compute_input_grad(false);
+  model.compute_input_grad(input_grad);
   auto step = [&] {
     const auto y = model.forward(x.data(), batch);
     auto g = model.output_grad();
@@ -51,6 +54,7 @@ void time_net(const char* label, std::size_t batch, int reps) {
 
 int main(int argc, char** argv) {
   const int reps = argc > 1 ? std::atoi(argv[1]) : 15;
+  input_grad = argc > 2 && std::string(argv[2]) == "dx";
   // Whole networks (W3 without its classifier head's loss, W4 without its loss).
   using W3 = lm::Sequential<lm::Conv2d<1, 16, 3, 1, 1>, lm::ReLU, lm::Conv2d<16, 32, 3, 1, 1>, lm::ReLU,
                             lm::MaxPool2d<2>, lm::Conv2d<32, 16, 3, 1, 1>, lm::ReLU, lm::Conv2d<16, 16, 3, 1, 1>,
@@ -62,7 +66,7 @@ int main(int argc, char** argv) {
                             lm::ReLU, lm::ConvTranspose2d<64, 64, 5, 2, 2, 1>, lm::ReLU,
                             lm::ConvTranspose2d<64, 3, 5, 2, 2, 1>, lm::Sigmoid>;
   time_net<W4, lm::Shape<3, 64, 64>>("W4 network", 16, reps);
-  if (argc > 2) return 0;
+  if (argc > 2 && std::string(argv[2]) == "nets") return 0;
   // W3 balls-cnn, layer by layer, and its conv trunk.
   time_net<lm::Conv2d<1, 16, 3, 1, 1>, lm::Shape<1, 32, 32>>("W3 conv1 1->16 k3 32x32", 32, reps);
   time_net<lm::Conv2d<16, 32, 3, 1, 1>, lm::Shape<16, 32, 32>>("W3 conv2 16->32 k3 32x32", 32, reps);

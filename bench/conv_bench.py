@@ -2,7 +2,7 @@
 """PyTorch side of bench/conv_bench.cpp: forward and forward+backward of each conv layer of the
 reference workloads W2, W3, W4 (no input gradient for the layer itself, like a first layer).
 
-    python bench/conv_bench.py [reps] [threads]
+    python bench/conv_bench.py [reps] [threads] [dx|nets]
 """
 import sys
 import time
@@ -11,9 +11,12 @@ import torch
 from torch import nn
 
 
+INPUT_GRAD = len(sys.argv) > 3 and sys.argv[3] == "dx"
+
+
 def time_layer(label, layer, shape, batch, reps):
     torch.manual_seed(1)
-    x = torch.rand((batch,) + shape)
+    x = torch.rand((batch,) + shape).requires_grad_(INPUT_GRAD)
     for _ in range(3):
         y = layer(x)
         y.backward(y.detach() * 1e-3)
@@ -22,6 +25,7 @@ def time_layer(label, layer, shape, batch, reps):
         t0 = time.perf_counter()
         with torch.no_grad():
             layer(x)
+        x.grad = None
         t1 = time.perf_counter()
         layer.zero_grad(set_to_none=True)
         y = layer(x)
@@ -48,7 +52,7 @@ def main():
     dec = [T(96, 64, 5, 2, 2, 1), R(), T(64, 64, 5, 2, 2, 1), R(), T(64, 64, 5, 2, 2, 1), R(), T(64, 3, 5, 2, 2, 1),
            nn.Sigmoid()]
     time_layer("W4 network", nn.Sequential(*enc, *dec), (3, 64, 64), 16, reps)
-    if len(sys.argv) > 3:
+    if len(sys.argv) > 3 and sys.argv[3] == "nets":
         return
     time_layer("W3 conv1 1->16 k3 32x32", C(1, 16, 3, padding=1), (1, 32, 32), 32, reps)
     time_layer("W3 conv2 16->32 k3 32x32", C(16, 32, 3, padding=1), (16, 32, 32), 32, reps)

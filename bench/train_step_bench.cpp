@@ -4,6 +4,7 @@
 //
 //   lamina_train_bench [--workloads W1,W7] [--mode train|infer|both] [--rounds R] [--steps T]
 //                      [--round-ms MS] [--warmup-ms MS] [--seed S] [--breakdown] [--quick]
+//                      [--backend cpu|cuda]
 //   lamina_train_bench --list
 //   lamina_train_bench --serve          (driven over stdin by bench/run.py)
 //
@@ -17,6 +18,11 @@
 // Each round times T back-to-back steps on the same batch; T is --steps, or calibrated during
 // warm-up so that a round lasts about --round-ms. --quick (2 short rounds) runs in well under a
 // second, for smoke tests.
+//
+// --backend cuda (lamina_train_bench_cuda only: train_step_bench.cu, this file compiled as CUDA)
+// runs the same workloads on lm::cuda; its lines carry "backend":"cuda". A training step ends
+// with the loss value on the host, so it is timed complete; --breakdown waits for the GPU
+// around each phase.
 //
 // --serve reads one command per line and answers each with one JSON line:
 //   prepare <id> <train|infer> <warmup_ms> <round_ms>  -> {"event":"ready",...,"steps":T}
@@ -47,6 +53,16 @@ namespace {
 
 namespace lb = lamina::bench;
 using clk = std::chrono::steady_clock;
+
+std::string backend = "cpu";  // --backend
+
+// A runner for workload `id` on the chosen backend (null when unknown).
+std::unique_ptr<lb::runner> make_runner(std::string_view id, std::uint64_t seed) {
+#if defined(__CUDACC__)
+  if (backend == "cuda") return lb::make_runner<lamina::cuda>(id, seed);
+#endif
+  return lb::make_runner<lamina::cpu>(id, seed);
+}
 
 int threads() {
 #ifdef _OPENMP
@@ -90,6 +106,7 @@ std::string head(const lb::runner& r, lb::mode m, const char* event) {
   o << "{\"event\":\"" << event << "\",\"impl\":\"lamina\",\"workload\":\"" << r.id()
     << "\",\"name\":\"" << r.name() << "\",\"mode\":\"" << mode_name(m)
     << "\",\"threads\":" << threads() << ",\"batch\":" << r.batch();
+  if (backend != "cpu") o << ",\"backend\":\"" << backend << '"';
   return o.str();
 }
 
@@ -161,7 +178,7 @@ int serve(std::uint64_t seed) {
   const auto get = [&](const std::string& id) -> lb::runner* {
     auto it = runners.find(id);
     if (it != runners.end()) return it->second.get();
-    auto r = lb::make_runner(id, seed);
+    auto r = make_runner(id, seed);
     if (!r) return nullptr;
     return runners.emplace(id, std::move(r)).first->second.get();
   };
@@ -209,7 +226,7 @@ int serve(std::uint64_t seed) {
   std::fputs(
       "usage: lamina_train_bench [--workloads W1,W7] [--mode train|infer|both] [--rounds R]\n"
       "                          [--steps T] [--round-ms MS] [--warmup-ms MS] [--seed S]\n"
-      "                          [--breakdown] [--quick] | --list | --serve\n"
+      "                          [--breakdown] [--quick] [--backend cpu|cuda] | --list | --serve\n"
       "Threads come from OMP_NUM_THREADS. Prints JSON lines (one per round, then a summary).\n",
       code ? stderr : stdout);
   std::exit(code);
@@ -256,6 +273,30 @@ int main(int argc, char** argv) {
     else if (a == "--warmup-ms") warmup_ms = std::atof(value().c_str());
     else if (a == "--seed") seed = std::strtoull(value().c_str(), nullptr, 10);
     else if (a == "--breakdown") breakdown = true;
+    else if (a == "--backend") {
+      backend = value();
+#if defined(__CUDACC__)
+      const bool known = backend == "cpu" || backend == "cuda";
+#else
+      const bool known = backend == "cpu";
+#endif
+      if (!known) {
+        std::fprintf(stderr, "lamina_train_bench: backend '%s' is not in this build (cpu%s)\n", backend.c_str(),
+#if defined(__CUDACC__)
+                     ", cuda"
+#else
+                     "; for cuda use lamina_train_bench_cuda"
+#endif
+        );
+        return 2;
+      }
+#if defined(__CUDACC__)
+      if (backend == "cuda" && !lamina::cuda_device_available()) {
+        std::fprintf(stderr, "lamina_train_bench: no CUDA device found\n");
+        return 2;
+      }
+#endif
+    }
     else usage(2);
   }
   if (do_serve) return serve(seed);
@@ -263,7 +304,7 @@ int main(int argc, char** argv) {
     for (auto id : lb::workload_ids()) ids.emplace_back(id);
 
   for (const auto& id : ids) {
-    auto r = lb::make_runner(id, seed);
+    auto r = make_runner(id, seed);
     if (!r) {
       emit_error("unknown workload " + id);
       return 1;

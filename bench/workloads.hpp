@@ -166,10 +166,11 @@ class runner {
   virtual float timed_train_step(phase_times& t) = 0;
 };
 
-template <class W>
+// Backend: lm::cpu, or lm::cuda in the CUDA build of the benchmark (train_step_bench.cu).
+template <class W, class Backend = cpu>
 class workload_runner final : public runner {
  public:
-  using model_type = Model<typename W::net, typename W::input>;
+  using model_type = Model<typename W::net, typename W::input, Backend>;
   static_assert(model_type::valid, "bench workload: the network does not accept its input shape");
   static_assert(model_type::param_count == W::expected_params,
                 "bench workload: parameter count differs from workloads.md");
@@ -194,7 +195,10 @@ class workload_runner final : public runner {
     if (m == mode::train)
       return train::step(*model_, x_.data(), W::batch, targets_.view(), loss_, opt_);
     model_->eval();
-    return model_->forward(x_.data(), W::batch)[0];
+    const auto y = model_->forward(x_.data(), W::batch);
+    float first = 0;
+    kernels::download(Backend{}, y.data, &first, 1);  // waits for the GPU on the CUDA backend
+    return first;
   }
 
   float timed_train_step(phase_times& t) override {
@@ -202,16 +206,21 @@ class workload_runner final : public runner {
     const auto s = [](clk::time_point a, clk::time_point b) {
       return std::chrono::duration<double>(b - a).count();
     };
+    // Each phase is waited for before its clock reads (a no-op on the CPU).
+    const auto now = [] {
+      kernels::synchronize(Backend{});
+      return clk::now();
+    };
     model_->train();
-    const auto t0 = clk::now();
+    const auto t0 = now();
     const auto y = model_->forward(x_.data(), W::batch);
-    const auto t1 = clk::now();
-    const float value = loss_(y, targets_.view(), model_->output_grad());
-    const auto t2 = clk::now();
+    const auto t1 = now();
+    const float value = loss::evaluate(loss_, Backend{}, y, targets_.view(), model_->output_grad());
+    const auto t2 = now();
     model_->backward();
-    const auto t3 = clk::now();
+    const auto t3 = now();
     opt_.step();
-    const auto t4 = clk::now();
+    const auto t4 = now();
     t.forward += s(t0, t1);
     t.loss += s(t1, t2);
     t.backward += s(t2, t3);
@@ -233,12 +242,13 @@ inline std::vector<std::string_view> workload_ids() {
                     all_workloads{});
 }
 
-// A runner for workload `id` (null when unknown).
-inline std::unique_ptr<runner> make_runner(std::string_view id, std::uint64_t seed) {
+// A runner for workload `id` on Backend (null when unknown).
+template <class Backend = cpu>
+std::unique_ptr<runner> make_runner(std::string_view id, std::uint64_t seed) {
   std::unique_ptr<runner> r;
   std::apply(
       [&](auto... w) {
-        ((decltype(w)::id == id ? (void)(r = std::make_unique<workload_runner<decltype(w)>>(seed))
+        ((decltype(w)::id == id ? (void)(r = std::make_unique<workload_runner<decltype(w), Backend>>(seed))
                                 : void()),
          ...);
       },

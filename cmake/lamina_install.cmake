@@ -4,6 +4,8 @@ include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 install(DIRECTORY include/lamina DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# The small data sets the examples use (faces, photos), found by lamina::data::data_path().
+install(DIRECTORY data/ DESTINATION ${CMAKE_INSTALL_DATADIR}/lamina/data)
 install(TARGETS lamina EXPORT laminaTargets)
 install(EXPORT laminaTargets NAMESPACE lamina:: DESTINATION ${CMAKE_INSTALL_DATADIR}/cmake/lamina)
 configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/laminaConfig.cmake.in
@@ -14,4 +16,5 @@ write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/laminaConfigVersion
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/laminaConfig.cmake
               ${CMAKE_CURRENT_BINARY_DIR}/laminaConfigVersion.cmake
               ${CMAKE_CURRENT_LIST_DIR}/lamina_dependencies.cmake
+              ${CMAKE_CURRENT_LIST_DIR}/lamina_cuda_target.cmake
         DESTINATION ${CMAKE_INSTALL_DATADIR}/cmake/lamina)

@@ -4,6 +4,9 @@
 //               [--data DIR] [--quick]
 //
 // --quick trains one epoch on 12,000 images and tests on 2,000 (seconds; used by CTest).
+//
+// The program is written once for any backend (run<Backend>); main runs it on the CPU.
+// fashion_mlp_cuda.cu includes this file and runs it with lm::cuda: one template argument.
 #include <lamina/lamina.hpp>
 
 #include <chrono>
@@ -12,6 +15,8 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
+#include <vector>
 
 namespace lm = lamina;
 
@@ -21,7 +26,8 @@ using FashionMLP = lm::Sequential<lm::Flatten,
                                   lm::Linear<512, 512>, lm::ReLU,
                                   lm::Linear<512, 10>>;
 static_assert(FashionMLP::param_count == 669'706);
-using Model = lm::Model<FashionMLP, lm::Shape<1, 28, 28>>;
+template <class Backend>
+using Model = lm::Model<FashionMLP, lm::Shape<1, 28, 28>, Backend>;
 
 struct options {
   int epochs = 5;
@@ -67,21 +73,34 @@ static void truncate(lm::data::image_classification_set& s, std::size_t n) {
 struct evaluation {
   double loss, accuracy;
 };
-static evaluation evaluate(Model& model, const lm::data::image_classification_set& set) {
+
+// The logits as host memory, for the metrics (a copy unless the backend is the CPU).
+template <class Backend>
+static lm::ConstTensorView host_logits(lm::ConstTensorView logits, std::vector<float>& copy) {
+  if constexpr (std::is_same_v<Backend, lm::cpu>) return logits;
+  copy.resize(logits.size());
+  lm::kernels::download(Backend{}, logits.data, copy.data(), copy.size());
+  return {copy.data(), logits.shape};
+}
+
+template <class Backend>
+static evaluation evaluate(Model<Backend>& model, const lm::data::image_classification_set& set) {
   model.eval();
   lm::data::ClassificationLoader loader(set.images, set.labels, set.sample_size(), {.batch_size = 1000, .shuffle = false});
   double loss = 0;
   std::size_t hits = 0;
+  std::vector<float> copy;
   for (std::size_t b = 0; b < loader.batches(); ++b) {
     const auto batch = loader.batch(b);
     const auto logits = model.forward(batch.x, batch.size);
-    loss += lm::loss::CrossEntropy{}(logits, batch.labels) * double(batch.size);
-    hits += lm::metrics::correct(logits, batch.labels);
+    loss += lm::loss::CrossEntropy{}(Backend{}, logits, batch.labels) * double(batch.size);
+    hits += lm::metrics::correct(host_logits<Backend>(logits, copy), batch.labels);
   }
   return {loss / double(set.size), double(hits) / double(set.size)};
 }
 
-int main(int argc, char** argv) try {
+template <class Backend>
+int run(int argc, char** argv) try {
   const options o = parse(argc, argv);
   auto train = lm::data::load_fashion_mnist(lm::data::split::train, o.data);
   auto test = lm::data::load_fashion_mnist(lm::data::split::test, o.data);
@@ -89,14 +108,15 @@ int main(int argc, char** argv) try {
   truncate(test, o.test_limit);
   std::printf("Fashion-MNIST from %s: %zu training and %zu test images\n\n", o.data.c_str(), train.size, test.size);
 
-  Model model(o.seed);
-  std::fputs(Model::summary(o.batch).c_str(), stdout);
+  Model<Backend> model(o.seed);
+  std::fputs(Model<Backend>::summary(o.batch).c_str(), stdout);
   lm::optim::SGD optimizer(model, {.lr = o.lr, .momentum = o.momentum});
   lm::data::ClassificationLoader loader(train.images, train.labels, train.sample_size(),
                                         {.batch_size = o.batch, .shuffle = true, .seed = o.seed});
   std::printf("\nSGD lr %g momentum %g, batch %zu, %d epochs\n", o.lr, o.momentum, o.batch, o.epochs);
 
   evaluation last{};
+  std::vector<float> copy;
   for (int epoch = 1; epoch <= o.epochs; ++epoch) {
     loader.start_epoch(std::size_t(epoch));
     double loss = 0;
@@ -106,7 +126,7 @@ int main(int argc, char** argv) try {
       const auto batch = loader.batch(b);
       loss += lm::train::step(model, batch.x, batch.size, batch.labels, lm::loss::CrossEntropy{}, optimizer) *
               double(batch.size);
-      hits += lm::metrics::correct(model.output(), batch.labels);
+      hits += lm::metrics::correct(host_logits<Backend>(model.output(), copy), batch.labels);
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     last = evaluate(model, test);
@@ -126,3 +146,7 @@ int main(int argc, char** argv) try {
   std::fprintf(stderr, "fashion_mlp: %s\n", e.what());
   return 2;
 }
+
+#ifndef FASHION_MLP_NO_MAIN
+int main(int argc, char** argv) { return run<lm::cpu>(argc, argv); }
+#endif

@@ -156,10 +156,10 @@ inline float_image decode_image(std::span<const unsigned char> bytes, const std:
   out.width = static_cast<std::size_t>(w);
   const std::size_t hw = out.height * out.width, c = out.channels, sc = static_cast<std::size_t>(src_c);
   out.data.resize(c * hw);
-  const float scale = sixteen ? 1.0f / 65535.0f : 1.0f / 255.0f;
+  const float denom = sixteen ? 65535.0f : 255.0f;  // u / 255.0f exactly, like npy_array::as_unit_floats
   const auto* p8 = static_cast<const unsigned char*>(pix.get());
   const auto* p16 = static_cast<const std::uint16_t*>(pix.get());
-  auto src = [&](std::size_t i) { return sixteen ? static_cast<float>(p16[i]) * scale : static_cast<float>(p8[i]) * scale; };
+  auto src = [&](std::size_t i) { return (sixteen ? static_cast<float>(p16[i]) : static_cast<float>(p8[i])) / denom; };
   float* dst = out.data.data();
   for (std::size_t i = 0; i < hw; ++i) {
     const std::size_t s0 = i * sc;

@@ -5,7 +5,9 @@
 //     OH = (H + 2 * Padding - Dilation * (Kernel - 1) - 1) / Stride + 1   (likewise OW),
 // weight [Out, In / Groups, Kernel, Kernel], bias [Out], PyTorch's default initialisation.
 // The work is done by kernels::conv2d_im2col_gemm_* (kernels/cpu/conv2d_im2col_gemm.hpp); the
-// lowered input stays in the workspace from forward to backward.
+// lowered input stays in the workspace from forward to backward. The input gradient is a
+// convolution of dy with the rotated kernel when the stride is 1 (im2col + GEMM), else
+// GEMM + col2im.
 #include <algorithm>
 #include <array>
 #include <string>
@@ -80,10 +82,26 @@ struct Conv2d {
             .padding = Padding, .dilation = Dilation, .out_h = out_size(in[1]), .out_w = out_size(in[2]),
             .groups = Groups};
   }
-  // Lowered input [In*K*K, batch*P] (kept to backward), then the output channel-major [Out, batch*P].
-  static constexpr std::size_t col_per_sample(dims in) { return geometry(in).col_size(); }
+  // With stride 1, dx is itself a convolution of dy (kernel rotated by 180 degrees, padding
+  // D*(K-1) - P): im2col + GEMM, whose GEMM has k = Out*K*K, instead of GEMM + col2im.
+  static constexpr bool dx_as_convolution = Stride == 1 && Padding <= Dilation * (Kernel - 1);
+  static constexpr kernels::conv_geometry dx_geometry(dims in) {
+    return {.channels = Out, .height = out_size(in[1]), .width = out_size(in[2]), .kernel = Kernel, .stride = 1,
+            .padding = Dilation * (Kernel - 1) - Padding, .dilation = Dilation, .out_h = in[1], .out_w = in[2],
+            .groups = Groups};
+  }
+  // Workspace per sample: the lowered input [In*K*K, P] (kept to backward; later the lowered
+  // dy), the output channel-major [Out, P] (later dx's staging), and the rotated weights.
+  static constexpr std::size_t col_per_sample(dims in) {
+    if constexpr (dx_as_convolution) return std::max(geometry(in).col_size(), dx_geometry(in).col_size());
+    else return geometry(in).col_size();
+  }
+  static constexpr std::size_t tmp_per_sample(dims in) {
+    if constexpr (dx_as_convolution) return std::max(Out * geometry(in).positions(), In * in[1] * in[2]);
+    else return Out * geometry(in).positions();
+  }
   static constexpr std::size_t workspace_per_sample(dims in) {
-    return col_per_sample(in) + Out * geometry(in).positions();
+    return col_per_sample(in) + tmp_per_sample(in) + (dx_as_convolution ? weight_count : 0);
   }
 
   static std::string describe() {
@@ -120,7 +138,14 @@ struct Conv2d {
     if constexpr (Bias) kernels::conv_channel_sums(b, a.dy, a.batch, Out, P, a.grads + weight_count);
     kernels::conv_channel_major(b, a.dy, dym, a.batch, Out, P);
     kernels::conv2d_im2col_gemm_backward_weights(b, g, Out, dym, col, a.grads, a.batch);
-    if (a.dx) kernels::conv2d_im2col_gemm_backward_data(b, g, Out, dym, a.params, a.dx, col, a.batch);
+    if (!a.dx) return;
+    if constexpr (dx_as_convolution) {
+      float* wf = dym + a.batch * tmp_per_sample(InD);  // [In, Out/G*K*K]
+      kernels::conv_flip_weights(b, a.params, wf, Out, In, Kernel, Groups);
+      kernels::conv2d_im2col_gemm_forward(b, dx_geometry(InD), In, a.dy, wf, nullptr, a.dx, col, dym, a.batch);
+    } else {
+      kernels::conv2d_im2col_gemm_backward_data(b, g, Out, dym, a.params, a.dx, col, a.batch);
+    }
   }
 };
 

@@ -57,7 +57,7 @@ def files():
         "npy/shape_not_tuple.npy": body("{'descr': '<f4', 'fortran_order': False, 'shape': (6), }"),
         "npy/negative_dim.npy": body("{'descr': '<f4', 'fortran_order': False, 'shape': (-6,), }"),
         "npy/fortran_order_string.npy": body("{'descr': '<f4', 'fortran_order': 'no', 'shape': (6,), }"),
-        "npy/unterminated_string.npy": body("{'descr': '<f4, 'fortran_order': False, 'shape': (6,), }"),
+        "npy/unterminated_string.npy": body("{'descr': '<f4"),
         "npy/unclosed_dict.npy": body("{'descr': '<f4', 'fortran_order': False, 'shape': (6,)"),
         "npy/truncated_data.npy": good[:-4],
         "npy/trailing_data.npy": good + b"\x00\x00\x00\x00",
@@ -67,7 +67,7 @@ def files():
         "image/text.png": b"this is not an image\n",
         "image/gif.gif": b"GIF89a\x01\x00\x01\x00\x00\x00\x00;",
         "image/truncated.png": png(3, 2, 2, [bytes(9), bytes(9)])[:45],
-        "image/huge_dimensions.png": png_header_only(100000, 100000),
+        "image/huge_dimensions.png": png_header_only(20000, 20000),
         "image/bad_dht.jpg": jpeg_with_bad_dht(),
         "image/truncated_header.jpg": JPEG_RGB[:30],
         "image/pgm_bad_maxval.pgm": b"P5\n2 2\n70000\n" + bytes(8),
@@ -86,7 +86,7 @@ def files():
         "idx/truncated.idx": idx(0x08, [2, 3], bytes(5)),
         "idx/trailing.idx": idx(0x08, [2], bytes(3)),
         "idx/huge_dims.idx": idx(0x0D, [65536, 65536, 65536], b""),
-        "idx/corrupt_gzip.idx.gz": gzip.compress(idx(0x08, [4], bytes(4)), mtime=0)[:12] + b"\xde\xad\xbe\xef" * 4,
+        "idx/corrupt_gzip.idx.gz": gzip.compress(idx(0x08, [4], bytes(4)), mtime=0)[:10] + b"\xff" * 16,
     }
 
 

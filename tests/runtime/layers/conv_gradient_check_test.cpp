@@ -41,6 +41,8 @@ TEST_CASE("Conv2d gradients: strides, paddings, dilations, bias", "[conv][gradch
   check<lm::Conv2d<3, 4, 3, 1, 1, 1, 1, false>, lm::Shape<3, 5, 5>>(2);  // no bias
   check<lm::Conv2d<2, 3, 1>, lm::Shape<2, 3, 4>>(2);                // 1x1
   check<lm::Conv2d<1, 2, 4, 1, 0>, lm::Shape<1, 4, 4>>(3);          // kernel = input
+  check<lm::Conv2d<2, 2, 3, 1, 3>, lm::Shape<2, 3, 4>>(2);          // padding > kernel extent - 1: col2im dx
+  check<lm::Conv2d<3, 2, 2, 1, 1, 3>, lm::Shape<3, 5, 4>>(2);       // even kernel, dilation 3
 }
 
 TEST_CASE("Conv2d gradients: groups", "[conv][gradcheck][layers]") {

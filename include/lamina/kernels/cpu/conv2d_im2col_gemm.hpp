@@ -215,6 +215,21 @@ inline void conv2d_im2col_gemm_backward_weights(cpu, const conv_geometry& g, std
   }
 }
 
+// wf [In, Out/G * K * K] <- w [Out, In/G, K, K] with the kernel rotated by 180 degrees, per group
+// (group g: rows g*In/G.., wf[i][o][ki][kj] = w[g*Out/G + o][i][K-1-ki][K-1-kj]): the weights of
+// the convolution that maps dy to dx when the stride is 1.
+inline void conv_flip_weights(cpu, const float* w, float* wf, std::size_t out, std::size_t in,
+                              std::size_t K, std::size_t groups) {
+  const std::size_t og = out / groups, ig = in / groups, kk = K * K;
+  for (std::size_t g = 0; g < groups; ++g)
+    for (std::size_t i = 0; i < ig; ++i)
+      for (std::size_t o = 0; o < og; ++o) {
+        const float* src = w + ((g * og + o) * ig + i) * kk;
+        float* dst = wf + ((g * ig + i) * og + o) * kk;
+        for (std::size_t t = 0; t < kk; ++t) dst[t] = src[kk - 1 - t];
+      }
+}
+
 // y [batch, C, P] += bias [C], per channel (ConvTranspose2d's bias after col2im).
 inline void conv_add_channel_bias(cpu, float* y, const float* bias, std::size_t batch, std::size_t C,
                                   std::size_t P) {

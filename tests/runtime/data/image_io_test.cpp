@@ -1,0 +1,231 @@
+// Image reading (stb_image: PNG, JPEG, BMP, PGM/PPM) to float [C, H, W] in [0, 1], PNG writing,
+// channel conversion, the pixel limit, ImageFolder listing, and the sample photographs.
+#include <lamina/data/image_io.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+using lamina::data::float_image;
+using lamina::data::image_channels;
+
+const fs::path seeds = fs::path(LAMINA_TEST_FIXTURES) / ".." / "fuzz" / "corpus" / "image";
+
+struct temp_dir {
+  fs::path path;
+  temp_dir() {
+    static int counter = 0;
+    path = fs::temp_directory_path() /
+           ("lamina_image_test_" + std::to_string(std::random_device{}()) + "_" + std::to_string(counter++));
+    fs::create_directories(path);
+  }
+  ~temp_dir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  temp_dir(const temp_dir&) = delete;
+  temp_dir& operator=(const temp_dir&) = delete;
+  fs::path operator/(const std::string& name) const { return path / name; }
+};
+
+void touch(const fs::path& p, const std::string& bytes = "x") {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << bytes;
+}
+
+float q8(int v) { return static_cast<float>(v) / 255.0f; }
+
+// The photographs: the repository's data/images (copied from /work/shared/data), else the shared copy.
+fs::path photo(const std::string& name) {
+  const fs::path in_repo = fs::path(LAMINA_TEST_FIXTURES) / ".." / ".." / "data" / "images" / name;
+  if (fs::exists(in_repo)) return in_repo;
+  return fs::path("/work/shared/data/images") / name;
+}
+
+}  // namespace
+
+TEST_CASE("write_png / read_image: 8-bit round trip for 1, 3 and 4 channels", "[data][image]") {
+  temp_dir dir;
+  for (std::size_t c : {1u, 3u, 4u}) {
+    INFO("channels " << c);
+    const std::size_t h = 5, w = 7;
+    std::vector<float> chw(c * h * w);
+    for (std::size_t i = 0; i < chw.size(); ++i) chw[i] = q8(static_cast<int>((i * 37 + 5) % 256));
+    lamina::data::write_png(dir / "a.png", chw, {c, h, w});
+    const float_image img = lamina::data::read_image(dir / "a.png");
+    CHECK(img.channels == c);
+    CHECK(img.height == h);
+    CHECK(img.width == w);
+    CHECK(img.data == chw);  // exact: every value is k / 255
+  }
+  // [H, W] is gray.
+  const std::vector<float> hw = {0.0f, q8(1), q8(254), 1.0f, q8(100), q8(200)};
+  lamina::data::write_png(dir / "g.png", hw, {2, 3});
+  const float_image g = lamina::data::read_image(dir / "g.png");
+  CHECK(g.channels == 1);
+  CHECK(g.data == hw);
+  // No temporary file is left beside the target.
+  for (const auto& e : fs::directory_iterator(dir.path)) CHECK(e.path().extension() == ".png");
+}
+
+TEST_CASE("write_png: clamps to [0, 1] and rounds; rejects bad shapes", "[data][image]") {
+  temp_dir dir;
+  const std::vector<float> v = {-3.0f, 2.0f, 0.5f, std::nanf(""), 0.2f / 255.0f, 0.6f / 255.0f};
+  lamina::data::write_png(dir / "c.png", v, {1, 6});
+  const float_image img = lamina::data::read_image(dir / "c.png");
+  CHECK(img.data == std::vector<float>{0.0f, 1.0f, q8(128), 0.0f, 0.0f, q8(1)});
+  CHECK_THROWS_AS(lamina::data::write_png(dir / "x.png", v, {2, 2}), std::invalid_argument);
+  CHECK_THROWS_AS(lamina::data::write_png(dir / "x.png", v, {6}), std::invalid_argument);
+  CHECK_THROWS_AS(lamina::data::write_png(dir / "x.png", v, {6, 1, 1}), std::invalid_argument);
+  CHECK_FALSE(fs::exists(dir / "x.png"));
+}
+
+TEST_CASE("read_image: every supported format", "[data][image]") {
+  struct expect { const char* file; std::size_t c, h, w; };
+  for (const expect e : {expect{"rgb_3x2.png", 3, 2, 3}, expect{"gray_2x2.png", 1, 2, 2}, expect{"gray16_2x1.png", 1, 1, 2},
+                         expect{"rgba_1x1.png", 4, 1, 1}, expect{"rgb_8x6.jpg", 3, 6, 8}, expect{"gray_4x4.jpg", 3, 4, 4} /* stbi_write_jpg always writes YCbCr */,
+                         expect{"rgb_2x2.bmp", 3, 2, 2}, expect{"gray_3x2.pgm", 1, 2, 3}, expect{"rgb_2x1.ppm", 3, 1, 2}}) {
+    INFO(e.file);
+    const float_image img = lamina::data::read_image(seeds / e.file);
+    CHECK(img.channels == e.c);
+    CHECK(img.height == e.h);
+    CHECK(img.width == e.w);
+    for (float v : img.data) REQUIRE((v >= 0.0f && v <= 1.0f));
+  }
+  // Exact pixels where the format is lossless.
+  const float_image png = lamina::data::read_image(seeds / "rgb_3x2.png");
+  CHECK(png.at(0, 0, 0) == 1.0f);   // red pixel
+  CHECK(png.at(1, 0, 1) == 1.0f);   // green
+  CHECK(png.at(2, 0, 2) == 1.0f);   // blue
+  CHECK(png.at(0, 1, 1) == q8(200));
+  CHECK(lamina::data::read_image(seeds / "gray16_2x1.png").data == std::vector<float>{0.0f, 1.0f});
+  CHECK(lamina::data::read_image(seeds / "gray_3x2.pgm").data ==
+        std::vector<float>{0.0f, q8(50), q8(100), q8(150), q8(200), q8(250)});
+  const float_image bmp = lamina::data::read_image(seeds / "rgb_2x2.bmp");  // BMP stores B, G, R = 10, 20, 30
+  CHECK(bmp.at(0, 1, 1) == q8(30));
+  CHECK(bmp.at(2, 0, 0) == q8(10));
+  const float_image rgba = lamina::data::read_image(seeds / "rgba_1x1.png");
+  CHECK(rgba.data == std::vector<float>{q8(0x10), q8(0x20), q8(0x30), q8(0x40)});
+}
+
+TEST_CASE("read_image: forced channels", "[data][image]") {
+  using lamina::data::image_read_options;
+  const float_image gray = lamina::data::read_image(seeds / "rgb_3x2.png", {.channels = image_channels::gray});
+  CHECK(gray.channels == 1);
+  CHECK(gray.at(0, 0, 0) == Approx(0.299f));  // pure red
+  CHECK(gray.at(0, 0, 1) == Approx(0.587f));
+  CHECK(gray.at(0, 1, 1) == Approx(q8(200)));
+  const float_image rgb = lamina::data::read_image(seeds / "gray_2x2.png", {.channels = image_channels::rgb});
+  CHECK(rgb.channels == 3);
+  for (std::size_t c = 0; c < 3; ++c) CHECK(rgb.at(c, 1, 0) == q8(0x80));
+  const float_image rgba = lamina::data::read_image(seeds / "rgb_3x2.png", {.channels = image_channels::rgba});
+  CHECK(rgba.channels == 4);
+  CHECK(rgba.at(3, 1, 2) == 1.0f);  // opaque alpha added
+  const float_image no_alpha = lamina::data::read_image(seeds / "rgba_1x1.png", {.channels = image_channels::rgb});
+  CHECK(no_alpha.data == std::vector<float>{q8(0x10), q8(0x20), q8(0x30)});
+}
+
+TEST_CASE("read_image: the pixel limit is checked before decoding", "[data][image]") {
+  const fs::path p = seeds / "rgb_8x6.jpg";
+  CHECK(lamina::data::read_image(p, {.max_pixels = 48}).size() == 3u * 48u);
+  REQUIRE_THROWS_WITH(lamina::data::read_image(p, {.max_pixels = 47}),
+                      Catch::StartsWith(p.string() + ": image header: 8x6 = 48 pixels exceeds the limit of 47"));
+}
+
+TEST_CASE("read_image: file errors", "[data][image]") {
+  temp_dir dir;
+  REQUIRE_THROWS_WITH(lamina::data::read_image(dir / "none.png"),
+                      Catch::Contains((dir / "none.png").string() + ": cannot open: No such file or directory"));
+  REQUIRE_THROWS_WITH(lamina::data::read_image(dir.path), Catch::Contains(": cannot open: Is a directory"));
+}
+
+TEST_CASE("read_image: mutated images either decode or throw format_error", "[data][image]") {
+  temp_dir dir;
+  std::mt19937 rng(99);
+  for (const char* name : {"rgb_3x2.png", "rgb_8x6.jpg", "rgb_2x2.bmp", "gray_3x2.pgm"}) {
+    std::ifstream f(seeds / name, std::ios::binary);
+    const std::string base{std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+    for (int trial = 0; trial < 100; ++trial) {
+      std::string b = base;
+      for (int e = 0; e < 1 + static_cast<int>(rng() % 3); ++e) b[rng() % b.size()] = static_cast<char>(rng());
+      if (trial % 5 == 0) b.resize(rng() % b.size() + 1);
+      touch(dir / "m.img", b);
+      try {
+        const float_image img = lamina::data::read_image(dir / "m.img", {.max_pixels = 1u << 20});
+        REQUIRE(img.data.size() == img.channels * img.height * img.width);
+      } catch (const lamina::data::format_error& e) {
+        REQUIRE_THAT(e.what(), Catch::StartsWith((dir / "m.img").string() + ": "));
+      }
+    }
+  }
+}
+
+TEST_CASE("read_image_folder: ImageFolder-style classes and labels", "[data][image]") {
+  temp_dir dir;
+  touch(dir / "zebra" / "b.png");
+  touch(dir / "zebra" / "a.PNG");
+  touch(dir / "zebra" / "notes.txt");
+  touch(dir / "cat" / "nested" / "c.jpg");
+  touch(dir / "cat" / "a.jpeg");
+  fs::create_directories(dir / "empty");
+  touch(dir / "top.png");  // ignored: only sub-folders are classes
+  const lamina::data::image_folder f = lamina::data::read_image_folder(dir.path);
+  CHECK(f.classes == std::vector<std::string>{"cat", "empty", "zebra"});
+  REQUIRE(f.size() == 4);
+  CHECK(f.files[0] == dir / "cat" / "a.jpeg");
+  CHECK(f.files[1] == dir / "cat" / "nested" / "c.jpg");
+  CHECK(f.files[2] == dir / "zebra" / "a.PNG");
+  CHECK(f.files[3] == dir / "zebra" / "b.png");
+  CHECK(f.labels == std::vector<std::size_t>{0, 0, 2, 2});
+
+  const auto only_jpg = lamina::data::read_image_folder(dir.path, {"jpg"});
+  CHECK(only_jpg.size() == 1);
+
+  temp_dir flat;
+  touch(flat / "2.png");
+  touch(flat / "1.bmp");
+  const auto f2 = lamina::data::read_image_folder(flat.path);
+  CHECK(f2.classes.empty());
+  CHECK(f2.files == std::vector<fs::path>{flat / "1.bmp", flat / "2.png"});
+  CHECK(f2.labels == std::vector<std::size_t>{0, 0});
+
+  REQUIRE_THROWS_WITH(lamina::data::read_image_folder(dir / "missing"), Catch::Contains("missing: cannot open"));
+  REQUIRE_THROWS_WITH(lamina::data::read_image_folder(dir / "empty"), Catch::Contains("empty: image folder: no image files found"));
+}
+
+TEST_CASE("read_image: the sample photographs", "[data][image][photos]") {
+  struct expect { const char* file; std::size_t c, h, w; };
+  for (const expect e : {expect{"astronaut.png", 3, 512, 512}, expect{"camera.png", 1, 512, 512},
+                         expect{"chelsea.png", 3, 300, 451}, expect{"rocket.jpg", 3, 427, 640}}) {
+    const fs::path p = photo(e.file);
+    if (!fs::exists(p)) {
+      WARN("skipped: " << p << " not found");
+      continue;
+    }
+    INFO(p);
+    const float_image img = lamina::data::read_image(p);
+    CHECK(img.channels == e.c);
+    CHECK(img.height == e.h);
+    CHECK(img.width == e.w);
+    double sum = 0;
+    for (float v : img.data) sum += v;
+    const double mean = sum / static_cast<double>(img.size());
+    CHECK(mean > 0.05);
+    CHECK(mean < 0.95);
+    // Round trip through PNG is exact for 8-bit sources.
+    if (std::string(e.file).ends_with(".png")) {
+      temp_dir dir;
+      lamina::data::write_png(dir / "copy.png", img);
+      CHECK(lamina::data::read_image(dir / "copy.png").data == img.data);
+    }
+  }
+}
