@@ -137,9 +137,36 @@ struct W4_conv_ae {
   static auto make_optimizer(M& m) { return optim::Adam(m, {.lr = 1e-4}); }
 };
 
-// W5, W6 go here once their layers exist.
+// W5 face-ae (ECE4179 Q1, n = 64): 528,448 parameters.
+struct W5_face_ae {
+  static constexpr std::string_view id = "W5", name = "face-ae";
+  using net = Sequential<Linear<4096, 64>, ReLU, Linear<64, 4096>>;
+  using input = Shape<4096>;
+  static constexpr std::size_t batch = 64;
+  static constexpr std::size_t expected_params = 528'448;
+  using targets = dense_targets;
+  using loss = loss::MSE;
+  template <class M>
+  static auto make_optimizer(M& m) { return optim::SGD(m, {.lr = 1e-2f}); }
+};
 
-using all_workloads = std::tuple<W1_fmnist_mlp, W2_fmnist_cnn, W3_balls_cnn, W4_conv_ae, W7_deep_mlp>;
+// W6 inr-ffn (L335 regression task 2): Fourier features (m = 256, sigma = 5) then an MLP,
+// 263,683 parameters; one step is one 256x256 image of (x, y) coordinates.
+struct W6_inr_ffn {
+  static constexpr std::string_view id = "W6", name = "inr-ffn";
+  using net = Sequential<FourierFeatures<2, 256, 5.0f>, Linear<512, 256>, ReLU, Linear<256, 256>, ReLU,
+                         Linear<256, 256>, ReLU, Linear<256, 3>, Sigmoid>;
+  using input = Shape<2>;
+  static constexpr std::size_t batch = 65536;
+  static constexpr std::size_t expected_params = 263'683;
+  using targets = dense_targets;
+  using loss = loss::MSE;
+  template <class M>
+  static auto make_optimizer(M& m) { return optim::Adam(m, {.lr = 1e-3}); }
+};
+
+using all_workloads = std::tuple<W1_fmnist_mlp, W2_fmnist_cnn, W3_balls_cnn, W4_conv_ae, W5_face_ae, W6_inr_ffn,
+                                 W7_deep_mlp>;
 
 // ---- generic run-time side -----------------------------------------------------------------
 
