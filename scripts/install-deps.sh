@@ -5,6 +5,7 @@ packages=(
   cmake ninja-build g++ ccache pkg-config
   xtensor-dev libxsimd-dev xtl-dev libxtensor-blas-dev libopenblas-dev liblapack-dev
   zlib1g-dev libstb-dev catch2 dataset-fashion-mnist
+  clang libclang-rt-dev  # scripts/fuzz.sh: libFuzzer, ASan and UBSan runtimes for clang
   python3-torch python3-numpy  # PyTorch 1.13 for the checkpoint interop test (tests/interop)
 )
 missing=()

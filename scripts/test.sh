@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
-# Installs the dependencies, builds everything (Release, ccache) and runs the whole test suite.
+# Installs the dependencies, builds everything (Release, ccache) and runs the whole test suite,
+# then the robustness checks (docs/data.md, "Robustness"):
+#   - the file-reading tests (tests/runtime/data, tests/runtime/io) built with ASan + UBSan in
+#     <build-dir>-asan (option LAMINA_SANITIZE; tests/sanitize),
+#   - a short run of each reader's libFuzzer target in <build-dir>-fuzz (scripts/fuzz.sh).
 #   scripts/test.sh [build-dir]
+# LAMINA_TEST_SANITIZE=0 or LAMINA_TEST_FUZZ=0 skips a robustness step; LAMINA_FUZZ_RUNS sets the
+# executions per fuzzer (default 10000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
@@ -8,3 +14,17 @@ scripts/install-deps.sh
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release
 cmake --build "$build" -j "$(nproc)"
 ctest --test-dir "$build" -j "$(nproc)" --output-on-failure
+
+if [ "${LAMINA_TEST_SANITIZE:-1}" != 0 ]; then
+  # -O1 keeps ASan fast and its stack traces readable. Leak checking stays on; should libgomp's
+  # never-freed thread pool (OpenMP) ever show up as a leak, run with ASAN_OPTIONS=detect_leaks=0.
+  cmake -S . -B "$build-asan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
+    -DLAMINA_SANITIZE=ON -DLAMINA_BUILD_TESTS=OFF -DLAMINA_BUILD_EXAMPLES=OFF -DLAMINA_BUILD_BENCH=OFF -DLAMINA_CUDA=OFF
+  cmake --build "$build-asan" -j "$(nproc)"
+  ASAN_OPTIONS=${ASAN_OPTIONS:-strict_string_checks=1:check_initialization_order=1} \
+  UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+    ctest --test-dir "$build-asan" -j "$(nproc)" --output-on-failure
+fi
+if [ "${LAMINA_TEST_FUZZ:-1}" != 0 ]; then
+  scripts/fuzz.sh "${LAMINA_FUZZ_RUNS:-10000}" "$build-fuzz"
+fi

@@ -95,6 +95,8 @@ TEMPLATE_LIST_TEST_CASE("Backends agree: Conv2d", LAMINA_BACKEND_TAGS "[layers][
   compare_with_cpu<lm::Conv2d<3, 4, 3, 2, 1>, lm::Shape<3, 7, 8>, B>(2);
   compare_with_cpu<lm::Conv2d<2, 2, 3, 1, 2, 2>, lm::Shape<2, 6, 6>, B>(2);          // dilation
   compare_with_cpu<lm::Conv2d<4, 6, 3, 1, 1, 1, 2, false>, lm::Shape<4, 5, 5>, B>(3);  // groups, no bias
+  compare_with_cpu<lm::Conv2d<6, 3, 3, 1, 1>, lm::Shape<6, 6, 7>, B>(2);  // In > Out: dx as a convolution
+  compare_with_cpu<lm::Conv2d<6, 4, 3, 1, 0, 1, 2>, lm::Shape<6, 5, 5>, B>(2);  // the same, grouped
   compare_with_cpu<lm::Sequential<lm::Conv2d<1, 4, 5, 1, 2>, lm::ReLU, lm::MaxPool2d<2>, lm::Flatten,
                                   lm::Linear<4 * 7 * 7, 3>>,
                    lm::Shape<1, 14, 14>, B>(5);

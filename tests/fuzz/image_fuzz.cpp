@@ -11,7 +11,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                       image_channels::rgba};
   lamina::data::image_read_options opt;
   opt.channels = modes[size % 4];
-  opt.max_pixels = std::uint64_t{1} << 20;
+  opt.max_pixels = std::uint64_t{1} << 18;
   try {
     const lamina::data::float_image img =
         lamina::data::decode_image(std::span<const unsigned char>(data, size), "fuzz.img", opt);

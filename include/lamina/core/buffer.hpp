@@ -15,7 +15,8 @@ template <class Backend>
 class buffer {
   static_assert(detail::always_false<Backend>,
                 "lamina::buffer: this backend has no memory support in this translation unit. "
-                "For lamina::cuda, compile the file as CUDA (nvcc, .cu) with LAMINA_WITH_CUDA.");
+                "For lamina::cuda, compile the file as CUDA (nvcc, a .cu file) and link lamina::cuda "
+                "(docs/cuda.md).");
 };
 
 template <>

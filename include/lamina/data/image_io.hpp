@@ -193,10 +193,12 @@ inline std::vector<unsigned char> read_whole_file(const std::filesystem::path& f
   std::error_code ec;
   const auto st = std::filesystem::status(file, ec);
   if (!ec && std::filesystem::is_directory(st)) throw format_error(file, "cannot open", std::strerror(EISDIR));
+  // Checked before fopen(), which would block on a FIFO.
+  if (!ec && std::filesystem::exists(st) && !std::filesystem::is_regular_file(st))
+    throw format_error(file, "cannot open", "not a regular file");
   errno = 0;
   std::unique_ptr<std::FILE, image_file_closer> fp(std::fopen(file.string().c_str(), "rb"));
   if (!fp) throw format_error(file, "cannot open", errno ? std::strerror(errno) : "unknown error");
-  if (!std::filesystem::is_regular_file(st)) throw format_error(file, "cannot open", "not a regular file");
   const std::uint64_t size = std::filesystem::file_size(file, ec);
   if (ec) throw format_error(file, "cannot read size", ec.message());
   check_stbi_int(file, static_cast<std::size_t>(std::min<std::uint64_t>(size, std::uint64_t{1} << 40)));

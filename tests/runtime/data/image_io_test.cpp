@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include <sys/stat.h>
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -146,6 +148,8 @@ TEST_CASE("read_image: file errors", "[data][image]") {
   REQUIRE_THROWS_WITH(lamina::data::read_image(dir / "none.png"),
                       Catch::Contains((dir / "none.png").string() + ": cannot open: No such file or directory"));
   REQUIRE_THROWS_WITH(lamina::data::read_image(dir.path), Catch::Contains(": cannot open: Is a directory"));
+  REQUIRE(::mkfifo((dir / "fifo.png").c_str(), 0600) == 0);
+  REQUIRE_THROWS_WITH(lamina::data::read_image(dir / "fifo.png"), Catch::Contains("fifo.png: cannot open: not a regular file"));
 }
 
 TEST_CASE("read_image: mutated images either decode or throw format_error", "[data][image]") {

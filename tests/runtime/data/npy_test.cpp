@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include <sys/stat.h>
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -245,6 +247,9 @@ TEST_CASE("read_npy: missing file and directory", "[data][npy]") {
   REQUIRE_THROWS_WITH(lamina::data::read_npy(dir / "none.npy"),
                       Catch::Contains((dir / "none.npy").string() + ": cannot open: No such file or directory"));
   REQUIRE_THROWS_WITH(lamina::data::read_npy(dir.path), Catch::Contains(": cannot open: Is a directory"));
+  // A FIFO is refused before fopen(), which would wait for a writer forever.
+  REQUIRE(::mkfifo((dir / "fifo.npy").c_str(), 0600) == 0);
+  REQUIRE_THROWS_WITH(lamina::data::read_npy(dir / "fifo.npy"), Catch::Contains("fifo.npy: cannot open: not a regular file"));
 }
 
 TEST_CASE("read_npy: mutated reference files either parse or throw format_error", "[data][npy]") {

@@ -43,6 +43,11 @@ TEST_CASE("Conv2d gradients: strides, paddings, dilations, bias", "[conv][gradch
   check<lm::Conv2d<1, 2, 4, 1, 0>, lm::Shape<1, 4, 4>>(3);          // kernel = input
   check<lm::Conv2d<2, 2, 3, 1, 3>, lm::Shape<2, 3, 4>>(2);          // padding > kernel extent - 1: col2im dx
   check<lm::Conv2d<3, 2, 2, 1, 1, 3>, lm::Shape<3, 5, 4>>(2);       // even kernel, dilation 3
+  // In > Out at stride 1: dx as a convolution of dy with the rotated kernel.
+  static_assert(lm::Conv2d<4, 2, 3, 1, 1>::dx_as_convolution && !lm::Conv2d<2, 4, 3, 1, 1>::dx_as_convolution);
+  check<lm::Conv2d<4, 2, 3, 1, 1>, lm::Shape<4, 5, 6>>(3);
+  check<lm::Conv2d<5, 3, 3, 1, 0, 2>, lm::Shape<5, 6, 7>>(2);
+  check<lm::Conv2d<6, 4, 3, 1, 2, 1, 2, false>, lm::Shape<6, 4, 5>>(2);  // groups
 }
 
 TEST_CASE("Conv2d gradients: groups", "[conv][gradcheck][layers]") {

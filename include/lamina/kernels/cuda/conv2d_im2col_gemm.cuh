@@ -36,6 +36,12 @@ inline void conv_channel_sums(cuda, const float* y, std::size_t batch, std::size
                                 device::store_sum<double>{out});
 }
 
+// wf [In, Out/G*K*K] <- w [Out, In/G, K, K], kernels rotated by 180 degrees, per group.
+inline void conv_flip_weights(cuda, const float* w, float* wf, std::size_t out, std::size_t in, std::size_t K,
+                              std::size_t groups) {
+  detail::parallel_for(cuda{}, in * (out / groups) * K * K, device::flip_weights_op{w, wf, out, in, K * K, groups});
+}
+
 // y [batch, C, P] += bias [C].
 inline void conv_add_channel_bias(cuda, float* y, const float* bias, std::size_t batch, std::size_t C, std::size_t P) {
   detail::parallel_for(cuda{}, batch * C * P, device::add_channel_bias_op{y, bias, C, P});

@@ -18,6 +18,7 @@ class cuda_error : public std::runtime_error {
 
 namespace detail {
 [[noreturn]] inline void throw_cuda_error(const char* call, cudaError_t e, const char* file, int line) {
+  (void)cudaGetLastError();  // reported here: clear it, so the next check does not see it again
   throw cuda_error(std::string("lamina: ") + call + " failed: " + cudaGetErrorName(e) + " (" +
                    cudaGetErrorString(e) + ") at " + file + ":" + std::to_string(line));
 }

@@ -69,6 +69,16 @@ struct sample_major_op {
     dst[i] = src[c * batch * P + n * P + p] + (bias ? bias[c] : 0.f);
   }
 };
+// wf [In, Out/G * K * K] <- w [Out, In/G, K, K] rotated by 180 degrees per group, as
+// kernels::conv_flip_weights(cpu, ...); i indexes wf.
+struct flip_weights_op {
+  const float* w; float* wf; std::size_t out, in, kk, groups;
+  LAMINA_HOST_DEVICE void operator()(std::size_t i) const {
+    const std::size_t og = out / groups, ig = in / groups;
+    const std::size_t t = i % kk, o = (i / kk) % og, ii = (i / (kk * og)) % ig, g = i / (kk * og * ig);
+    wf[i] = w[((g * og + o) * ig + ii) * kk + (kk - 1 - t)];
+  }
+};
 // y [batch, C, P] += bias [C].
 struct add_channel_bias_op {
   float* y; const float* bias; std::size_t C, P;
