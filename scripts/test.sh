@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs the dependencies, builds everything (Release, ccache) and runs the whole test suite,
-# then the robustness checks (docs/data.md, "Robustness"):
+# Installs the dependencies, builds everything (Release, ccache), runs the robustness checks
+# and then the whole test suite (docs/data.md, "Robustness"):
 #   - the file-reading tests (tests/runtime/data, tests/runtime/io) built with ASan + UBSan in
 #     <build-dir>-asan (option LAMINA_SANITIZE; tests/sanitize),
 #   - a short run of each reader's libFuzzer target in <build-dir>-fuzz (scripts/fuzz.sh).
@@ -13,7 +13,6 @@ build=${1:-build}
 scripts/install-deps.sh
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release
 cmake --build "$build" -j "$(nproc)"
-ctest --test-dir "$build" -j "$(nproc)" --output-on-failure
 
 if [ "${LAMINA_TEST_SANITIZE:-1}" != 0 ]; then
   # -O1 keeps ASan fast and its stack traces readable. Leak checking stays on; should libgomp's
@@ -28,3 +27,5 @@ fi
 if [ "${LAMINA_TEST_FUZZ:-1}" != 0 ]; then
   scripts/fuzz.sh "${LAMINA_FUZZ_RUNS:-10000}" "$build-fuzz"
 fi
+# The main suite last, so that its summary closes the output.
+ctest --test-dir "$build" -j "$(nproc)" --output-on-failure
