@@ -1,6 +1,9 @@
 #pragma once
 // The umbrella header: includes every part of lamina (each part also has its own header).
 #include "core/backend.hpp"
+#if defined(__CUDACC__)
+#include "kernels/cuda/cuda.cuh"  // the CUDA backend (lm::cuda): only when compiled as CUDA (docs/cuda.md)
+#endif
 #include "core/config.hpp"
 #include "core/layer.hpp"
 #include "core/model.hpp"

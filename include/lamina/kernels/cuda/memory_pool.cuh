@@ -61,7 +61,7 @@ class cuda_memory_pool {
       release_cached();
       e = cudaMalloc(&p, cls);
     }
-    LAMINA_CUDA_CHECK(e);
+    if (e != cudaSuccess) detail::throw_cuda_error("cudaMalloc(&p, size class of the request)", e, __FILE__, __LINE__);
     std::lock_guard<std::mutex> lock(mutex_);
     stats_.cuda_mallocs++;
     stats_.bytes_in_use += cls;
