@@ -7,12 +7,14 @@ that lamina only has to add its side (run.py compares the workloads both sides l
 
     python bench/pytorch_workloads.py [--workloads W1,W7] [--mode train|infer|both]
         [--rounds R] [--steps T] [--round-ms MS] [--warmup-ms MS] [--seed S]
-        [--threads N|keep] [--quick] [--list] [--serve]
+        [--threads N|keep] [--device cpu|cuda] [--quick] [--list] [--serve]
 
 --threads N calls torch.set_num_threads(N) (which sets both the OpenMP pool and MKL's);
 --threads keep leaves PyTorch's own choice (from OMP_NUM_THREADS / MKL_NUM_THREADS / cores).
 Output: the same JSON lines as lamina_train_bench, with "impl":"pytorch"; --serve speaks the
 same stdin protocol (prepare / round / quit), see bench/train_step_bench.cpp.
+--device cuda runs the workloads on the GPU (rounds end with torch.cuda.synchronize()), to be
+compared with `lamina_train_bench_cuda --backend cuda` on the same machine (docs/cuda.md).
 """
 import argparse
 import json
@@ -99,6 +101,14 @@ WORKLOADS = {
 }
 
 
+DEVICE = torch.device("cpu")
+
+
+def synchronize():
+    if DEVICE.type == "cuda":
+        torch.cuda.synchronize()
+
+
 class Runner:
     """One workload: model, optimizer and a fixed random batch (inputs uniform in [0, 1))."""
 
@@ -106,7 +116,7 @@ class Runner:
         w = WORKLOADS[wid]
         self.id, self.name, self.batch = wid, w["name"], w["batch"]
         torch.manual_seed(seed)
-        self.model = w["net"]()
+        self.model = w["net"]().to(DEVICE)
         n = sum(p.numel() for p in self.model.parameters())
         if n != w["params"]:
             raise RuntimeError(f"{wid}: {n} parameters, workloads.md says {w['params']}")
@@ -117,10 +127,11 @@ class Runner:
         self.x = torch.rand((self.batch,) + tuple(w["input"]), generator=g)
         if w["targets"] == "dense":
             with torch.no_grad():
-                shape = self.model(self.x[:1]).shape[1:]
+                shape = self.model(self.x[:1].to(DEVICE)).shape[1:]
             self.t = torch.rand((self.batch,) + tuple(shape), generator=g)
         else:
             self.t = torch.randint(0, w["targets"][1], (self.batch,), generator=g)
+        self.x, self.t = self.x.to(DEVICE), self.t.to(DEVICE)
 
     def train_step(self):
         self.model.train()
@@ -150,6 +161,7 @@ def warm_up(r, mode, warmup_ms, round_ms):
     while True:
         r.step(mode)
         n += 1
+        synchronize()
         s = time.perf_counter() - t0
         if n >= 2 and s * 1e3 >= warmup_ms:
             break
@@ -183,6 +195,7 @@ class Bench:
             if max_ms > 0 and (time.perf_counter() - t0) * 1e3 > max_ms:
                 break
         steps = done
+        synchronize()
         s = time.perf_counter() - t0
         sps = steps * r.batch / s
         d = self.head(r, mode, "round")
@@ -233,10 +246,13 @@ def main():
     p.add_argument("--warmup-ms", type=float, default=300)
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--threads", default="keep", help="N for torch.set_num_threads(N), or 'keep'")
+    p.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     p.add_argument("--quick", action="store_true")
     p.add_argument("--list", action="store_true")
     p.add_argument("--serve", action="store_true")
     a = p.parse_args()
+    global DEVICE
+    DEVICE = torch.device(a.device)
     if a.threads != "keep":
         torch.set_num_threads(int(a.threads))
     config = f"set_num_threads({a.threads})" if a.threads != "keep" else "default"
