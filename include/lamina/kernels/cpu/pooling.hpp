@@ -26,6 +26,44 @@ inline void max_pool2d_forward(cpu, const pool2d_geometry& g, const float* x, fl
     const float* xp = x + std::size_t(p) * g.in_plane();
     float* yp = y + std::size_t(p) * g.out_plane();
     std::int32_t* ap = argmax + std::size_t(p) * g.out_plane();
+    if (g.padding == 0 && g.kernel == 2) {
+      // 2x2 windows, unrolled; ties keep the first maximum in window order, as below.
+      for (std::size_t oh = 0; oh < g.out_height; ++oh) {
+        const std::size_t r0 = oh * g.stride * g.width, r1 = r0 + g.width;
+        for (std::size_t ow = 0; ow < g.out_width; ++ow) {
+          const std::size_t c = ow * g.stride;
+          // Branch-free selects: the comparisons are data-dependent and mispredict often.
+          const float v0 = xp[r0 + c], v1 = xp[r0 + c + 1], v2 = xp[r1 + c], v3 = xp[r1 + c + 1];
+          std::size_t at = r0 + c;
+          float best = v0;
+          at = v1 > best ? r0 + c + 1 : at;
+          best = v1 > best ? v1 : best;
+          at = v2 > best ? r1 + c : at;
+          best = v2 > best ? v2 : best;
+          at = v3 > best ? r1 + c + 1 : at;
+          best = v3 > best ? v3 : best;
+          yp[oh * g.out_width + ow] = best;
+          ap[oh * g.out_width + ow] = std::int32_t(at);
+        }
+      }
+      continue;
+    }
+    if (g.padding == 0) {
+      // Every window lies inside the plane: no bounds checks.
+      for (std::size_t oh = 0; oh < g.out_height; ++oh)
+        for (std::size_t ow = 0; ow < g.out_width; ++ow) {
+          std::size_t at = oh * g.stride * g.width + ow * g.stride;
+          float best = xp[at];
+          for (std::size_t kh = 0; kh < g.kernel; ++kh) {
+            const std::size_t row = (oh * g.stride + kh) * g.width + ow * g.stride;
+            for (std::size_t kw = 0; kw < g.kernel; ++kw)
+              if (xp[row + kw] > best) best = xp[row + kw], at = row + kw;
+          }
+          yp[oh * g.out_width + ow] = best;
+          ap[oh * g.out_width + ow] = std::int32_t(at);
+        }
+      continue;
+    }
     for (std::size_t oh = 0; oh < g.out_height; ++oh)
       for (std::size_t ow = 0; ow < g.out_width; ++ow) {
         float best = -std::numeric_limits<float>::infinity();
