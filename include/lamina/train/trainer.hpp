@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "../core/tensor.hpp"
+#include "../metrics/accuracy.hpp"
 #include "../metrics/psnr.hpp"
 #include "callbacks.hpp"
 #include "checkpoint.hpp"
@@ -42,18 +43,7 @@ struct metric {
 };
 
 inline metric accuracy() {
-  return {"accuracy", [](ConstTensorView out, const batch_target& t) {
-            const std::size_t n = out.shape[0], c = out.size() / n;
-            double hits = 0;
-            for (std::size_t i = 0; i < n; ++i) {
-              const float* row = out.data + i * c;
-              std::size_t best = 0;
-              for (std::size_t k = 1; k < c; ++k)
-                if (row[k] > row[best]) best = k;
-              hits += std::int32_t(best) == t.labels[i];
-            }
-            return hits;
-          }};
+  return {"accuracy", [](ConstTensorView out, const batch_target& t) { return double(metrics::correct(out, t.labels)); }};
 }
 // Mean over images of each image's PSNR (the reports' convention), for regression outputs.
 inline metric psnr(double data_range = 1.0) {
