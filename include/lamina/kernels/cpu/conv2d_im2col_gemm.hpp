@@ -105,13 +105,14 @@ inline void conv_channel_sums(cpu, const float* y, std::size_t batch, std::size_
     float tail = 0.f;
     for (std::size_t n = 0; n < batch; ++n) {
       const float* r = y + (n * C + c) * P;
-      std::size_t i = 0;
-      for (; i + 2 * B::size <= P; i += 2 * B::size) {
+      // Loop bounds computed up front (GCC otherwise warns, falsely, about the scalar tail).
+      const std::size_t pairs_end = P - P % (2 * B::size), vec_end = P - P % B::size;
+      for (std::size_t i = 0; i < pairs_end; i += 2 * B::size) {
         acc0 += B::load_unaligned(r + i);
         acc1 += B::load_unaligned(r + i + B::size);
       }
-      for (; i + B::size <= P; i += B::size) acc0 += B::load_unaligned(r + i);
-      for (; i < P; ++i) tail += r[i];
+      for (std::size_t i = pairs_end; i < vec_end; i += B::size) acc0 += B::load_unaligned(r + i);
+      for (std::size_t i = vec_end; i < P; ++i) tail += r[i];
     }
     out[c] = xsimd::hadd(acc0 + acc1) + tail;
   }
