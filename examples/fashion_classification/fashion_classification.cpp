@@ -110,13 +110,6 @@ static options parse(int argc, char** argv) {
   return o;
 }
 
-static void truncate(lm::data::image_classification_set& s, std::size_t n) {
-  if (n == 0 || n >= s.size) return;
-  s.size = n;
-  s.images.resize(n * s.sample_size());
-  s.labels.resize(n);
-}
-
 // ---------------------------------------------------------------------------------------------
 // One training run: accuracy and loss per epoch on the training and the test set.
 struct run_result {
@@ -377,7 +370,7 @@ static void task2(const options& o, const lm::data::image_classification_set& tr
     lrs.push_back(train_run(cnn, label, train, test, o, lr, 64, o.sweep_epochs, o.out / file));
   }
   auto small = train;
-  truncate(small, o.small_batch_limit);
+  small.keep_first(o.small_batch_limit);
   for (std::size_t b : {std::size_t(4), std::size_t(64), std::size_t(512)}) {
     const std::string label = "batch " + std::to_string(b);
     // Batch 64 at lr 1e-3 is the lr sweep's middle run: reuse it.
@@ -417,8 +410,8 @@ int main(int argc, char** argv) try {
   fs::create_directories(o.out);
   auto train = lm::data::load_fashion_mnist(lm::data::split::train, o.data);
   auto test = lm::data::load_fashion_mnist(lm::data::split::test, o.data);
-  truncate(train, o.train_limit);
-  truncate(test, o.test_limit);
+  train.keep_first(o.train_limit);
+  test.keep_first(o.test_limit);
   std::printf("Fashion-MNIST from %s: %zu training and %zu test images; outputs in %s\n", o.data.c_str(), train.size,
               test.size, o.out.string().c_str());
 

@@ -63,13 +63,6 @@ static options parse(int argc, char** argv) {
   return o;
 }
 
-static void truncate(lm::data::image_classification_set& s, std::size_t n) {
-  if (n == 0 || n >= s.size) return;
-  s.size = n;
-  s.images.resize(n * s.sample_size());
-  s.labels.resize(n);
-}
-
 struct evaluation {
   double loss, accuracy;
 };
@@ -104,8 +97,8 @@ int run(int argc, char** argv) try {
   const options o = parse(argc, argv);
   auto train = lm::data::load_fashion_mnist(lm::data::split::train, o.data);
   auto test = lm::data::load_fashion_mnist(lm::data::split::test, o.data);
-  truncate(train, o.train_limit);
-  truncate(test, o.test_limit);
+  train.keep_first(o.train_limit);
+  test.keep_first(o.test_limit);
   std::printf("Fashion-MNIST from %s: %zu training and %zu test images\n\n", o.data.c_str(), train.size, test.size);
 
   Model<Backend> model(o.seed);

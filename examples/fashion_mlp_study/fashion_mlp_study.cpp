@@ -101,13 +101,6 @@ static options parse(int argc, char** argv) {
   return o;
 }
 
-static void truncate(lm::data::image_classification_set& s, std::size_t n) {
-  if (n == 0 || n >= s.size) return;
-  s.size = n;
-  s.images.resize(n * s.sample_size());
-  s.labels.resize(n);
-}
-
 struct datasets {
   lm::data::image_classification_set train, val, test;
 };
@@ -563,13 +556,13 @@ int main(int argc, char** argv) try {
   const auto start = std::chrono::steady_clock::now();
   fs::create_directories(o.out);
   auto all = lm::data::load_fashion_mnist(lm::data::split::train, o.data);
-  truncate(all, o.train_limit);
+  all.keep_first(o.train_limit);
   datasets d;
   const auto s = lm::data::split_indices(all.size, {.validation = 1.0 / 6, .seed = o.seed});
   d.val = lm::data::subset(all, s.validation);
   d.train = lm::data::subset(all, s.train);
   d.test = lm::data::load_fashion_mnist(lm::data::split::test, o.data);
-  truncate(d.test, o.test_limit);
+  d.test.keep_first(o.test_limit);
   std::printf("Fashion-MNIST from %s: %zu training, %zu validation, %zu test images; %zu epochs; outputs in %s\n",
               o.data.c_str(), d.train.size, d.val.size, d.test.size, o.epochs, o.out.string().c_str());
 

@@ -33,6 +33,13 @@ struct image_classification_set {
   std::vector<float> images;         // [N, C, H, W]
   std::vector<std::int32_t> labels;  // [N]
   std::size_t sample_size() const { return channels * height * width; }
+  // Keeps only the first n samples (quick runs on a subset); no-op when n is 0 or >= size.
+  void keep_first(std::size_t n) {
+    if (n == 0 || n >= size) return;
+    size = n;
+    images.resize(n * sample_size());
+    labels.resize(n);
+  }
 };
 
 namespace detail {

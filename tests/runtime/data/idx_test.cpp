@@ -20,29 +20,15 @@
 #include <string>
 #include <vector>
 
+#include "../temp_dir.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
 using bytes = std::vector<unsigned char>;
 using Catch::Contains;
 
-// A fresh directory per test case, removed afterwards.
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    static int counter = 0;
-    path = fs::temp_directory_path() /
-           ("lamina_idx_test_" + std::to_string(std::random_device{}()) + "_" + std::to_string(counter++));
-    fs::create_directories(path);
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  fs::path operator/(const std::string& name) const { return path / name; }
-};
+using lamina_test::temp_dir;
 
 void put_be(bytes& out, std::uint64_t v, int width) {
   for (int i = width - 1; i >= 0; --i) out.push_back(static_cast<unsigned char>(v >> (8 * i)));

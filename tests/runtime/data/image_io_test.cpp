@@ -14,6 +14,8 @@
 
 #include <sys/stat.h>
 
+#include "../temp_dir.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -22,22 +24,7 @@ using lamina::data::image_channels;
 
 const fs::path seeds = fs::path(LAMINA_TEST_FIXTURES) / ".." / "fuzz" / "corpus" / "image";
 
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    static int counter = 0;
-    path = fs::temp_directory_path() /
-           ("lamina_image_test_" + std::to_string(std::random_device{}()) + "_" + std::to_string(counter++));
-    fs::create_directories(path);
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  fs::path operator/(const std::string& name) const { return path / name; }
-};
+using lamina_test::temp_dir;
 
 void touch(const fs::path& p, const std::string& bytes = "x") {
   fs::create_directories(p.parent_path());

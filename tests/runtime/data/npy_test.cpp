@@ -17,6 +17,8 @@
 
 #include <sys/stat.h>
 
+#include "../temp_dir.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -25,22 +27,7 @@ using lamina::data::npy_dtype;
 
 const fs::path npy_fixtures = fs::path(LAMINA_TEST_FIXTURES) / "npy";
 
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    static int counter = 0;
-    path = fs::temp_directory_path() /
-           ("lamina_npy_test_" + std::to_string(std::random_device{}()) + "_" + std::to_string(counter++));
-    fs::create_directories(path);
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  fs::path operator/(const std::string& name) const { return path / name; }
-};
+using lamina_test::temp_dir;
 
 std::string slurp(const fs::path& p) {
   std::ifstream f(p, std::ios::binary);
