@@ -46,6 +46,7 @@ struct backward_args {
   float* grads;           // same layout as params; written, not accumulated
   float* workspace;
   std::size_t batch;
+  bool training = true;   // the mode of the forward pass being differentiated (BatchNorm needs it)
 };
 
 // The members every layer has. Optional members (workspace_per_sample, is_view, flops,

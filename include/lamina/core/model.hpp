@@ -91,6 +91,7 @@ class Model {
     if constexpr (valid) {
       plan(batch);
       batch_ = batch;
+      forward_training_ = training_;
       kernels::upload(Backend{}, x, input_.data(), batch * input_size);
       network::template forward<InShape::value>(
           Backend{}, forward_args{.x = input_.data(), .y = output_.data(), .params = params_.data(),
@@ -126,7 +127,7 @@ class Model {
                                    .dx = want_input_grad_ ? input_grad_.data() : nullptr,
                                    .params = params_.data(), .state = state_.data(),
                                    .grads = grads_.data(), .workspace = workspace_.data(),
-                                   .batch = batch_});
+                                   .batch = batch_, .training = forward_training_});
     }
   }
   void compute_input_grad(bool on) {
@@ -179,7 +180,7 @@ class Model {
   std::vector<named_buffer> named_buffers_;
   rng gen_;
   std::size_t planned_ = 0, batch_ = 0;
-  bool training_ = true, want_input_grad_ = false;
+  bool training_ = true, forward_training_ = true, want_input_grad_ = false;
 };
 
 }  // namespace lamina

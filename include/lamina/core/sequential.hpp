@@ -240,7 +240,7 @@ struct Sequential {
                                                       .state = a.state + state_offsets[I],
                                                       .grads = a.grads + param_offsets[I],
                                                       .workspace = a.workspace + P.ws[I] * a.batch,
-                                                      .batch = a.batch});
+                                                      .batch = a.batch, .training = a.training});
     }
     dy = dx;
   }

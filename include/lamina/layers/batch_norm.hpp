@@ -44,8 +44,9 @@ struct batch_norm {
   }
   static constexpr dims output(dims in) { return in; }
   static constexpr std::size_t flops(dims in) { return 2 * in.size(); }
-  // Per-channel mean and 1/std of the last forward, and whether they were batch statistics.
-  static constexpr std::size_t workspace_per_sample(dims) { return 2 * C + 1; }
+  // Per-channel mean and 1/std of the last forward (batch statistics in training, running
+  // ones in eval; backward_args::training says which).
+  static constexpr std::size_t workspace_per_sample(dims) { return 2 * C; }
 
   static void reset_parameters(float* p, const rng&) {
     if constexpr (Affine)
@@ -68,25 +69,17 @@ struct batch_norm {
     if (a.training) {
       kernels::batch_norm_forward_train(b, geometry(In, a.batch), a.x, a.y, gamma, beta, a.state,
                                         a.state + C, saved_mean, saved_invstd);
-      kernels::fill(b, a.state + 2 * C, 1, host_value(b, a.state + 2 * C) + 1.f);  // num_batches_tracked
+      kernels::add_scalar(b, a.state + 2 * C, 1, 1.f);  // num_batches_tracked
     } else {
       kernels::batch_norm_forward_eval(b, geometry(In, a.batch), a.x, a.y, gamma, beta, a.state,
                                        a.state + C, saved_mean, saved_invstd);
     }
-    kernels::fill(b, a.workspace + 2 * C, 1, a.training ? 1.f : 0.f);
   }
 
   template <dims In, class B> static void backward(B b, const backward_args& a) {
-    const bool batch_stats = host_value(b, a.workspace + 2 * C) != 0.f;
-    kernels::batch_norm_backward(b, geometry(In, a.batch), batch_stats, a.x, a.dy,
+    kernels::batch_norm_backward(b, geometry(In, a.batch), a.training, a.x, a.dy,
                                  Affine ? a.params : nullptr, a.workspace, a.workspace + C, a.dx,
                                  Affine ? a.grads : nullptr, Affine ? a.grads + C : nullptr);
-  }
-
-  template <class B> static float host_value(B b, const float* p) {
-    float v;
-    kernels::download(b, p, &v, 1);
-    return v;
   }
 
   static std::string args() {

@@ -90,7 +90,7 @@ struct Residual {
     Body::template backward<In>(b, backward_args{.x = a.x, .y = a.workspace + p.body_out * n, .dy = a.dy,
                                                  .dx = a.dx, .params = a.params, .state = a.state,
                                                  .grads = a.grads, .workspace = a.workspace + p.body_ws * n,
-                                                 .batch = n});
+                                                 .batch = n, .training = a.training});
     if constexpr (projected) {
       float* scratch = a.dx ? a.workspace + p.scratch * n : nullptr;
       projection::template backward<In>(
@@ -98,7 +98,7 @@ struct Residual {
                            .params = a.params + Body::param_count,
                            .state = a.state + layer_traits::state_count<Body>(),
                            .grads = a.grads + Body::param_count, .workspace = a.workspace + p.proj_ws * n,
-                           .batch = n});
+                           .batch = n, .training = a.training});
       if (a.dx) kernels::add(b, a.dx, scratch, a.dx, n * In.size());
     } else {
       if (a.dx) kernels::add(b, a.dx, a.dy, a.dx, n * In.size());

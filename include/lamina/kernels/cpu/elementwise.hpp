@@ -64,6 +64,9 @@ inline void copy(cpu, const float* src, float* dst, std::size_t n) {
 inline void upload(cpu, const float* host, float* dst, std::size_t n) { copy(cpu{}, host, dst, n); }
 inline void download(cpu, const float* src, float* host, std::size_t n) { copy(cpu{}, src, host, n); }
 inline void fill(cpu, float* dst, std::size_t n, float value) { std::fill(dst, dst + n, value); }
+inline void add_scalar(cpu, float* dst, std::size_t n, float value) {
+  for (std::size_t i = 0; i < n; ++i) dst[i] += value;
+}
 
 // y[r, :] = row for every r: the bias broadcast that a GEMM with beta = 1 then adds to.
 inline void broadcast_rows(cpu, const float* row, float* y, std::size_t rows, std::size_t cols) {

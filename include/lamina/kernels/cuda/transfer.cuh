@@ -33,5 +33,9 @@ inline void download(cuda, const float* src, float* host, std::size_t n) {
 inline void fill(cuda, float* dst, std::size_t n, float value) {
   detail::parallel_for(cuda{}, n, device::fill_op{dst, value});
 }
+// In place on the device, so a counter (BatchNorm's num_batches_tracked) needs no round trip.
+inline void add_scalar(cuda, float* dst, std::size_t n, float value) {
+  detail::parallel_for(cuda{}, n, device::add_scalar_op{dst, value});
+}
 
 }  // namespace lamina::kernels

@@ -15,6 +15,10 @@ struct fill_op {
   float* y; float value;
   LAMINA_HOST_DEVICE void operator()(std::size_t i) const { y[i] = value; }
 };
+struct add_scalar_op {
+  float* y; float value;
+  LAMINA_HOST_DEVICE void operator()(std::size_t i) const { y[i] += value; }
+};
 struct add_op {
   const float* a; const float* b; float* out;
   LAMINA_HOST_DEVICE void operator()(std::size_t i) const { out[i] = a[i] + b[i]; }
