@@ -48,7 +48,14 @@ inline image render(const plot& p) {
   const int X0 = ipx(L.x0), Y0 = ipx(L.y0), X1 = ipx(L.x1), Y1 = ipx(L.y1);
   const int cap = font::ascent * fs;  // height of digits and capitals
 
-  if (!p.title.empty()) img.text((X0 + X1 - font::text_width(p.title, fs)) / 2, ipx(L.pad), p.title, colors::black, fs);
+  if (!p.title.empty()) {
+    // Centred over the axes; a title wider than them is centred on the image instead, so that
+    // its start is never cut off.
+    const int w = font::text_width(p.title, fs);
+    int x = (X0 + X1 - w) / 2;
+    if (x < ipx(L.pad)) x = std::max(0, (p.width - w) / 2);
+    img.text(x, ipx(L.pad), p.title, colors::black, fs);
+  }
   if (p.grid) {
     for (const tick& t : L.sx.ticks) img.line(ipx(L.px(t.value)), Y0, ipx(L.px(t.value)), Y1, colors::light_grey);
     for (const tick& t : L.sy.ticks)
