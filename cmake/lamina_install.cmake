@@ -17,4 +17,5 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/laminaConfig.cmake
               ${CMAKE_CURRENT_BINARY_DIR}/laminaConfigVersion.cmake
               ${CMAKE_CURRENT_LIST_DIR}/lamina_dependencies.cmake
               ${CMAKE_CURRENT_LIST_DIR}/lamina_cuda_target.cmake
+              ${CMAKE_CURRENT_LIST_DIR}/lamina_linalg_target.cmake
         DESTINATION ${CMAKE_INSTALL_DATADIR}/cmake/lamina)
