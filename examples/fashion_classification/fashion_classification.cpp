@@ -196,9 +196,11 @@ static std::string fitting_verdict(const run_result& r) {
   const bool test_loss_rising = n >= 3 && r.test_loss[n - 1] > *std::min_element(r.test_loss.begin(), r.test_loss.end()) + 0.02;
   char buf[512];
   std::string verdict;
-  if (gap > 0.03 || drop > 0.005 || test_loss_rising)
+  if (r.train_acc.back() < 0.2)  // 10 classes: chance is 10 %
+    verdict = "fails to learn: accuracy at chance level (random predictions)";
+  else if (gap > 0.03 || drop > 0.005 || test_loss_rising)
     verdict = "over-fits: training accuracy keeps rising above test accuracy";
-  else if (last_gain > 0.005)
+  else if (last_gain > 0.003)
     verdict = "under-fits (not converged): training accuracy still rose in the last epoch";
   else
     verdict = "fits well: train and test accuracy are close and flat";
