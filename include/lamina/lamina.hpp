@@ -14,6 +14,7 @@
 #include "core/summary.hpp"
 #include "core/tensor.hpp"
 #include "init/init.hpp"
+#include "init/apply.hpp"
 #include "layers/activations.hpp"
 #include "layers/flatten.hpp"
 #include "layers/linear.hpp"
