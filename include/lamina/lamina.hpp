@@ -1,5 +1,7 @@
 #pragma once
 // The umbrella header: includes every part of lamina (each part also has its own header).
+// Not included: linalg/linalg.hpp (SVD, PCA), which needs LAPACK at link time: include it and
+// link lamina::linalg where it is used.
 #include "core/backend.hpp"
 #if defined(__CUDACC__)
 #include "kernels/cuda/cuda.cuh"  // the CUDA backend (lm::cuda): only when compiled as CUDA (docs/cuda.md)
