@@ -4,13 +4,16 @@
 // padding). Per-sample input [In, H, W], output [Out, OH, OW] with
 //     OH = (H + 2 * Padding - Dilation * (Kernel - 1) - 1) / Stride + 1   (likewise OW),
 // weight [Out, In / Groups, Kernel, Kernel], bias [Out], PyTorch's default initialisation.
-// The work is done by kernels::conv2d_im2col_gemm_* (kernels/cpu/conv2d_im2col_gemm.hpp); the
-// lowered input stays in the workspace from forward to backward. The input gradient is a
-// convolution of dy with the rotated kernel when the stride is 1 (im2col + GEMM), else
-// GEMM + col2im.
+// On the CPU, stride-1 layers (with Padding <= Dilation * (Kernel - 1)) use implicit-im2col GEMMs
+// (kernels/cpu/conv2d_implicit_gemm.hpp): the padded input stays in the workspace from forward
+// to backward, and the input gradient is the convolution of dy with the rotated kernel. Other
+// layers, and other backends, use kernels::conv2d_im2col_gemm_* (kernels/cpu/conv2d_im2col_gemm.hpp)
+// with the lowered input kept instead; their input gradient is a convolution of dy when the
+// stride is 1 (im2col + GEMM), else GEMM + col2im.
 #include <algorithm>
 #include <array>
 #include <string>
+#include <type_traits>
 
 #include "../core/layer.hpp"
 #include "../init/init.hpp"
@@ -92,8 +95,24 @@ struct Conv2d {
             .padding = Dilation * (Kernel - 1) - Padding, .dilation = Dilation, .out_h = in[1], .out_w = in[2],
             .groups = Groups};
   }
+  // The CPU's implicit-im2col path (see the top of this file); `same` padding (2P = D(K-1))
+  // makes dy's frame for dx and its frame for dW one buffer, shifted.
+  static constexpr bool implicit = Stride == 1 && Padding <= Dilation * (Kernel - 1);
+  template <class Backend>
+  static constexpr bool implicit_on = implicit && std::is_same_v<Backend, cpu>;
+  static constexpr bool same_padding = 2 * Padding == Dilation * (Kernel - 1);
+  // Per sample: x's frame (kept to backward), then the forward's staging, or the backward's dy
+  // frame(s), dx staging and rotated weights.
+  static constexpr std::size_t implicit_workspace(dims in) {
+    const std::size_t fx = kernels::conv_implicit_frame_size(geometry(in));
+    const std::size_t tx = fx / In, td = kernels::conv_implicit_frame_size(dx_geometry(in)) / Out;
+    const std::size_t bwd = Out * td + (same_padding ? 0 : Out * tx) + In * td + weight_count;
+    return fx + std::max(Out * tx, bwd);
+  }
+
   // Workspace per sample: the lowered input [In*K*K, P] (kept to backward; later the lowered
   // dy), the output channel-major [Out, P] (later dx's staging), and the rotated weights.
+  // (Sized for every backend: the CPU's implicit path may need less, or more.)
   static constexpr std::size_t col_per_sample(dims in) {
     if constexpr (dx_as_convolution) return std::max(geometry(in).col_size(), dx_geometry(in).col_size());
     else return geometry(in).col_size();
@@ -103,7 +122,9 @@ struct Conv2d {
     else return Out * geometry(in).positions();
   }
   static constexpr std::size_t workspace_per_sample(dims in) {
-    return col_per_sample(in) + tmp_per_sample(in) + (dx_as_convolution ? weight_count : 0);
+    const std::size_t gemm = col_per_sample(in) + tmp_per_sample(in) + (dx_as_convolution ? weight_count : 0);
+    if constexpr (implicit) return std::max(gemm, implicit_workspace(in));
+    else return gemm;
   }
 
   static std::string describe() {
@@ -125,19 +146,30 @@ struct Conv2d {
   template <dims InD, class Backend>
   static void forward(Backend b, const forward_args& a) {
     constexpr kernels::conv_geometry g = geometry(InD);
-    float* col = a.workspace;                            // [In*K*K, batch*P]
-    float* tmp = a.workspace + a.batch * col_per_sample(InD);  // [Out, batch*P]
-    kernels::conv2d_im2col_gemm_forward(b, g, Out, a.x, a.params, Bias ? a.params + weight_count : nullptr,
-                                        a.y, col, tmp, a.batch);
+    if constexpr (implicit_on<Backend>) {
+      float* fx = a.workspace;                                              // [In, batch, T]
+      float* tmp = fx + a.batch * kernels::conv_implicit_frame_size(g);     // [Out, batch*T]
+      kernels::conv2d_implicit_forward(b, g, Out, a.x, a.params, Bias ? a.params + weight_count : nullptr, a.y,
+                                       fx, tmp, a.batch);
+    } else {
+      float* col = a.workspace;                                  // [In*K*K, batch*P]
+      float* tmp = a.workspace + a.batch * col_per_sample(InD);  // [Out, batch*P]
+      kernels::conv2d_im2col_gemm_forward(b, g, Out, a.x, a.params, Bias ? a.params + weight_count : nullptr,
+                                          a.y, col, tmp, a.batch);
+    }
   }
 
   template <dims InD, class Backend>
   static void backward(Backend b, const backward_args& a) {
     constexpr kernels::conv_geometry g = geometry(InD);
     constexpr std::size_t P = g.positions();
+    if constexpr (Bias) kernels::conv_channel_sums(b, a.dy, a.batch, Out, P, a.grads + weight_count);
+    if constexpr (implicit_on<Backend>) {
+      implicit_backward<InD>(b, a);
+      return;
+    }
     float* col = a.workspace;  // im2col(x), from forward
     float* dym = a.workspace + a.batch * col_per_sample(InD);  // dy channel-major [Out, batch*P]
-    if constexpr (Bias) kernels::conv_channel_sums(b, a.dy, a.batch, Out, P, a.grads + weight_count);
     kernels::conv_channel_major(b, a.dy, dym, a.batch, Out, P);
     kernels::conv2d_im2col_gemm_backward_weights(b, g, Out, dym, col, a.grads, a.batch);
     if (!a.dx) return;
@@ -148,6 +180,33 @@ struct Conv2d {
     } else {
       kernels::conv2d_im2col_gemm_backward_data(b, g, Out, dym, a.params, a.dx, col, a.batch);
     }
+  }
+
+  // dW from x's frame (kept by forward) and dy framed like it; dx as the forward of the dx
+  // convolution (dy padded by D(K-1) - P, rotated weights).
+  template <dims InD>
+  static void implicit_backward(cpu b, const backward_args& a) {
+    constexpr kernels::conv_geometry g = geometry(InD), gd = dx_geometry(InD);
+    constexpr kernels::conv_frame fx = kernels::conv_frame::of(g), fd = kernels::conv_frame::of(gd);
+    const std::size_t n = a.batch;
+    const float* x_frame = a.workspace;
+    float* dy_frame = a.workspace + n * kernels::conv_implicit_frame_size(g);  // [Out, batch, Td]
+    float* dyx_frame = dy_frame + n * Out * fd.size;   // dy in x's frame [Out, batch, Tx] (unless same)
+    float* dx_tmp = dyx_frame + (same_padding ? 0 : n * Out * fx.size);  // [In, batch*Td]
+    float* wf = dx_tmp + n * In * fd.size;                                // [In, Out/G*K*K]
+    if constexpr (same_padding) {
+      // dy at (P', P') of its frame is dy at (0, 0) of x's (same sizes); the borders are zero.
+      kernels::conv_frame_batch(b, a.dy, Out, g.out_h, g.out_w, dy_frame, n, fd.size, fd.width, fd.pad, fd.pad);
+      kernels::conv2d_implicit_backward_weights(b, g, Out, dy_frame + fd.pad * (fd.width + 1), n * fd.size,
+                                                x_frame, a.grads, n);
+    } else {
+      kernels::conv_frame_batch(b, a.dy, Out, g.out_h, g.out_w, dyx_frame, n, fx.size, fx.width, 0, 0);
+      kernels::conv2d_implicit_backward_weights(b, g, Out, dyx_frame, n * fx.size, x_frame, a.grads, n);
+    }
+    if (!a.dx) return;
+    kernels::conv_flip_weights(b, a.params, wf, Out, In, Kernel, Groups);
+    kernels::conv2d_implicit_forward(b, gd, In, a.dy, wf, nullptr, a.dx, dy_frame, dx_tmp, n,
+                                     /*framed=*/same_padding);
   }
 };
 
