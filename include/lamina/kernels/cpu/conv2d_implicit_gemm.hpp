@@ -1,20 +1,21 @@
 #pragma once
-// Stride-1 2-D convolution as an implicit-im2col GEMM (no lowered matrix).
+// 2-D convolution as an implicit-im2col GEMM (no lowered matrix).
 //
-// Pad each image plane by P on every side (Hp = H + 2P, Wp = W + 2P) and number an output
-// position by its top-left pixel in that padded plane, q = oh * Wp + ow. Then the lowered row
-// r = (c, ki, kj) of im2col, at position q, is the padded plane c read at q + (ki * Wp + kj) * D:
+// Pad each image plane by P on every side (Hp = H + 2P, Wp = W + 2P) and, for stride 1, number an
+// output position by its top-left pixel in that padded plane, q = oh * Wp + ow. Then the lowered
+// row r = (c, ki, kj) of im2col, at position q, is the padded plane c read at q + (ki * Wp + kj) * D:
 // every lowered row is the padded image itself, shifted. The GEMMs take their B operand through
 // a row table (gemm_rows_b), so they pack straight from the padded image, which is written once
-// instead of K*K times. The price: Wp - OW dropped positions (ow >= OW) per output row.
+// instead of K*K times. The price: Wp - OW dropped positions (ow >= OW) per output row. A stride
+// S > 1 splits the padded planes into S*S phases first (see conv_frame), which are shifted again.
 //
-// The padded batch is a *frame* [C, batch, T], T = (Hp + 1) * Wp floats per sample and channel:
-// the spare zero row keeps a sample's shifted reads (up to D(K-1)(Wp+1) past its last position)
+// The padded batch is a *frame*: per channel (and phase) and sample, T = (rows + 1) * width floats.
+// The spare zero row keeps a sample's shifted reads (up to D(K-1)(width+1) past its last position)
 // inside its own frame. Samples are T apart, so one GEMM can span several samples (positions in
 // between are dropped), and the weight gradient is one GEMM whose k runs over the whole batch.
 //
-// Conv2d uses this for its forward, its weight gradient and (as the convolution of dy with the
-// rotated kernel, padding D(K-1) - P) its input gradient. Threads as in conv2d_im2col_gemm.hpp;
+// Used by Conv2d (forward, weight gradient, and the input gradient as the convolution of dy
+// with the rotated kernel) and ConvTranspose2d (backward). Threads as in conv2d_im2col_gemm.hpp;
 // every sum has a fixed order, so results do not depend on the number of threads.
 #include <algorithm>
 #include <cstddef>
@@ -28,36 +29,46 @@
 
 namespace lamina::kernels {
 
-// The padded-frame shape of a stride-1 convolution's image side (g.stride must be 1).
+// The frame shape of a convolution's image side. With stride S > 1 each padded plane is split
+// into its S*S phases (rows a, a + S, ...; columns b, b + S, ...): the lowered row (c, ki, kj)
+// reads padded pixel (S*oh + ki*D, S*ow + kj*D), which is pixel (oh + u, ow + v) of phase (a, b)
+// where ki*D = S*u + a and kj*D = S*v + b: again a shifted plane, now Wp/S wide (rounded up).
+// Frame layout [C, S, S, batch, T], T = (phase rows + 1) * phase width.
 struct conv_frame {
-  std::size_t pad, width, size;  // P, Wp, T
+  std::size_t stride, pad, width, size;  // S, P, phase-plane width, T
   static constexpr conv_frame of(const conv_geometry& g) {
-    const std::size_t wp = g.width + 2 * g.padding;
-    return {g.padding, wp, (g.height + 2 * g.padding + 1) * wp};
+    const std::size_t s = g.stride, w = (g.width + 2 * g.padding + s - 1) / s;
+    return {s, g.padding, w, ((g.height + 2 * g.padding + s - 1) / s + 1) * w};
   }
 };
 
-// Floats per sample of the frame and of the GEMM's output staging ([Ccol, T]).
+// Floats per sample of the frame.
 constexpr std::size_t conv_implicit_frame_size(const conv_geometry& g) {
-  return g.channels * conv_frame::of(g).size;
+  const conv_frame f = conv_frame::of(g);
+  return g.channels * f.stride * f.stride * f.size;
 }
-constexpr std::size_t conv_implicit_staging_size(const conv_geometry& g, std::size_t col_channels) {
-  return col_channels * conv_frame::of(g).size;
-}
+
+// Whether the implicit path pays: the frame's positions (spare row and dropped columns
+// included) at most 1.5x the output's, so that the GEMMs do not grow much (small images: no).
+constexpr bool conv_implicit_pays(const conv_geometry& g) { return 2 * conv_frame::of(g).size <= 3 * g.positions(); }
 
 namespace detail {
 
 // Row table of the lowered matrix over a frame of `batch` samples: row (c, ki, kj) starts at
-// c * batch * T + (ki * Wp + kj) * D. Grows once per thread; valid until the next call.
+// phase plane (c, a, b) + u * width + v (see conv_frame). Grows once per thread; valid until the
+// next call.
 inline const std::ptrdiff_t* conv_implicit_rows(const conv_geometry& g, std::size_t batch) {
   thread_local std::vector<std::ptrdiff_t> rows;
   const conv_frame f = conv_frame::of(g);
-  const std::size_t K = g.kernel;
+  const std::size_t K = g.kernel, S = f.stride;
   rows.resize(g.col_rows());
   for (std::size_t c = 0; c < g.channels; ++c)
     for (std::size_t ki = 0; ki < K; ++ki)
-      for (std::size_t kj = 0; kj < K; ++kj)
-        rows[(c * K + ki) * K + kj] = std::ptrdiff_t(c * batch * f.size + (ki * f.width + kj) * g.dilation);
+      for (std::size_t kj = 0; kj < K; ++kj) {
+        const std::size_t y = ki * g.dilation, x = kj * g.dilation;
+        const std::size_t plane = (c * S + y % S) * S + x % S;
+        rows[(c * K + ki) * K + kj] = std::ptrdiff_t(plane * batch * f.size + y / S * f.width + x / S);
+      }
   return rows.data();
 }
 
@@ -90,6 +101,41 @@ inline void conv_frame_batch(cpu, const float* src, std::size_t C, std::size_t h
   });
 }
 
+// Writes sample n of image [batch, C, H, W] into its frame (padded, split into phases).
+inline void conv_frame_image(cpu, const conv_geometry& g, const float* image, float* frame, std::size_t batch,
+                             std::size_t n) {
+  const conv_frame f = conv_frame::of(g);
+  if (f.stride == 1)
+    return conv_frame_sample(cpu{}, image, g.channels, g.height, g.width, frame, batch, n, f.size, f.width, f.pad,
+                             f.pad);
+  const std::size_t S = f.stride, H = g.height, W = g.width, P = f.pad;
+  for (std::size_t c = 0; c < g.channels; ++c) {
+    const float* plane = image + (n * g.channels + c) * H * W;
+    for (std::size_t a = 0; a < S; ++a)
+      for (std::size_t b = 0; b < S; ++b) {
+        float* d = frame + (((c * S + a) * S + b) * batch + n) * f.size;
+        for (std::size_t i = 0; i < f.size / f.width; ++i, d += f.width) {
+          const std::size_t y = S * i + a;  // padded row
+          if (y < P || y >= P + H) {
+            std::fill_n(d, f.width, 0.f);
+            continue;
+          }
+          const float* s = plane + (y - P) * W;
+          for (std::size_t j = 0; j < f.width; ++j) {
+            const std::size_t x = S * j + b;
+            d[j] = x >= P && x < P + W ? s[x - P] : 0.f;
+          }
+        }
+      }
+  }
+}
+
+// conv_frame_image for every sample, in parallel.
+inline void conv_frame_image_batch(cpu, const conv_geometry& g, const float* image, float* frame,
+                                   std::size_t batch) {
+  detail::conv_for_samples(batch, [&](std::size_t n) { conv_frame_image(cpu{}, g, image, frame, batch, n); });
+}
+
 // columns [batch, Ccol, OH, OW] = W x lowered(image) (+ bias), stride 1. frame [C, batch, T]:
 // the padded image, written here (and kept for the weight gradient) unless `framed` says it is
 // there already. tmp: [Ccol, batch * T] staging.
@@ -105,8 +151,7 @@ inline void conv2d_implicit_forward(cpu, const conv_geometry& g, std::size_t col
     const std::size_t n0 = c * cs, m = std::min(batch, n0 + cs) - n0, ld = m * f.size;
     if (!framed)
       for (std::size_t n = n0; n < n0 + m; ++n)
-        conv_frame_sample(cpu{}, image, g.channels, g.height, g.width, frame, batch, n, f.size, f.width, f.pad,
-                          f.pad);
+        conv_frame_image(cpu{}, g, image, frame, batch, n);
     float* t = tmp + n0 * col_channels * f.size;  // [Ccol, m * T]
     for (std::size_t gi = 0; gi < G; ++gi)
       gemm_rows_b(cpu{}, transpose::no, transpose::no, cc_g, (m - 1) * f.size + span, rows_g, 1.f,
