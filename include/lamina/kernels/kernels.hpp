@@ -5,6 +5,7 @@
 // host-only code never needs nvcc or the CUDA headers.
 #include "cpu/batch_norm.hpp"
 #include "cpu/conv2d_im2col_gemm.hpp"
+#include "cpu/conv2d_implicit_gemm.hpp"
 #include "cpu/dropout.hpp"
 #include "cpu/elementwise.hpp"
 #include "cpu/fourier_features.hpp"

@@ -4,13 +4,17 @@
 // padding). Per-sample input [In, H, W], output [Out, OH, OW] with
 //     OH = (H + 2 * Padding - Dilation * (Kernel - 1) - 1) / Stride + 1   (likewise OW),
 // weight [Out, In / Groups, Kernel, Kernel], bias [Out], PyTorch's default initialisation.
-// The work is done by kernels::conv2d_im2col_gemm_* (kernels/cpu/conv2d_im2col_gemm.hpp); the
-// lowered input stays in the workspace from forward to backward. The input gradient is a
-// convolution of dy with the rotated kernel when the stride is 1 (im2col + GEMM), else
-// GEMM + col2im.
+// On the CPU, the forward and the weight gradient use implicit-im2col GEMMs
+// (kernels/cpu/conv2d_implicit_gemm.hpp) when the padded frame wastes little, and the input
+// gradient too when the stride is 1 and Padding <= Dilation * (Kernel - 1): it is then the
+// convolution of dy with the rotated kernel. The padded input stays in the workspace from forward
+// to backward. Other layers, and other backends, use kernels::conv2d_im2col_gemm_*
+// (kernels/cpu/conv2d_im2col_gemm.hpp) with the lowered input kept instead; their input gradient
+// is a convolution of dy when the stride is 1 (im2col + GEMM), else GEMM + col2im.
 #include <algorithm>
 #include <array>
 #include <string>
+#include <type_traits>
 
 #include "../core/layer.hpp"
 #include "../init/init.hpp"
@@ -92,8 +96,31 @@ struct Conv2d {
             .padding = Dilation * (Kernel - 1) - Padding, .dilation = Dilation, .out_h = in[1], .out_w = in[2],
             .groups = Groups};
   }
+  // The CPU's implicit-im2col path (see the top of this file), where it pays. `same` padding
+  // (2P = D(K-1)) makes dy's frame for dx and its frame for dW one buffer, shifted.
+  static constexpr bool implicit(dims in) { return kernels::conv_implicit_pays(geometry(in)); }
+  template <class Backend>
+  static constexpr bool implicit_on(dims in) { return std::is_same_v<Backend, cpu> && implicit(in); }
+  // (With fewer than 4 input channels the dx GEMM would have too few rows: col2im instead.)
+  static constexpr bool dx_implicit = Stride == 1 && Padding <= Dilation * (Kernel - 1) && In >= 4;
+  static constexpr bool same_padding = dx_implicit && 2 * Padding == Dilation * (Kernel - 1);
+  // Per sample: x's frame (kept to backward), then the forward's staging [Out, T], or the
+  // backward's dy frame(s), dx staging and rotated weights (dx_implicit), or dy's frame, dy
+  // channel-major and the col2im scratch.
+  static constexpr std::size_t implicit_workspace(dims in) {
+    const std::size_t fx = kernels::conv_implicit_frame_size(geometry(in));
+    const std::size_t tx = kernels::conv_frame::of(geometry(in)).size;
+    std::size_t bwd = Out * tx + Out * geometry(in).positions() + geometry(in).col_size();
+    if constexpr (dx_implicit) {
+      const std::size_t td = kernels::conv_frame::of(dx_geometry(in)).size;
+      bwd = Out * td + (same_padding ? 0 : Out * tx) + In * td + weight_count;
+    }
+    return fx + std::max(Out * tx, bwd);
+  }
+
   // Workspace per sample: the lowered input [In*K*K, P] (kept to backward; later the lowered
   // dy), the output channel-major [Out, P] (later dx's staging), and the rotated weights.
+  // (Sized for every backend: the CPU's implicit path may need less, or more.)
   static constexpr std::size_t col_per_sample(dims in) {
     if constexpr (dx_as_convolution) return std::max(geometry(in).col_size(), dx_geometry(in).col_size());
     else return geometry(in).col_size();
@@ -103,7 +130,8 @@ struct Conv2d {
     else return Out * geometry(in).positions();
   }
   static constexpr std::size_t workspace_per_sample(dims in) {
-    return col_per_sample(in) + tmp_per_sample(in) + (dx_as_convolution ? weight_count : 0);
+    const std::size_t gemm = col_per_sample(in) + tmp_per_sample(in) + (dx_as_convolution ? weight_count : 0);
+    return implicit(in) ? std::max(gemm, implicit_workspace(in)) : gemm;
   }
 
   static std::string describe() {
@@ -125,19 +153,30 @@ struct Conv2d {
   template <dims InD, class Backend>
   static void forward(Backend b, const forward_args& a) {
     constexpr kernels::conv_geometry g = geometry(InD);
-    float* col = a.workspace;                            // [In*K*K, batch*P]
-    float* tmp = a.workspace + a.batch * col_per_sample(InD);  // [Out, batch*P]
-    kernels::conv2d_im2col_gemm_forward(b, g, Out, a.x, a.params, Bias ? a.params + weight_count : nullptr,
-                                        a.y, col, tmp, a.batch);
+    if constexpr (implicit_on<Backend>(InD)) {
+      float* fx = a.workspace;                                              // x's frame
+      float* tmp = fx + a.batch * kernels::conv_implicit_frame_size(g);     // [Out, batch*T]
+      kernels::conv2d_implicit_forward(b, g, Out, a.x, a.params, Bias ? a.params + weight_count : nullptr, a.y,
+                                       fx, tmp, a.batch);
+    } else {
+      float* col = a.workspace;                                  // [In*K*K, batch*P]
+      float* tmp = a.workspace + a.batch * col_per_sample(InD);  // [Out, batch*P]
+      kernels::conv2d_im2col_gemm_forward(b, g, Out, a.x, a.params, Bias ? a.params + weight_count : nullptr,
+                                          a.y, col, tmp, a.batch);
+    }
   }
 
   template <dims InD, class Backend>
   static void backward(Backend b, const backward_args& a) {
     constexpr kernels::conv_geometry g = geometry(InD);
     constexpr std::size_t P = g.positions();
+    if constexpr (Bias) kernels::conv_channel_sums(b, a.dy, a.batch, Out, P, a.grads + weight_count);
+    if constexpr (implicit_on<Backend>(InD)) {
+      implicit_backward<InD>(b, a);
+      return;
+    }
     float* col = a.workspace;  // im2col(x), from forward
     float* dym = a.workspace + a.batch * col_per_sample(InD);  // dy channel-major [Out, batch*P]
-    if constexpr (Bias) kernels::conv_channel_sums(b, a.dy, a.batch, Out, P, a.grads + weight_count);
     kernels::conv_channel_major(b, a.dy, dym, a.batch, Out, P);
     kernels::conv2d_im2col_gemm_backward_weights(b, g, Out, dym, col, a.grads, a.batch);
     if (!a.dx) return;
@@ -147,6 +186,47 @@ struct Conv2d {
       kernels::conv2d_im2col_gemm_forward(b, dx_geometry(InD), In, a.dy, wf, nullptr, a.dx, col, dym, a.batch);
     } else {
       kernels::conv2d_im2col_gemm_backward_data(b, g, Out, dym, a.params, a.dx, col, a.batch);
+    }
+  }
+
+  // dW from x's frame (kept by forward) and dy framed like it; dx as the forward of the dx
+  // convolution (dy padded by D(K-1) - P, rotated weights), or GEMM + col2im.
+  template <dims InD>
+  static void implicit_backward(cpu b, const backward_args& a) {
+    constexpr kernels::conv_geometry g = geometry(InD);
+    constexpr kernels::conv_frame fx = kernels::conv_frame::of(g);
+    const std::size_t n = a.batch;
+    const float* x_frame = a.workspace;
+    float* scratch = a.workspace + n * kernels::conv_implicit_frame_size(g);
+    if constexpr (!dx_implicit) {
+      float* dyx_frame = scratch;                         // dy in x's frame [Out, batch, T]
+      float* dym = dyx_frame + n * Out * fx.size;         // dy channel-major [Out, batch*P]
+      float* col = dym + n * Out * g.positions();         // col2im scratch
+      kernels::conv_frame_batch(b, a.dy, Out, g.out_h, g.out_w, dyx_frame, n, fx.size, fx.width, 0, 0);
+      kernels::conv2d_implicit_backward_weights(b, g, Out, dyx_frame, n * fx.size, x_frame, a.grads, n);
+      if (!a.dx) return;
+      kernels::conv_channel_major(b, a.dy, dym, n, Out, g.positions());
+      kernels::conv2d_im2col_gemm_backward_data(b, g, Out, dym, a.params, a.dx, col, n);
+    } else {
+      constexpr kernels::conv_geometry gd = dx_geometry(InD);
+      constexpr kernels::conv_frame fd = kernels::conv_frame::of(gd);
+      float* dy_frame = scratch;                          // [Out, batch, Td]
+      float* dyx_frame = dy_frame + n * Out * fd.size;    // dy in x's frame [Out, batch, T] (unless same)
+      float* dx_tmp = dyx_frame + (same_padding ? 0 : n * Out * fx.size);  // [In, batch*Td]
+      float* wf = dx_tmp + n * In * fd.size;                               // [In, Out/G*K*K]
+      if constexpr (same_padding) {
+        // dy at (P', P') of its frame is dy at (0, 0) of x's (same sizes); the borders are zero.
+        kernels::conv_frame_batch(b, a.dy, Out, g.out_h, g.out_w, dy_frame, n, fd.size, fd.width, fd.pad, fd.pad);
+        kernels::conv2d_implicit_backward_weights(b, g, Out, dy_frame + fd.pad * (fd.width + 1), n * fd.size,
+                                                  x_frame, a.grads, n);
+      } else {
+        kernels::conv_frame_batch(b, a.dy, Out, g.out_h, g.out_w, dyx_frame, n, fx.size, fx.width, 0, 0);
+        kernels::conv2d_implicit_backward_weights(b, g, Out, dyx_frame, n * fx.size, x_frame, a.grads, n);
+      }
+      if (!a.dx) return;
+      kernels::conv_flip_weights(b, a.params, wf, Out, In, Kernel, Groups);
+      kernels::conv2d_implicit_forward(b, gd, In, a.dy, wf, nullptr, a.dx, dy_frame, dx_tmp, n,
+                                       /*framed=*/same_padding);
     }
   }
 };

@@ -67,6 +67,24 @@ TEST_CASE("Conv2d gradients inside networks (small positions batch samples into 
   check<Small, lm::Shape<3, 4, 4>>(70);
 }
 
+TEST_CASE("Conv layers' implicit-im2col path (large enough images)", "[conv][gradcheck][layers]") {
+  using lm::Shape;
+  static_assert(lm::Conv2d<4, 3, 3, 1, 1>::implicit(Shape<4, 12, 12>::value));
+  check<lm::Conv2d<4, 3, 3, 1, 1>, Shape<4, 12, 12>>(2);             // same padding: one dy frame
+  static_assert(lm::Conv2d<4, 3, 3>::implicit(Shape<4, 14, 13>::value) && lm::Conv2d<4, 3, 3>::dx_implicit);
+  check<lm::Conv2d<4, 3, 3>, Shape<4, 14, 13>>(3);                   // no padding: two dy frames
+  check<lm::Conv2d<2, 3, 3>, Shape<2, 14, 13>>(2);                   // few inputs: col2im dx
+  static_assert(lm::Conv2d<2, 3, 3, 1, 2, 2, 1, false>::implicit(Shape<2, 24, 24>::value));
+  check<lm::Conv2d<2, 3, 3, 1, 2, 2, 1, false>, Shape<2, 24, 24>>(2); // dilation 2, no bias
+  check<lm::Conv2d<4, 6, 3, 1, 1, 1, 2>, Shape<4, 12, 12>>(2);       // groups
+  static_assert(lm::Conv2d<2, 3, 3, 1, 3>::implicit(Shape<2, 14, 14>::value));
+  check<lm::Conv2d<2, 3, 3, 1, 3>, Shape<2, 14, 14>>(2);             // padding > D(K-1): col2im dx
+  static_assert(lm::Conv2d<3, 4, 5, 2, 2>::implicit(Shape<3, 32, 32>::value));
+  check<lm::Conv2d<3, 4, 5, 2, 2>, Shape<3, 32, 32>>(2);             // stride 2: phases
+  static_assert(lm::ConvTranspose2d<4, 3, 5, 2, 2, 1>::implicit(Shape<4, 16, 16>::value));
+  check<lm::ConvTranspose2d<4, 3, 5, 2, 2, 1>, Shape<4, 16, 16>>(2); // backward from dy's phases
+}
+
 TEST_CASE("ConvTranspose2d gradients: strides, paddings, output paddings, dilations, groups, bias",
           "[conv][gradcheck][layers]") {
   check<lm::ConvTranspose2d<2, 3, 3>, lm::Shape<2, 4, 5>>(2);

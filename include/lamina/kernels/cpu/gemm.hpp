@@ -87,6 +87,7 @@ struct gemm_args {
   std::size_t lda;
   const float* B;
   std::size_t ldb;
+  const std::ptrdiff_t* b_rows;  // null, or B's row table (see gemm_rows)
   float beta;
   float* C;
   std::size_t ldc;
@@ -125,10 +126,10 @@ inline std::size_t gemm_kc(std::size_t K) {
     for (std::size_t pc = 0; pc < g.K; pc += kc_max) {
       const std::size_t kc = std::min(kc_max, g.K - pc);
       const float beta = pc == 0 ? g.beta : 1.0f;  // later k blocks accumulate into C
-      gemm_pack_b(g.tb, g.B, g.ldb, jc, nc, pc, kc, Bp);
+      gemm_pack_b(g.tb, gemm_rows{g.B, g.ldb, g.b_rows}, jc, nc, pc, kc, Bp);
       for (std::size_t ic = i0; ic < i1; ic += mc_max) {
         const std::size_t mc = std::min(mc_max, i1 - ic);
-        gemm_pack_a(g.ta, g.A, g.lda, ic, mc, pc, kc, Ap);
+        gemm_pack_a(g.ta, gemm_rows{g.A, g.lda}, ic, mc, pc, kc, Ap);
         for (std::size_t j = 0; j < nc; j += NR) {  // B micro-panel stays in L1 over the i loop
           const std::size_t nr = std::min(NR, nc - j);
           for (std::size_t i = 0; i < mc; i += MR)
@@ -178,6 +179,16 @@ inline void gemm_blocked(const gemm_args& g, int nthreads) {
 #endif
 }
 
+inline void gemm_run(const gemm_args& g) {
+  if (g.M == 0 || g.N == 0) return;
+  if (g.K == 0 || g.alpha == 0.0f) return gemm_scale_c(g.M, g.N, g.beta, g.C, g.ldc);
+  int nthreads = 1;
+#ifdef _OPENMP
+  if (g.M * g.N * g.K >= gemm_parallel_min_macs && !omp_in_parallel()) nthreads = omp_get_max_threads();
+#endif
+  gemm_blocked(g, nthreads);
+}
+
 }  // namespace detail
 
 // C[M,N] = alpha * op(A)[M,K] * op(B)[K,N] + beta * C, row-major with leading dimensions.
@@ -187,16 +198,17 @@ inline void gemm_blocked(const gemm_args& g, int nthreads) {
 inline void gemm(cpu, transpose ta, transpose tb, std::size_t M, std::size_t N, std::size_t K,
                  float alpha, const float* A, std::size_t lda, const float* B, std::size_t ldb,
                  float beta, float* C, std::size_t ldc) {
-  if (M == 0 || N == 0) return;
-  if (K == 0 || alpha == 0.0f) return detail::gemm_scale_c(M, N, beta, C, ldc);
-  int nthreads = 1;
-#ifdef _OPENMP
-  if (M * N * K >= detail::gemm_parallel_min_macs && !omp_in_parallel())
-    nthreads = omp_get_max_threads();
-#endif
-  const detail::gemm_args g{ta == transpose::yes, tb == transpose::yes, M, N, K, alpha, A, lda,
-                            B, ldb, beta, C, ldc};
-  detail::gemm_blocked(g, nthreads);
+  detail::gemm_run({ta == transpose::yes, tb == transpose::yes, M, N, K, alpha, A, lda, B, ldb, nullptr,
+                    beta, C, ldc});
+}
+
+// gemm with B's stored rows at B + b_rows[i] instead of B + i * ldb (rows may overlap): op(B) = B
+// has row k at B + b_rows[k], op(B) = B^T has column j there. For implicit-im2col convolutions.
+inline void gemm_rows_b(cpu, transpose ta, transpose tb, std::size_t M, std::size_t N, std::size_t K,
+                        float alpha, const float* A, std::size_t lda, const float* B,
+                        const std::ptrdiff_t* b_rows, float beta, float* C, std::size_t ldc) {
+  detail::gemm_run({ta == transpose::yes, tb == transpose::yes, M, N, K, alpha, A, lda, B, 0, b_rows, beta,
+                    C, ldc});
 }
 
 }  // namespace lamina::kernels
