@@ -319,7 +319,7 @@ static void task1(const options& o, const lm::data::image_classification_set& tr
   runs.push_back(train_run(cnn, "CNN", train, test, o, lr, 64, o.epochs, o.out / "task1_cnn.csv"));
 
   save_accuracy_plot(o.out / "task1_accuracy.png",
-                     "MLP vs CNN, " + o.optimizer + " lr 1e-3, batch 64 (dashed: train, solid: test)", runs);
+                     "MLP vs CNN, " + o.optimizer + " lr 1e-3, batch 64", runs);
   for (const auto& r : runs) {
     lm::viz::plot p;
     p.title = r.label + ": accuracy per epoch";
