@@ -47,6 +47,8 @@
 #include <lamina/train/trainer.hpp>
 #include <lamina/viz/viz.hpp>
 
+#include "../common/command_line.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -120,12 +122,9 @@ struct options {
 static options parse(int argc, char** argv) {
   options o;
   bool epochs_set = false, train_set = false, val_set = false, test_set = false, noise_set = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
-      return argv[++i];
-    };
+  for (examples::command_line args(argc, argv); args.next();) {
+    const std::string& a = args.flag();
+    auto value = [&] { return args.value(); };
     if (a == "--task") {
       const int t = std::stoi(value());
       if (t < 1 || t > 5) throw std::invalid_argument("--task must be 1..5 (task 6 is another example)");

@@ -56,6 +56,8 @@
 #include <lamina/train/trainer.hpp>
 #include <lamina/viz/viz.hpp>
 
+#include "../common/command_line.hpp"
+
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -186,12 +188,9 @@ static config parse_run(const std::string& v) {
 static options parse(int argc, char** argv) {
   options o;
   bool epochs_set = false, train_set = false, val_set = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
-      return argv[++i];
-    };
+  for (examples::command_line args(argc, argv); args.next();) {
+    const std::string& a = args.flag();
+    auto value = [&] { return args.value(); };
     auto pass = [&](const std::string& v) { o.passed.insert(o.passed.end(), {a, v}); };
     auto number = [&](const std::string& v) -> std::size_t {
       if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos)

@@ -59,6 +59,8 @@
 #include <lamina/io/atomic_file.hpp>
 #include <lamina/linalg/linalg.hpp>  // SVD, PCA, principal angles: needs lamina::linalg (LAPACK)
 
+#include "../common/command_line.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -105,12 +107,9 @@ struct options {
 static options parse(int argc, char** argv) {
   options o;
   bool epochs_set = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
-      return argv[++i];
-    };
+  for (examples::command_line args(argc, argv); args.next();) {
+    const std::string& a = args.flag();
+    auto value = [&] { return args.value(); };
     if (a == "--quick") o.quick = true;
     else if (a == "--out") o.out = value();
     else if (a == "--epochs") o.epochs = std::stoi(value()), epochs_set = true;

@@ -9,6 +9,8 @@
 // fashion_mlp_cuda.cu includes this file and runs it with lm::cuda: one template argument.
 #include <lamina/lamina.hpp>
 
+#include "../common/command_line.hpp"
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -40,12 +42,9 @@ struct options {
 
 static options parse(int argc, char** argv) {
   options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
-      return argv[++i];
-    };
+  for (examples::command_line args(argc, argv); args.next();) {
+    const std::string& a = args.flag();
+    auto value = [&] { return args.value(); };
     if (a == "--epochs") o.epochs = std::stoi(value());
     else if (a == "--batch") o.batch = std::stoul(value());
     else if (a == "--lr") o.lr = std::stof(value());

@@ -22,6 +22,8 @@
 #include <lamina/train/energy.hpp>
 #include <lamina/viz/viz.hpp>
 
+#include "../common/command_line.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -75,12 +77,9 @@ struct options {
 static options parse(int argc, char** argv) {
   options o;
   bool epochs_set = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
-      return argv[++i];
-    };
+  for (examples::command_line args(argc, argv); args.next();) {
+    const std::string& a = args.flag();
+    auto value = [&] { return args.value(); };
     if (a == "--task") {
       const std::string v = value();
       o.task = v == "all" ? 0 : std::stoi(v);

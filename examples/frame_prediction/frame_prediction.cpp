@@ -58,6 +58,8 @@
 #include <lamina/train/trainer.hpp>
 #include <lamina/viz/viz.hpp>
 
+#include "../common/command_line.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -134,12 +136,9 @@ struct options {
 static options parse(int argc, char** argv) {
   options o;
   bool epochs_set = false, train_set = false, val_set = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
-      return argv[++i];
-    };
+  for (examples::command_line args(argc, argv); args.next();) {
+    const std::string& a = args.flag();
+    auto value = [&] { return args.value(); };
     if (a == "--quick") o.quick = true;
     else if (a == "--out") o.out = value();
     else if (a == "--variant") {

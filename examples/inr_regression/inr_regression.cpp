@@ -58,6 +58,8 @@
 #include <lamina/lamina.hpp>
 #include <lamina/viz/viz.hpp>
 
+#include "../common/command_line.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -147,12 +149,9 @@ constexpr float compiled_sigmas[] = {1.f, 5.f, 10.f, 25.f, 50.f};
 static options parse(int argc, char** argv) {
   options o;
   bool size_set = false, ff_size_set = false, it_set = false, ff_it_set = false, seeds_set = false, sig_set = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
-      return argv[++i];
-    };
+  for (examples::command_line args(argc, argv); args.next();) {
+    const std::string& a = args.flag();
+    auto value = [&] { return args.value(); };
     auto positive = [&](const std::string& v) {
       const long n = std::stol(v);
       if (n < 1) throw std::invalid_argument(a + " must be at least 1, got " + v);
