@@ -2,6 +2,7 @@
 // 2-D max and average pooling over [planes, H, W] (planes = batch * channels). Planes are
 // independent, so they run in parallel; inside a plane, overlapping windows scatter their
 // gradients in a fixed order, so results never depend on the thread count.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -18,6 +19,27 @@ struct pool2d_geometry {
   std::size_t out_plane() const { return out_height * out_width; }
 };
 
+namespace detail {
+
+// One output row of 2x2 max pooling with stride S (1 or 2) over input rows r0, r1 (r1 = r0 + width).
+// Written without branches (max, compares as 0/1, index arithmetic) so that it vectorises: the
+// comparisons are data-dependent and a branchy loop mispredicts on most windows. Ties keep the
+// first maximum in window order (v0, v1, v2, v3), as PyTorch does; a NaN in v0 propagates.
+template <std::size_t S>
+inline void max_pool2x2_row(const float* __restrict r0, const float* __restrict r1, float* __restrict y,
+                            std::int32_t* __restrict argmax, std::size_t out_width, std::int32_t first,
+                            std::int32_t width) {
+  for (std::size_t ow = 0; ow < out_width; ++ow) {
+    const float v0 = r0[S * ow], v1 = r0[S * ow + 1], v2 = r1[S * ow], v3 = r1[S * ow + 1];
+    const float m01 = std::max(v0, v1), m23 = std::max(v2, v3);
+    const std::int32_t i01 = v1 > v0, i23 = v3 > v2, lower = m23 > m01;
+    y[ow] = std::max(m01, m23);
+    argmax[ow] = first + std::int32_t(S * ow) + i01 + lower * (width + i23 - i01);
+  }
+}
+
+}  // namespace detail
+
 // y = max over each window (padding acts as -inf); argmax[i] is the flat index in the input
 // plane of the first maximum, as PyTorch picks it.
 inline void max_pool2d_forward(cpu, const pool2d_geometry& g, const float* x, float* y, std::int32_t* argmax) {
@@ -26,25 +48,12 @@ inline void max_pool2d_forward(cpu, const pool2d_geometry& g, const float* x, fl
     const float* xp = x + std::size_t(p) * g.in_plane();
     float* yp = y + std::size_t(p) * g.out_plane();
     std::int32_t* ap = argmax + std::size_t(p) * g.out_plane();
-    if (g.padding == 0 && g.kernel == 2) {
-      // 2x2 windows, unrolled; ties keep the first maximum in window order, as below.
+    if (g.padding == 0 && g.kernel == 2 && g.stride <= 2) {
       for (std::size_t oh = 0; oh < g.out_height; ++oh) {
-        const std::size_t r0 = oh * g.stride * g.width, r1 = r0 + g.width;
-        for (std::size_t ow = 0; ow < g.out_width; ++ow) {
-          const std::size_t c = ow * g.stride;
-          // Branch-free selects: the comparisons are data-dependent and mispredict often.
-          const float v0 = xp[r0 + c], v1 = xp[r0 + c + 1], v2 = xp[r1 + c], v3 = xp[r1 + c + 1];
-          std::size_t at = r0 + c;
-          float best = v0;
-          at = v1 > best ? r0 + c + 1 : at;
-          best = v1 > best ? v1 : best;
-          at = v2 > best ? r1 + c : at;
-          best = v2 > best ? v2 : best;
-          at = v3 > best ? r1 + c + 1 : at;
-          best = v3 > best ? v3 : best;
-          yp[oh * g.out_width + ow] = best;
-          ap[oh * g.out_width + ow] = std::int32_t(at);
-        }
+        const std::size_t r0 = oh * g.stride * g.width;
+        const auto row = g.stride == 1 ? detail::max_pool2x2_row<1> : detail::max_pool2x2_row<2>;
+        row(xp + r0, xp + r0 + g.width, yp + oh * g.out_width, ap + oh * g.out_width, g.out_width,
+            std::int32_t(r0), std::int32_t(g.width));
       }
       continue;
     }
