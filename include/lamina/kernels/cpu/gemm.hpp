@@ -59,23 +59,26 @@ inline void gemm_scale_c(std::size_t M, std::size_t N, float beta, float* C, std
 // Runs the micro-kernel with NVC = nvc vectors (1..gemm_nv), chosen at run time.
 template <std::size_t... I>
 inline void gemm_micro_n(std::size_t nvc, std::index_sequence<I...>, std::size_t kc, const float* a,
-                         const float* b, float alpha, float beta, float* c, std::size_t ldc) {
-  ((nvc == I + 1 ? (gemm_micro<I + 1>(kc, a, b, alpha, beta, c, ldc), 0) : 0), ...);
+                         const float* b, float alpha, float beta, float* c, std::size_t ldc,
+                         const std::ptrdiff_t* b_rows) {
+  ((nvc == I + 1 ? (gemm_micro<I + 1>(kc, a, b, alpha, beta, c, ldc, b_rows), 0) : 0), ...);
 }
 
 // One MR x NR tile of C (mr x nr valid). Full tiles go straight to C; edge tiles go through
-// a small stack buffer so the kernel can always store whole vectors.
+// a small stack buffer so the kernel can always store whole vectors. b: a packed B panel, or
+// with a row table (see gemm_micro) B's top-left column of the tile, read in place.
 inline void gemm_tile(std::size_t kc, const float* a, const float* b, float alpha, float beta,
-                      float* c, std::size_t ldc, std::size_t mr, std::size_t nr) {
+                      float* c, std::size_t ldc, std::size_t mr, std::size_t nr,
+                      const std::ptrdiff_t* b_rows = nullptr) {
   constexpr std::size_t MR = gemm_mr, NR = gemm_nr, W = gemm_w;
   const std::size_t nvc = gemm_ceil_div(nr, W);
-  if (mr == MR && nr == NR) return gemm_micro<gemm_nv>(kc, a, b, alpha, beta, c, ldc);
+  if (mr == MR && nr == NR) return gemm_micro<gemm_nv>(kc, a, b, alpha, beta, c, ldc, b_rows);
   if (mr == MR && nr == nvc * W)
-    return gemm_micro_n(nvc, std::make_index_sequence<gemm_nv>{}, kc, a, b, alpha, beta, c, ldc);
+    return gemm_micro_n(nvc, std::make_index_sequence<gemm_nv>{}, kc, a, b, alpha, beta, c, ldc, b_rows);
   alignas(gemm_align) float t[MR * NR] = {};  // padding lanes are computed, then dropped
   if (beta != 0.0f)
     for (std::size_t i = 0; i < mr; ++i) std::copy(c + i * ldc, c + i * ldc + nr, t + i * NR);
-  gemm_micro_n(nvc, std::make_index_sequence<gemm_nv>{}, kc, a, b, alpha, beta, t, NR);
+  gemm_micro_n(nvc, std::make_index_sequence<gemm_nv>{}, kc, a, b, alpha, beta, t, NR, b_rows);
   for (std::size_t i = 0; i < mr; ++i) std::copy(t + i * NR, t + i * NR + nr, c + i * ldc);
 }
 
@@ -113,28 +116,35 @@ inline std::size_t gemm_kc(std::size_t K) {
   // With a single MC block, each packed B block is consumed right after packing: keep it
   // L2-sized so it is still there. With several MC blocks it is re-read from L3 anyway; a wide
   // NC then saves re-packing A.
-  const std::size_t nc_cap =
-      m <= gemm_mc_max ? std::max(NR, gemm_l2_floats / kc_max / NR * NR) : gemm_nc_max;
+  // B through a row table, not transposed: whole NR-column panels are read in place (the
+  // right-edge panel, which could read past B's end, is still packed), so one NC block.
+  const bool direct_b = g.b_rows && !g.tb;
+  const std::size_t nc_cap = direct_b ? n
+                             : m <= gemm_mc_max ? std::max(NR, gemm_l2_floats / kc_max / NR * NR)
+                                                : gemm_nc_max;
   const std::size_t nc_max = gemm_ceil_div(gemm_ceil_div(n, gemm_ceil_div(n, nc_cap)), NR) * NR;
   // Per-thread scratch: grows once, then reused by every call on this thread.
   thread_local gemm_scratch sa, sb;
   float* const Ap = sa.get(mc_max * kc_max);
-  float* const Bp = sb.get(nc_max * kc_max);
+  float* const Bp = sb.get((direct_b ? NR : nc_max) * kc_max);
 
   for (std::size_t jc = j0; jc < j1; jc += nc_max) {
     const std::size_t nc = std::min(nc_max, j1 - jc);
+    const std::size_t in_place = direct_b ? nc / NR * NR : 0;  // columns whose B is read in place
     for (std::size_t pc = 0; pc < g.K; pc += kc_max) {
       const std::size_t kc = std::min(kc_max, g.K - pc);
       const float beta = pc == 0 ? g.beta : 1.0f;  // later k blocks accumulate into C
-      gemm_pack_b(g.tb, gemm_rows{g.B, g.ldb, g.b_rows}, jc, nc, pc, kc, Bp);
+      gemm_pack_b(g.tb, gemm_rows{g.B, g.ldb, g.b_rows}, jc + in_place, nc - in_place, pc, kc, Bp);
       for (std::size_t ic = i0; ic < i1; ic += mc_max) {
         const std::size_t mc = std::min(mc_max, i1 - ic);
         gemm_pack_a(g.ta, gemm_rows{g.A, g.lda}, ic, mc, pc, kc, Ap);
         for (std::size_t j = 0; j < nc; j += NR) {  // B micro-panel stays in L1 over the i loop
           const std::size_t nr = std::min(NR, nc - j);
+          const bool direct = j < in_place;
+          const float* b = direct ? g.B + jc + j : Bp + (j - in_place) * kc;
           for (std::size_t i = 0; i < mc; i += MR)
-            gemm_tile(kc, Ap + i * kc, Bp + j * kc, g.alpha, beta, g.C + (ic + i) * g.ldc + jc + j,
-                      g.ldc, std::min(MR, mc - i), nr);
+            gemm_tile(kc, Ap + i * kc, b, g.alpha, beta, g.C + (ic + i) * g.ldc + jc + j, g.ldc,
+                      std::min(MR, mc - i), nr, direct ? g.b_rows + pc : nullptr);
         }
       }
     }
