@@ -38,6 +38,21 @@ inline void max_pool2x2_row(const float* __restrict r0, const float* __restrict 
   }
 }
 
+// The gradient of max_pool2x2_row with stride 2 (disjoint windows): the two input rows under
+// one output row, each pixel dy where it was its window's maximum and zero elsewhere.
+inline void max_unpool2x2_row(const float* __restrict dy, const std::int32_t* __restrict argmax,
+                              float* __restrict d0, float* __restrict d1, std::size_t out_width, std::int32_t first,
+                              std::int32_t width) {
+  for (std::size_t ow = 0; ow < out_width; ++ow) {
+    const std::int32_t at = argmax[ow] - first - 2 * std::int32_t(ow);  // 0, 1, width or width + 1
+    const float g = dy[ow];
+    d0[2 * ow] = at == 0 ? g : 0.f;
+    d0[2 * ow + 1] = at == 1 ? g : 0.f;
+    d1[2 * ow] = at == width ? g : 0.f;
+    d1[2 * ow + 1] = at == width + 1 ? g : 0.f;
+  }
+}
+
 }  // namespace detail
 
 // y = max over each window (padding acts as -inf); argmax[i] is the flat index in the input
@@ -102,6 +117,18 @@ inline void max_pool2d_backward(cpu, const pool2d_geometry& g, const float* dy, 
     float* dxp = dx + std::size_t(p) * g.in_plane();
     const float* dyp = dy + std::size_t(p) * g.out_plane();
     const std::int32_t* ap = argmax + std::size_t(p) * g.out_plane();
+    if (g.padding == 0 && g.kernel == 2 && g.stride == 2) {
+      // Disjoint windows: each input pixel is written once (its window's gradient or zero),
+      // with no scatter; rows and columns left over by an odd size get zero.
+      for (std::size_t oh = 0; oh < g.out_height; ++oh) {
+        const std::size_t r0 = 2 * oh * g.width;
+        detail::max_unpool2x2_row(dyp + oh * g.out_width, ap + oh * g.out_width, dxp + r0, dxp + r0 + g.width,
+                                  g.out_width, std::int32_t(r0), std::int32_t(g.width));
+        if (g.width > 2 * g.out_width) dxp[r0 + g.width - 1] = dxp[r0 + 2 * g.width - 1] = 0.f;
+      }
+      std::fill(dxp + 2 * g.out_height * g.width, dxp + g.in_plane(), 0.f);
+      continue;
+    }
     std::memset(dxp, 0, g.in_plane() * sizeof(float));
     for (std::size_t o = 0; o < g.out_plane(); ++o) dxp[ap[o]] += dyp[o];
   }
