@@ -23,6 +23,11 @@ struct param_spec {
   bool integral = false;  // an integer tensor in PyTorch (num_batches_tracked), kept as float here
 };
 
+// An element-wise activation that a layer can apply to its own output as it writes it (a
+// fused epilogue): Sequential fuses "layer, ReLU" when the layer absorbs the ReLU (see
+// layer_traits::absorbs), saving the activation's separate passes over memory, forward and back.
+enum class epilogue { none, relu };
+
 // Arguments of one layer's forward pass; all pointers are backend (device) memory.
 struct forward_args {
   const float* x;         // [batch, in...]
@@ -33,6 +38,7 @@ struct forward_args {
   std::size_t batch;
   bool training;
   rng* gen;               // for stochastic layers (dropout)
+  epilogue post = epilogue::none;  // applied to y as it is written (only if the layer absorbs it)
 };
 
 // Arguments of one layer's backward pass.
@@ -47,6 +53,9 @@ struct backward_args {
   float* workspace;
   std::size_t batch;
   bool training = true;   // the mode of the forward pass being differentiated (BatchNorm needs it)
+  // With a fused ReLU (forward's post): the ReLU's output, y above being unused. dy is then the
+  // ReLU's upstream gradient; the layer's own is dy where post_output > 0, zero elsewhere.
+  const float* post_output = nullptr;
 };
 
 // The members every layer has. Optional members (workspace_per_sample, is_view, flops,
@@ -123,6 +132,17 @@ void for_each_buffer(const std::string& prefix, std::size_t offset, Fn&& fn) {
       offset += b.shape.size();
     }
   }
+}
+// The epilogue an activation layer can be fused as (ReLU: epilogue::relu), or none.
+template <Layer L> constexpr epilogue as_epilogue() {
+  if constexpr (requires { L::as_epilogue; }) return L::as_epilogue;
+  else return epilogue::none;
+}
+// Whether L, on input `in` and Backend, applies epilogue `e` itself (forward_args::post,
+// backward_args::post_output).
+template <Layer L, class Backend> constexpr bool absorbs(epilogue e, dims in) {
+  if constexpr (requires { L::template absorbs<Backend>(e, in); }) return e != epilogue::none && L::template absorbs<Backend>(e, in);
+  else return false;
 }
 // Initial values of the layer's (host) buffers.
 template <Layer L>

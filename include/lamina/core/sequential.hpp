@@ -192,6 +192,25 @@ struct Sequential {
   }
 
  private:
+  // Child I absorbs child I+1 (an activation it applies as its output's epilogue): child I
+  // writes child I+1's output, and child I+1 does nothing, forward or backward.
+  template <std::size_t I, dims SeqIn, class Backend>
+  static constexpr bool absorbs_next() {
+    if constexpr (I + 1 >= depth) return false;
+    else
+      return layer_traits::absorbs<layer<I>, Backend>(layer_traits::as_epilogue<layer<I + 1>>(), shapes(SeqIn)[I]);
+  }
+  template <std::size_t I, dims SeqIn, class Backend>
+  static constexpr epilogue absorbed_epilogue() {
+    if constexpr (absorbs_next<I, SeqIn, Backend>()) return layer_traits::as_epilogue<layer<I + 1>>();
+    else return epilogue::none;
+  }
+  template <std::size_t I, dims SeqIn, class Backend>
+  static constexpr bool absorbed() {
+    if constexpr (I == 0) return false;
+    else return absorbs_next<I - 1, SeqIn, Backend>();
+  }
+
   static float* activation(const plan_t& p, int source, const float* x, float* y, float* ws,
                            std::size_t batch) {
     if (source < 0) return const_cast<float*>(x);  // views alias the caller's input
@@ -204,8 +223,10 @@ struct Sequential {
     using L = layer<I>;
     constexpr dims In = shapes(SeqIn)[I];
     constexpr plan_t P = plan(SeqIn);
+    constexpr bool fused = absorbs_next<I, SeqIn, Backend>();
+    if constexpr (absorbed<I, SeqIn, Backend>()) return;
     const float* x = activation(P, P.source[I], a.x, a.y, a.workspace, a.batch);
-    float* y = activation(P, P.source[I + 1], a.x, a.y, a.workspace, a.batch);
+    float* y = activation(P, P.source[I + 1 + fused], a.x, a.y, a.workspace, a.batch);
     if constexpr (layer_traits::is_view<L>()) {
       if (I + 1 == depth) kernels::copy(backend, x, y, a.batch * In.size());
     } else {
@@ -214,7 +235,8 @@ struct Sequential {
                                                     .state = a.state + state_offsets[I],
                                                     .workspace = a.workspace + P.ws[I] * a.batch,
                                                     .batch = a.batch, .training = a.training,
-                                                    .gen = a.gen});
+                                                    .gen = a.gen,
+                                                    .post = absorbed_epilogue<I, SeqIn, Backend>()});
     }
   }
 
@@ -225,6 +247,8 @@ struct Sequential {
     constexpr dims In = shapes(SeqIn)[I];
     constexpr plan_t P = plan(SeqIn);
     if (I < first) return;
+    if constexpr (absorbed<I, SeqIn, Backend>()) return;  // dy passes through to the absorbing layer
+    constexpr bool fused = absorbs_next<I, SeqIn, Backend>();
     float* grad_a = a.workspace + P.grad_a * a.batch;
     float* grad_b = a.workspace + P.grad_b * a.batch;
     float* dx = nullptr;
@@ -240,7 +264,11 @@ struct Sequential {
                                                       .state = a.state + state_offsets[I],
                                                       .grads = a.grads + param_offsets[I],
                                                       .workspace = a.workspace + P.ws[I] * a.batch,
-                                                      .batch = a.batch, .training = a.training});
+                                                      .batch = a.batch, .training = a.training,
+                                                      .post_output = fused ? activation(P, P.source[std::min(I + 2, depth)], a.x,
+                                                                                        const_cast<float*>(a.y),
+                                                                                        a.workspace, a.batch)
+                                                                           : nullptr});
     }
     dy = dx;
   }

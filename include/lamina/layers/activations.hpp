@@ -19,6 +19,7 @@ struct elementwise_layer {
 
 struct ReLU : detail::elementwise_layer {
   static constexpr std::string_view name = "ReLU";
+  static constexpr epilogue as_epilogue = epilogue::relu;  // a preceding layer may absorb it
   template <dims In, class B> static void forward(B b, const forward_args& a) {
     kernels::relu_forward(b, a.x, a.y, a.batch * In.size());
   }

@@ -150,6 +150,13 @@ struct Conv2d {
                           wg, bg);
   }
 
+  // A following ReLU is applied on the implicit path: while writing y, and backward while
+  // framing dy (the paths that frame dy once, from the layer's own dy).
+  template <class Backend>
+  static constexpr bool absorbs(epilogue e, dims in) {
+    return e == epilogue::relu && implicit_on<Backend>(in) && (same_padding || !dx_implicit);
+  }
+
   template <dims InD, class Backend>
   static void forward(Backend b, const forward_args& a) {
     constexpr kernels::conv_geometry g = geometry(InD);
@@ -157,7 +164,7 @@ struct Conv2d {
       float* fx = a.workspace;                                              // x's frame
       float* tmp = fx + a.batch * kernels::conv_implicit_frame_size(g);     // [Out, batch*T]
       kernels::conv2d_implicit_forward(b, g, Out, a.x, a.params, Bias ? a.params + weight_count : nullptr, a.y,
-                                       fx, tmp, a.batch);
+                                       fx, tmp, a.batch, /*framed=*/false, a.post == epilogue::relu);
     } else {
       float* col = a.workspace;                                  // [In*K*K, batch*P]
       float* tmp = a.workspace + a.batch * col_per_sample(InD);  // [Out, batch*P]
@@ -170,7 +177,9 @@ struct Conv2d {
   static void backward(Backend b, const backward_args& a) {
     constexpr kernels::conv_geometry g = geometry(InD);
     constexpr std::size_t P = g.positions();
-    if constexpr (Bias) kernels::conv_channel_sums(b, a.dy, a.batch, Out, P, a.grads + weight_count);
+    // (With a fused ReLU, the implicit path sums the masked dy it frames.)
+    if constexpr (Bias)
+      if (!a.post_output) kernels::conv_channel_sums(b, a.dy, a.batch, Out, P, a.grads + weight_count);
     if constexpr (implicit_on<Backend>(InD)) {
       implicit_backward<InD>(b, a);
       return;
@@ -202,10 +211,19 @@ struct Conv2d {
       float* dyx_frame = scratch;                         // dy in x's frame [Out, batch, T]
       float* dym = dyx_frame + n * Out * fx.size;         // dy channel-major [Out, batch*P]
       float* col = dym + n * Out * g.positions();         // col2im scratch
-      kernels::conv_frame_batch(b, a.dy, Out, g.out_h, g.out_w, dyx_frame, n, fx.size, fx.width, 0, 0);
+      kernels::conv_frame_batch(b, a.dy, Out, g.out_h, g.out_w, dyx_frame, n, fx.size, fx.width, 0, 0,
+                                a.post_output);
+      if (Bias && a.post_output) kernels::conv_channel_sums(b, dyx_frame, 1, Out, n * fx.size, a.grads + weight_count);
       kernels::conv2d_implicit_backward_weights(b, g, Out, dyx_frame, n * fx.size, x_frame, a.grads, n);
       if (!a.dx) return;
-      kernels::conv_channel_major(b, a.dy, dym, n, Out, g.positions());
+      if (a.post_output)  // the ReLU's backward, written channel-major
+        for (std::size_t i = 0; i < n; ++i)
+          for (std::size_t c = 0; c < Out; ++c) {
+            const std::size_t P = g.positions(), at = (i * Out + c) * P;
+            kernels::relu_backward(b, a.post_output + at, a.dy + at, dym + (c * n + i) * P, P);
+          }
+      else
+        kernels::conv_channel_major(b, a.dy, dym, n, Out, g.positions());
       kernels::conv2d_im2col_gemm_backward_data(b, g, Out, dym, a.params, a.dx, col, n);
     } else {
       constexpr kernels::conv_geometry gd = dx_geometry(InD);
@@ -216,7 +234,10 @@ struct Conv2d {
       float* wf = dx_tmp + n * In * fd.size;                               // [In, Out/G*K*K]
       if constexpr (same_padding) {
         // dy at (P', P') of its frame is dy at (0, 0) of x's (same sizes); the borders are zero.
-        kernels::conv_frame_batch(b, a.dy, Out, g.out_h, g.out_w, dy_frame, n, fd.size, fd.width, fd.pad, fd.pad);
+        kernels::conv_frame_batch(b, a.dy, Out, g.out_h, g.out_w, dy_frame, n, fd.size, fd.width, fd.pad, fd.pad,
+                                  a.post_output);
+        if (Bias && a.post_output)
+          kernels::conv_channel_sums(b, dy_frame, 1, Out, n * fd.size, a.grads + weight_count);
         kernels::conv2d_implicit_backward_weights(b, g, Out, dy_frame + fd.pad * (fd.width + 1), n * fd.size,
                                                   x_frame, a.grads, n);
       } else {

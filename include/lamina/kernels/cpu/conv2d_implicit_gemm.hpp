@@ -24,6 +24,7 @@
 
 #include "../../core/backend.hpp"
 #include "conv2d_im2col_gemm.hpp"
+#include "elementwise.hpp"
 #include "gemm.hpp"
 #include "gemm_dot.hpp"
 #include "im2col.hpp"
@@ -76,17 +77,27 @@ inline const std::ptrdiff_t* conv_implicit_rows(const conv_geometry& g, std::siz
 }  // namespace detail
 
 // Writes sample n of src [batch, C, h, w] into frame [C, batch, T] (rows of `width` floats), its
-// pixel (0, 0) at row `top`, column `left`; the rest of the sample's frame is zero.
+// pixel (0, 0) at row `top`, column `left`; the rest of the sample's frame is zero. With a
+// relu_mask (like src: a fused ReLU's output), src is a gradient written where the mask is > 0
+// (the ReLU's backward, done while framing).
 inline void conv_frame_sample(cpu, const float* src, std::size_t C, std::size_t h, std::size_t w, float* frame,
                               std::size_t batch, std::size_t n, std::size_t T, std::size_t width,
-                              std::size_t top, std::size_t left) {
+                              std::size_t top, std::size_t left, const float* relu_mask = nullptr) {
   for (std::size_t c = 0; c < C; ++c) {
-    const float* s = src + (n * C + c) * h * w;
+    const std::size_t at = (n * C + c) * h * w;
+    const float* s = src + at;
+    const float* m = relu_mask ? relu_mask + at : nullptr;
     float* d = frame + (c * batch + n) * T;
     float* const end = d + T;
     d = std::fill_n(d, top * width + left, 0.f);
     for (std::size_t i = 0; i < h; ++i, s += w) {
-      d = std::copy_n(s, w, d);
+      if (m) {
+        relu_backward(cpu{}, m, s, d, w);
+        d += w;
+        m += w;
+      } else {
+        d = std::copy_n(s, w, d);
+      }
       d = std::fill_n(d, width - w, 0.f);  // right border, then the next row's left border
     }
     std::fill(d, end, 0.f);
@@ -96,9 +107,9 @@ inline void conv_frame_sample(cpu, const float* src, std::size_t C, std::size_t 
 // conv_frame_sample for every sample, in parallel.
 inline void conv_frame_batch(cpu, const float* src, std::size_t C, std::size_t h, std::size_t w, float* frame,
                              std::size_t batch, std::size_t T, std::size_t width, std::size_t top,
-                             std::size_t left) {
+                             std::size_t left, const float* relu_mask = nullptr) {
   detail::conv_for_samples(batch, [&](std::size_t n) {
-    conv_frame_sample(cpu{}, src, C, h, w, frame, batch, n, T, width, top, left);
+    conv_frame_sample(cpu{}, src, C, h, w, frame, batch, n, T, width, top, left, relu_mask);
   });
 }
 
@@ -137,12 +148,12 @@ inline void conv_frame_image_batch(cpu, const conv_geometry& g, const float* ima
   detail::conv_for_samples(batch, [&](std::size_t n) { conv_frame_image(cpu{}, g, image, frame, batch, n); });
 }
 
-// columns [batch, Ccol, OH, OW] = W x lowered(image) (+ bias), stride 1. frame [C, batch, T]:
-// the padded image, written here (and kept for the weight gradient) unless `framed` says it is
-// there already. tmp: [Ccol, batch * T] staging.
+// columns [batch, Ccol, OH, OW] = W x lowered(image) (+ bias), stride 1, then ReLU if `relu`
+// (a fused epilogue). frame [C, batch, T]: the padded image, written here (and kept for the
+// weight gradient) unless `framed` says it is there already. tmp: [Ccol, batch * T] staging.
 inline void conv2d_implicit_forward(cpu, const conv_geometry& g, std::size_t col_channels, const float* image,
                                     const float* w, const float* bias, float* columns, float* frame, float* tmp,
-                                    std::size_t batch, bool framed = false) {
+                                    std::size_t batch, bool framed = false, bool relu = false) {
   const conv_frame f = conv_frame::of(g);
   const std::size_t OH = g.out_h, OW = g.out_w, G = g.groups, span = OH * f.width;
   const std::size_t rows_g = g.col_rows() / G, cc_g = col_channels / G;
@@ -164,7 +175,10 @@ inline void conv2d_implicit_forward(cpu, const conv_geometry& g, std::size_t col
         float* d = columns + ((n0 + i) * col_channels + ch) * OH * OW;
         for (std::size_t oh = 0; oh < OH; ++oh, d += OW) {
           const float* s = t + ch * ld + i * f.size + oh * f.width;
-          for (std::size_t ow = 0; ow < OW; ++ow) d[ow] = s[ow] + b;
+          if (relu)
+            for (std::size_t ow = 0; ow < OW; ++ow) d[ow] = std::max(s[ow] + b, 0.f);
+          else
+            for (std::size_t ow = 0; ow < OW; ++ow) d[ow] = s[ow] + b;
         }
       }
   });
