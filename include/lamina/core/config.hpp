@@ -18,3 +18,15 @@
 #else
 #define LAMINA_OMP(x)
 #endif
+
+// Separate compilation (spdlog's idea). By default lamina is header-only: every function is
+// defined in the headers, `inline`. A project that links lamina::compiled gets LAMINA_COMPILED_LIB:
+// the functions that do not depend on a network's type (CPU kernels, data, metrics, viz, io,
+// training helpers) are then only declared by the headers and compiled once, in the library
+// (src/), instead of being optimised again in every translation unit. Such a header `x.hpp`
+// keeps those definitions in `x-inl.hpp` beside it and includes it unless LAMINA_COMPILED_LIB.
+#if defined(LAMINA_COMPILED_LIB)
+#define LAMINA_INLINE
+#else
+#define LAMINA_INLINE inline
+#endif

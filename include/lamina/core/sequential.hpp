@@ -259,16 +259,16 @@ struct Sequential {
     } else {
       const float* x = activation(P, P.source[I], a.x, nullptr, a.workspace, a.batch);
       const float* y = activation(P, P.source[I + 1], a.x, const_cast<float*>(a.y), a.workspace, a.batch);
+      const float* post_output = nullptr;  // the absorbed activation's output
+      if constexpr (fused)
+        post_output = activation(P, P.source[I + 2], a.x, const_cast<float*>(a.y), a.workspace, a.batch);
       L::template backward<In>(backend, backward_args{.x = x, .y = y, .dy = dy, .dx = dx,
                                                       .params = a.params + param_offsets[I],
                                                       .state = a.state + state_offsets[I],
                                                       .grads = a.grads + param_offsets[I],
                                                       .workspace = a.workspace + P.ws[I] * a.batch,
                                                       .batch = a.batch, .training = a.training,
-                                                      .post_output = fused ? activation(P, P.source[std::min(I + 2, depth)], a.x,
-                                                                                        const_cast<float*>(a.y),
-                                                                                        a.workspace, a.batch)
-                                                                           : nullptr});
+                                                      .post_output = post_output});
     }
     dy = dx;
   }

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "../core/config.hpp"
+
 namespace lamina::data {
 
 // Thrown when an input file is missing, unreadable, corrupt or inconsistent.
@@ -19,16 +21,11 @@ public:
 
 private:
   static std::string compose(const std::filesystem::path& file, std::string_view field,
-                             std::string_view detail) {
-    std::string msg = file.string();
-    msg += ": ";
-    msg += field;
-    if (!detail.empty()) {
-      msg += ": ";
-      msg += detail;
-    }
-    return msg;
-  }
+                             std::string_view detail);
 };
 
 }  // namespace lamina::data
+
+#ifndef LAMINA_COMPILED_LIB
+#include "error-inl.hpp"
+#endif

@@ -10,27 +10,15 @@
 // Input is hostile: the dimensions are read first (stbi_info) and an image larger than
 // image_read_options::max_pixels is rejected before anything is decoded. Errors are
 // format_error "<file>: image <field>: <detail>" with stb's failure reason.
-#include <lamina/data/detail/stb_image.hpp>
+#include <lamina/core/config.hpp>
 #include <lamina/data/error.hpp>
-#include <lamina/io/atomic_file.hpp>
-#include <lamina/viz/detail/stb_image_write.hpp>
 
-#include <algorithm>
-#include <cerrno>
-#include <climits>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <filesystem>
-#include <memory>
-#include <ostream>
 #include <span>
-#include <stdexcept>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <vector>
 
 namespace lamina::data {
@@ -53,214 +41,21 @@ struct float_image {
   float at(std::size_t c, std::size_t y, std::size_t x) const { return data[(c * height + y) * width + x]; }
 };
 
-namespace detail {
-
-inline std::string stbi_reason() {
-  const char* r = stbi_failure_reason();
-  return r ? r : "unknown error";
-}
-
-struct stbi_deleter {
-  void operator()(void* p) const noexcept { stbi_image_free(p); }
-};
-
-inline void check_stbi_int(const std::filesystem::path& file, std::size_t size) {
-  if (size > static_cast<std::size_t>(INT_MAX))
-    throw format_error(file, "image size", std::to_string(size) + " bytes, expected at most 2^31 - 1 (stb_image's limit)");
-}
-
-// stb_image 2.27 (Debian 12's libstb) trusts a JPEG DHT segment's 16 code counts: a sum over
-// 256 writes past its Huffman tables (fixed upstream in 2.28). This walks the markers the way
-// stb does (fill bytes, garbage between segments, entropy-coded data up to the next real marker)
-// and rejects such a table before stb sees it. Returns an empty string when the bytes are fine.
-inline std::string jpeg_precheck(std::span<const unsigned char> b) {
-  const std::size_t n = b.size();
-  if (n < 2 || b[0] != 0xFF || b[1] != 0xD8) return {};  // not a JPEG
-  auto at = [&](std::size_t i) -> unsigned { return i < n ? b[i] : 0u; };  // stb reads 0 past the end
-  std::size_t i = 2;
-  bool in_scan = false;
-  while (i < n) {
-    if (in_scan) {  // entropy-coded data: FF 00 is a stuffed byte, FF D0..D7 a restart marker
-      if (b[i] != 0xFF || i + 1 >= n) { ++i; continue; }
-      const unsigned x = b[i + 1];
-      if (x == 0x00 || (x >= 0xD0 && x <= 0xD7) || x == 0xFF) { ++i; continue; }
-      in_scan = false;
-    }
-    while (i < n && b[i] != 0xFF) ++i;     // stb skips garbage between segments
-    while (i < n && b[i] == 0xFF) ++i;     // fill bytes
-    if (i >= n) break;
-    const unsigned m = b[i++];
-    if (m == 0xD9) break;                                      // EOI
-    if (m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7)) continue;  // no length
-    const std::size_t len = (at(i) << 8) | at(i + 1);
-    if (m == 0xC4) {
-      long left = static_cast<long>(len) - 2;
-      std::size_t p = i + 2;
-      while (left > 0 && p < n) {
-        unsigned count = 0;
-        for (std::size_t k = 1; k <= 16; ++k) count += at(p + k);
-        if (count > 256)
-          return "JPEG Huffman table (DHT) declares " + std::to_string(count) + " codes, at most 256 are possible";
-        p += 17 + count;
-        left -= static_cast<long>(17 + count);
-      }
-    }
-    i += len;
-    if (m == 0xDA) in_scan = true;
-  }
-  return {};
-}
-
-}  // namespace detail
-
 // Decodes an image held in memory; `name` is used in error messages.
-inline float_image decode_image(std::span<const unsigned char> bytes, const std::filesystem::path& name = "<memory>",
-                                const image_read_options& opt = {}) {
-  int req = static_cast<int>(opt.channels);
-  if (req != 0 && req != 1 && req != 3 && req != 4)
-    throw std::invalid_argument("decode_image: channels must be keep, gray, rgb or rgba");
-  if (bytes.empty()) throw format_error(name, "image format", "file is empty");
-  detail::check_stbi_int(name, bytes.size());
-  const int len = static_cast<int>(bytes.size());
-  if (const std::string why = detail::jpeg_precheck(bytes); !why.empty())
-    throw format_error(name, "image data", "corrupt JPEG: " + why);
-  int w = 0, h = 0, comp = 0;
-  if (!stbi_info_from_memory(bytes.data(), len, &w, &h, &comp))
-    throw format_error(name, "image format",
-                       "not a readable PNG, JPEG, BMP or PGM/PPM image (stb_image: " + detail::stbi_reason() + ")");
-  if (w <= 0 || h <= 0 || comp < 1 || comp > 4)
-    throw format_error(name, "image header", "invalid dimensions " + std::to_string(w) + "x" + std::to_string(h) +
-                                                 " with " + std::to_string(comp) + " channels");
-  const std::uint64_t pixels = std::uint64_t(w) * std::uint64_t(h);
-  if (pixels > opt.max_pixels)
-    throw format_error(name, "image header",
-                       std::to_string(w) + "x" + std::to_string(h) + " = " + std::to_string(pixels) +
-                           " pixels exceeds the limit of " + std::to_string(opt.max_pixels) +
-                           " (image_read_options::max_pixels)");
-  // stb decodes at the file's own channel count; the conversion below is lamina's, in float,
-  // because stb 2.27's own conversion of 16-bit PNM data reads past its buffer.
-  const bool sixteen = stbi_is_16_bit_from_memory(bytes.data(), len) != 0;
-  int w2 = 0, h2 = 0, src_c = 0;
-  std::unique_ptr<void, detail::stbi_deleter> pix(
-      sixteen ? static_cast<void*>(stbi_load_16_from_memory(bytes.data(), len, &w2, &h2, &src_c, 0))
-              : static_cast<void*>(stbi_load_from_memory(bytes.data(), len, &w2, &h2, &src_c, 0)));
-  if (!pix) throw format_error(name, "image data", "cannot decode (stb_image: " + detail::stbi_reason() + ")");
-  if (w2 != w || h2 != h || src_c < 1 || src_c > 4)
-    throw format_error(name, "image data", "decoded " + std::to_string(w2) + "x" + std::to_string(h2) + " with " +
-                                               std::to_string(src_c) + " channels, the header said " + std::to_string(w) +
-                                               "x" + std::to_string(h));
-  if (req == 0) req = src_c == 2 ? 4 : src_c;  // gray + alpha -> RGBA
-  float_image out;
-  out.channels = static_cast<std::size_t>(req);
-  out.height = static_cast<std::size_t>(h);
-  out.width = static_cast<std::size_t>(w);
-  const std::size_t hw = out.height * out.width, c = out.channels, sc = static_cast<std::size_t>(src_c);
-  out.data.resize(c * hw);
-  const float denom = sixteen ? 65535.0f : 255.0f;  // u / 255.0f exactly, like npy_array::as_unit_floats
-  const auto* p8 = static_cast<const unsigned char*>(pix.get());
-  const auto* p16 = static_cast<const std::uint16_t*>(pix.get());
-  auto src = [&](std::size_t i) { return (sixteen ? static_cast<float>(p16[i]) : static_cast<float>(p8[i])) / denom; };
-  float* dst = out.data.data();
-  for (std::size_t i = 0; i < hw; ++i) {
-    const std::size_t s0 = i * sc;
-    float r, g, b, a = 1.0f;
-    if (sc <= 2) {
-      r = g = b = src(s0);
-      if (sc == 2) a = src(s0 + 1);
-    } else {
-      r = src(s0), g = src(s0 + 1), b = src(s0 + 2);
-      if (sc == 4) a = src(s0 + 3);
-    }
-    if (c == 1) {
-      dst[i] = sc <= 2 ? r : std::min(1.0f, 0.299f * r + 0.587f * g + 0.114f * b);  // ITU-R BT.601 luma
-    } else {
-      dst[i] = r;
-      dst[hw + i] = g;
-      dst[2 * hw + i] = b;
-      if (c == 4) dst[3 * hw + i] = a;
-    }
-  }
-  return out;
-}
+LAMINA_INLINE float_image decode_image(std::span<const unsigned char> bytes, const std::filesystem::path& name = "<memory>",
+                                       const image_read_options& opt = {});
 
-namespace detail {
-
-struct image_file_closer {
-  void operator()(std::FILE* f) const noexcept { std::fclose(f); }
-};
-
-inline std::vector<unsigned char> read_whole_file(const std::filesystem::path& file) {
-  std::error_code ec;
-  const auto st = std::filesystem::status(file, ec);
-  if (!ec && std::filesystem::is_directory(st)) throw format_error(file, "cannot open", std::strerror(EISDIR));
-  // Checked before fopen(), which would block on a FIFO.
-  if (!ec && std::filesystem::exists(st) && !std::filesystem::is_regular_file(st))
-    throw format_error(file, "cannot open", "not a regular file");
-  errno = 0;
-  std::unique_ptr<std::FILE, image_file_closer> fp(std::fopen(file.string().c_str(), "rb"));
-  if (!fp) throw format_error(file, "cannot open", errno ? std::strerror(errno) : "unknown error");
-  const std::uint64_t size = std::filesystem::file_size(file, ec);
-  if (ec) throw format_error(file, "cannot read size", ec.message());
-  check_stbi_int(file, static_cast<std::size_t>(std::min<std::uint64_t>(size, std::uint64_t{1} << 40)));
-  std::vector<unsigned char> bytes(static_cast<std::size_t>(size));
-  if (std::fread(bytes.data(), 1, bytes.size(), fp.get()) != bytes.size())
-    throw format_error(file, "read error", "the file ended early (changed while reading?)");
-  return bytes;
-}
-
-}  // namespace detail
-
-inline float_image read_image(const std::filesystem::path& file, const image_read_options& opt = {}) {
-  const std::vector<unsigned char> bytes = detail::read_whole_file(file);
-  return decode_image(bytes, file, opt);
-}
+LAMINA_INLINE float_image read_image(const std::filesystem::path& file, const image_read_options& opt = {});
 
 // PNG bytes of a [C, H, W] (C = 1, 2, 3 or 4) float image; values are clamped to [0, 1] and
 // rounded to 8 bits. Throws std::invalid_argument for a bad shape.
-inline std::vector<unsigned char> encode_png(std::span<const float> chw, std::size_t channels, std::size_t height,
-                                             std::size_t width) {
-  if (channels < 1 || channels > 4 || height == 0 || width == 0 || height > INT_MAX / 4 ||
-      width > INT_MAX / 4 / channels)
-    throw std::invalid_argument("encode_png: shape [" + std::to_string(channels) + ", " + std::to_string(height) + ", " +
-                                std::to_string(width) + "] is not an image (C in 1..4, H and W > 0)");
-  const std::size_t hw = height * width;
-  if (chw.size() != channels * hw)
-    throw std::invalid_argument("encode_png: " + std::to_string(chw.size()) + " values for shape [" +
-                                std::to_string(channels) + ", " + std::to_string(height) + ", " + std::to_string(width) + "]");
-  std::vector<unsigned char> hwc(chw.size());
-  for (std::size_t k = 0; k < channels; ++k)
-    for (std::size_t i = 0; i < hw; ++i) {
-      float v = chw[k * hw + i];
-      v = v > 0.0f ? (v < 1.0f ? v : 1.0f) : 0.0f;  // NaN -> 0
-      hwc[i * channels + k] = static_cast<unsigned char>(v * 255.0f + 0.5f);
-    }
-  std::vector<unsigned char> out;
-  auto append = [](void* ctx, void* data, int size) {
-    auto* o = static_cast<std::vector<unsigned char>*>(ctx);
-    const auto* p = static_cast<const unsigned char*>(data);
-    o->insert(o->end(), p, p + size);
-  };
-  if (!stbi_write_png_to_func(append, &out, int(width), int(height), int(channels), hwc.data(), int(width * channels)))
-    throw std::runtime_error("encode_png: stb_image_write failed for a " + std::to_string(width) + "x" +
-                             std::to_string(height) + " image");
-  return out;
-}
+LAMINA_INLINE std::vector<unsigned char> encode_png(std::span<const float> chw, std::size_t channels, std::size_t height,
+                                                    std::size_t width);
 
 // Writes a PNG atomically from floats of shape [C, H, W] or [H, W] (gray).
-inline void write_png(const std::filesystem::path& file, std::span<const float> data, const std::vector<std::size_t>& shape) {
-  if (shape.size() != 2 && shape.size() != 3)
-    throw std::invalid_argument("write_png: " + file.string() + ": shape must be [C, H, W] or [H, W], got rank " +
-                                std::to_string(shape.size()));
-  const std::vector<unsigned char> png = shape.size() == 3 ? encode_png(data, shape[0], shape[1], shape[2])
-                                                           : encode_png(data, 1, shape[0], shape[1]);
-  io::write_atomically(file, [&](std::ostream& out) {
-    out.write(reinterpret_cast<const char*>(png.data()), static_cast<std::streamsize>(png.size()));
-  });
-}
+LAMINA_INLINE void write_png(const std::filesystem::path& file, std::span<const float> data, const std::vector<std::size_t>& shape);
 
-inline void write_png(const std::filesystem::path& file, const float_image& img) {
-  write_png(file, img.data, {img.channels, img.height, img.width});
-}
+LAMINA_INLINE void write_png(const std::filesystem::path& file, const float_image& img);
 
 // ImageFolder-style listing (torchvision): every sub-folder of `dir` is a class, classes are the
 // sorted sub-folder names and labels their indices; images are found recursively inside each
@@ -274,69 +69,13 @@ struct image_folder {
   std::size_t size() const noexcept { return files.size(); }
 };
 
-inline const std::vector<std::string>& default_image_extensions() {
-  static const std::vector<std::string> ext = {".png", ".jpg", ".jpeg", ".bmp", ".pgm", ".ppm", ".pnm"};
-  return ext;
-}
+LAMINA_INLINE const std::vector<std::string>& default_image_extensions();
 
-inline image_folder read_image_folder(const std::filesystem::path& dir,
-                                      const std::vector<std::string>& extensions = default_image_extensions()) {
-  namespace fs = std::filesystem;
-  auto lower = [](std::string s) {
-    for (char& ch : s) ch = (ch >= 'A' && ch <= 'Z') ? char(ch - 'A' + 'a') : ch;
-    return s;
-  };
-  std::vector<std::string> exts;
-  for (const auto& e : extensions) exts.push_back(lower(e.empty() || e[0] == '.' ? e : "." + e));
-  auto is_image = [&](const fs::directory_entry& e) {
-    std::error_code ec;
-    if (!e.is_regular_file(ec)) return false;
-    const std::string x = lower(e.path().extension().string());
-    return std::find(exts.begin(), exts.end(), x) != exts.end();
-  };
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec))
-    throw format_error(dir, "cannot open", fs::exists(dir, ec) ? "not a directory" : std::strerror(ENOENT));
-
-  image_folder out;
-  std::vector<fs::path> class_dirs;
-  for (const auto& e : fs::directory_iterator(dir, ec))
-    if (e.is_directory(ec)) class_dirs.push_back(e.path());
-  if (ec) throw format_error(dir, "cannot list", ec.message());
-  std::sort(class_dirs.begin(), class_dirs.end());
-
-  auto collect = [&](const fs::path& root, bool recursive, std::size_t label) {
-    std::vector<fs::path> found;
-    std::error_code lec;
-    if (recursive) {
-      for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, lec);
-           !lec && it != fs::recursive_directory_iterator(); it.increment(lec))
-        if (is_image(*it)) found.push_back(it->path());
-    } else {
-      for (const auto& e : fs::directory_iterator(root, lec))
-        if (is_image(e)) found.push_back(e.path());
-    }
-    if (lec) throw format_error(root, "cannot list", lec.message());
-    std::sort(found.begin(), found.end());
-    for (auto& f : found) {
-      out.files.push_back(std::move(f));
-      out.labels.push_back(label);
-    }
-  };
-  if (class_dirs.empty()) {
-    collect(dir, false, 0);
-  } else {
-    for (std::size_t i = 0; i < class_dirs.size(); ++i) {
-      out.classes.push_back(class_dirs[i].filename().string());
-      collect(class_dirs[i], true, i);
-    }
-  }
-  if (out.files.empty()) {
-    std::string list;
-    for (const auto& e : exts) list += (list.empty() ? "" : ", ") + e;
-    throw format_error(dir, "image folder", "no image files found (extensions " + list + ")");
-  }
-  return out;
-}
+LAMINA_INLINE image_folder read_image_folder(const std::filesystem::path& dir,
+                                             const std::vector<std::string>& extensions = default_image_extensions());
 
 }  // namespace lamina::data
+
+#ifndef LAMINA_COMPILED_LIB
+#include "image_io-inl.hpp"
+#endif

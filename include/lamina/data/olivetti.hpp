@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "../core/config.hpp"
 #include "../core/tensor.hpp"
 #include "data_dir.hpp"
 #include "error.hpp"
@@ -34,29 +35,21 @@ struct face_set {
   std::size_t sample_size() const { return size() ? images.size() / size() : 0; }
 };
 
+namespace detail {
+// load_olivetti_faces() once the file is known, compiled in lamina::compiled. The default file
+// is resolved inline, in the caller's translation unit, where LAMINA_DATA_DIR_DEFAULT may be set.
+LAMINA_INLINE face_set load_olivetti_faces_from(const olivetti_options& options, const std::filesystem::path& file);
+}  // namespace detail
+
 // The default file is data_path("faces/olivetti_faces.npy"). Accepts uint8 pixels (scaled by
 // 1/255) or float32/float64 values already in [0, 1], shape (N, 64, 64) or (N, 4096).
 inline face_set load_olivetti_faces(olivetti_options options = {}, std::filesystem::path file = {}) {
   if (file.empty()) file = data_path("faces/olivetti_faces.npy");
-  const npy_array a = read_npy(file);
-  constexpr std::size_t side = olivetti_side;
-  const bool square = a.shape.size() == 3 && a.shape[1] == side && a.shape[2] == side;
-  const bool flat = a.shape.size() == 2 && a.shape[1] == side * side;
-  if (!square && !flat)
-    throw format_error(file, "NPY shape", "expected (N, 64, 64) or (N, 4096), got " + detail::npy_shape_string(a.shape));
-  const std::size_t n = a.shape[0];
-  std::vector<float> values = a.dtype == npy_dtype::u1 ? a.as_unit_floats() : a.as_floats();
-  for (std::size_t i = 0; i < values.size(); ++i)
-    if (!(values[i] >= 0.0f && values[i] <= 1.0f))
-      throw format_error(file, "NPY data",
-                         "value " + std::to_string(values[i]) + " at index " + std::to_string(i) + " is outside [0, 1]");
-
-  face_set set;
-  set.images = options.flatten ? Tensor(make_dims(n, side * side)) : Tensor(make_dims(n, 1, side, side));
-  std::copy(values.begin(), values.end(), set.images.begin());
-  set.labels.resize(n);
-  for (std::size_t i = 0; i < n; ++i) set.labels[i] = static_cast<std::int32_t>(i / olivetti_images_per_subject);
-  return set;
+  return detail::load_olivetti_faces_from(options, file);
 }
 
 }  // namespace lamina::data
+
+#ifndef LAMINA_COMPILED_LIB
+#include "olivetti-inl.hpp"
+#endif

@@ -16,6 +16,7 @@
 #include <system_error>
 #include <utility>
 
+#include "../core/config.hpp"
 #include "../core/tensor.hpp"
 #include "data_dir.hpp"
 #include "error.hpp"
@@ -56,16 +57,13 @@ inline std::filesystem::path photo_path(std::string_view name) {
 }
 
 // Replicates a grey [1, H, W] image to [3, H, W]; [3, H, W] is returned unchanged.
-inline Tensor to_rgb(Tensor image) {
-  if (image.shape().rank != 3 || (image.shape()[0] != 1 && image.shape()[0] != 3))
-    throw std::invalid_argument("lamina::data::to_rgb: expected an image [1 or 3, H, W], got " +
-                                to_string(image.shape()));
-  if (image.shape()[0] == 3) return image;
-  const std::size_t plane = image.shape()[1] * image.shape()[2];
-  Tensor rgb(make_dims(3, image.shape()[1], image.shape()[2]));
-  for (std::size_t c = 0; c < 3; ++c) std::copy(image.begin(), image.begin() + plane, rgb.begin() + c * plane);
-  return rgb;
-}
+LAMINA_INLINE Tensor to_rgb(Tensor image);
+
+namespace detail {
+// load_photo() once the file is found, compiled in lamina::compiled. photo_path() stays inline,
+// in the caller's translation unit, where LAMINA_DATA_DIR_DEFAULT may be set.
+LAMINA_INLINE Tensor load_photo_file(const std::filesystem::path& file, std::size_t channels);
+}  // namespace detail
 
 // The photo as float [C, H, W] in [0, 1]. channels = 0 keeps the file's channels (1 for grey,
 // 3 for colour; an alpha channel is dropped); 3 replicates grey images to RGB; 1 converts
@@ -74,13 +72,11 @@ inline Tensor load_photo(std::string_view name, std::size_t channels = 0) {
   if (channels != 0 && channels != 1 && channels != 3)
     throw std::invalid_argument("lamina::data::load_photo: cannot give " + std::to_string(channels) +
                                 " channels; ask for 0 (as stored), 1 (grey) or 3 (RGB)");
-  image_read_options opt;
-  opt.channels = channels == 1 ? image_channels::gray : channels == 3 ? image_channels::rgb : image_channels::keep;
-  float_image img = read_image(photo_path(name), opt);
-  const std::size_t c = img.channels == 4 ? 3 : img.channels;  // keep: drop alpha
-  Tensor t(make_dims(c, img.height, img.width));
-  std::copy_n(img.data.begin(), t.size(), t.begin());
-  return t;
+  return detail::load_photo_file(photo_path(name), channels);
 }
 
 }  // namespace lamina::data
+
+#ifndef LAMINA_COMPILED_LIB
+#include "photos-inl.hpp"
+#endif

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "../core/config.hpp"
 #include "../core/tensor.hpp"
 #include "../kernels/kernels.hpp"
 #include "safetensors.hpp"
@@ -23,14 +24,8 @@ struct load_options {
 };
 
 namespace detail {
-inline std::vector<std::uint64_t> shape_of(const dims& d) {
-  return std::vector<std::uint64_t>(d.d.begin(), d.d.begin() + std::ptrdiff_t(d.rank));
-}
-inline std::string shape_string(const std::vector<std::uint64_t>& s) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
-  return out + "]";
-}
+LAMINA_INLINE std::vector<std::uint64_t> shape_of(const dims& d);
+LAMINA_INLINE std::string shape_string(const std::vector<std::uint64_t>& s);
 
 // Host copy of a backend view.
 template <class Backend>
@@ -70,29 +65,7 @@ std::vector<tensor_record> state_dict_records(const Model& model) {
 }
 
 // Converts a record's values to float: F32 as is; F64, I64, I32 converted (integral buffers).
-inline std::vector<float> as_floats(const tensor_record& t, const std::filesystem::path& file, bool integral) {
-  const std::size_t n = t.numel();
-  std::vector<float> out(n);
-  if (t.dtype == "F32") {
-    std::memcpy(out.data(), t.data.data(), n * 4);
-  } else if (t.dtype == "F64" && !integral) {
-    for (std::size_t i = 0; i < n; ++i) {
-      double v;
-      std::memcpy(&v, t.data.data() + 8 * i, 8);
-      out[i] = float(v);
-    }
-  } else if (t.dtype == "I64" && integral) {
-    for (std::size_t i = 0; i < n; ++i) {
-      std::int64_t v;
-      std::memcpy(&v, t.data.data() + 8 * i, 8);
-      out[i] = float(v);
-    }
-  } else {
-    throw data::format_error(file, "tensor '" + t.name + "'",
-                             "dtype " + t.dtype + ", expected " + (integral ? "I64" : "F32 (or F64)"));
-  }
-  return out;
-}
+LAMINA_INLINE std::vector<float> as_floats(const tensor_record& t, const std::filesystem::path& file, bool integral);
 }  // namespace detail
 
 template <class Model>
@@ -143,3 +116,7 @@ std::map<std::string, std::string> load(Model& model, const std::filesystem::pat
 }
 
 }  // namespace lamina::io
+
+#ifndef LAMINA_COMPILED_LIB
+#include "model_file-inl.hpp"
+#endif

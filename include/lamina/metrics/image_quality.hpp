@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "../core/config.hpp"
 #include "psnr.hpp"
 #include "ssim.hpp"
 
@@ -20,24 +21,10 @@ class image_quality {
  public:
   explicit image_quality(double data_range = 1.0, bool with_ssim = true)
       : image_quality(ssim_options{.data_range = data_range}, with_ssim) {}
-  explicit image_quality(const ssim_options& o, bool with_ssim = true) : opts_(o), with_ssim_(with_ssim) {
-    detail::check_data_range(o.data_range, "metrics::image_quality");
-  }
+  explicit image_quality(const ssim_options& o, bool with_ssim = true);
 
   // Adds a batch of predictions and targets, [N, C, H, W] (or one image [C, H, W] / [H, W]).
-  void update(ConstTensorView prediction, ConstTensorView target) {
-    const auto mse = mse_per_image(prediction, target);
-    std::vector<double> ssim;
-    if (with_ssim_) ssim = ssim_per_image(prediction, target, opts_);
-    for (std::size_t i = 0; i < mse.size(); ++i) {
-      mse_sum_ += mse[i];
-      const double p = psnr_from_mse(mse[i], opts_.data_range);
-      if (std::isinf(p)) ++exact_;
-      psnr_sum_ += p;
-      if (with_ssim_) ssim_sum_ += ssim[i];
-    }
-    count_ += mse.size();
-  }
+  void update(ConstTensorView prediction, ConstTensorView target);
 
   std::size_t count() const { return count_; }       // images seen
   std::size_t exact_images() const { return exact_; } // images with MSE 0 (PSNR +infinity)
@@ -61,3 +48,7 @@ class image_quality {
 };
 
 }  // namespace lamina::metrics
+
+#ifndef LAMINA_COMPILED_LIB
+#include "image_quality-inl.hpp"
+#endif

@@ -20,6 +20,7 @@
 #include "../core/buffer.hpp"
 #include "../core/tensor.hpp"
 #include "../kernels/kernels.hpp"
+#include "../core/config.hpp"
 #include "concepts.hpp"
 #include "state_buffer.hpp"
 
@@ -70,42 +71,13 @@ class basic_adam {
   basic_adam(M& model, options_type options)
       : basic_adam(detail::backend_of_t<M>{}, model.parameters(), model.gradients(), options) {}
 
-  void step() {
-    ++steps_;
-    const auto& o = options_;
-    const double t = double(steps_);
-    const double bias_correction1 = 1 - std::pow(o.beta1, t);
-    const double bias_correction2 = 1 - std::pow(o.beta2, t);
-    // The scalars PyTorch hands to its float32 tensor ops, rounded to float as ATen does.
-    const scalars s{
-        .decay = float(1 - o.lr * o.weight_decay),
-        .wd = float(o.weight_decay),
-        .w1 = float(1 - o.beta1),
-        .beta2 = float(o.beta2),
-        .w2 = float(1 - o.beta2),
-        .bc2_sqrt = float(std::sqrt(bias_correction2)),
-        .eps = float(o.eps),
-        .neg_step = float(-(o.lr / bias_correction1)),
-    };
-    const bool wd = o.weight_decay != 0, small = std::abs(s.w1) < 0.5f;
-    if (device_run_) return device_run_(*this, s, wd, small);
-    if (o.amsgrad) {
-      if (wd) small ? run<true, true, true>(s) : run<true, true, false>(s);
-      else small ? run<true, false, true>(s) : run<true, false, false>(s);
-    } else {
-      if (wd) small ? run<false, true, true>(s) : run<false, true, false>(s);
-      else small ? run<false, false, true>(s) : run<false, false, false>(s);
-    }
-  }
+  void step();
 
   double lr() const { return options_.lr; }
   void set_lr(double lr) { options_.lr = lr; }
   // beta1, which OneCycleLR cycles like PyTorch's cycle_momentum.
   double beta1() const { return options_.beta1; }
-  void set_beta1(double beta1) {
-    detail::require_option(beta1 >= 0 && beta1 < 1, name, "beta1", "in [0, 1)", beta1);
-    options_.beta1 = beta1;
-  }
+  void set_beta1(double beta1);
   const options_type& options() const { return options_; }
   // Steps taken: PyTorch's state["step"]. set_steps restores it from a checkpoint.
   std::size_t steps() const { return steps_; }
@@ -115,11 +87,7 @@ class basic_adam {
   TensorView exp_avg_sq() { return view(exp_avg_sq_); }
   TensorView max_exp_avg_sq() { return view(max_exp_avg_sq_); }  // empty without amsgrad
   // The state tensors by PyTorch's names, for checkpoints.
-  named_state state() {
-    named_state s{{"exp_avg", exp_avg()}, {"exp_avg_sq", exp_avg_sq()}};
-    if (options_.amsgrad) s.emplace_back("max_exp_avg_sq", max_exp_avg_sq());
-    return s;
-  }
+  named_state state();
 
  private:
   struct scalars {
@@ -192,4 +160,14 @@ using Adam = basic_adam<false>;
 // torch.optim.AdamW: lm::optim::AdamW opt(model, {.lr = 1e-3, .weight_decay = 1e-2});
 using AdamW = basic_adam<true>;
 
+#ifdef LAMINA_COMPILED_LIB
+// Both instantiations are compiled once, in lamina::compiled (src/optim.cpp).
+extern template class basic_adam<false>;
+extern template class basic_adam<true>;
+#endif
+
 }  // namespace lamina::optim
+
+#ifndef LAMINA_COMPILED_LIB
+#include "adam-inl.hpp"
+#endif

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "../core/config.hpp"
 #include "../core/tensor.hpp"
 
 namespace lamina::optim {
@@ -39,24 +40,16 @@ using named_state = std::vector<std::pair<std::string, TensorView>>;
 
 namespace detail {
 
-inline std::string format_value(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.9g", v);
-  return buf;
-}
+LAMINA_INLINE std::string format_value(double v);
 
 // Throws "lamina::optim::<who>: <option> must be <requirement>, got <value>" unless ok.
-inline void require_option(bool ok, const char* who, const char* option, const char* requirement, double value) {
-  if (!ok)
-    throw std::invalid_argument(std::string("lamina::optim::") + who + ": " + option + " must be " + requirement +
-                                ", got " + format_value(value));
-}
+LAMINA_INLINE void require_option(bool ok, const char* who, const char* option, const char* requirement, double value);
 
-inline void require_same_size(const char* who, std::size_t params, std::size_t grads) {
-  if (params != grads)
-    throw std::invalid_argument(std::string("lamina::optim::") + who + ": " + std::to_string(params) +
-                                " parameters but " + std::to_string(grads) + " gradients");
-}
+LAMINA_INLINE void require_same_size(const char* who, std::size_t params, std::size_t grads);
 
 }  // namespace detail
 }  // namespace lamina::optim
+
+#ifndef LAMINA_COMPILED_LIB
+#include "concepts-inl.hpp"
+#endif

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "../core/config.hpp"
 #include "concepts.hpp"
 
 namespace lamina::optim {
@@ -80,39 +81,14 @@ class scheduler_base {
 
   // PyTorch's group["lr"]: the double this scheduler last set, unless someone changed the
   // optimizer's lr since (an optimizer may keep it as a float, so compare what it reports).
-  double current_lr() const {
-    const double now = opt_.lr();
-    return now == applied_ ? last_lr_ : now;
-  }
-  void apply(double lr) {
-    last_lr_ = lr;
-    opt_.set_lr(lr);
-    applied_ = opt_.lr();
-  }
-  void require(bool ok, const char* option, const char* requirement, double value) const {
-    require_option(ok, name_, option, requirement, value);
-  }
+  double current_lr() const;
+  void apply(double lr);
+  void require(bool ok, const char* option, const char* requirement, double value) const;
 
-  scheduler_state base_state() const {
-    return {{"last_epoch", double(last_epoch_)}, {"base_lr", base_lr_}, {"last_lr", last_lr_}};
-  }
-  double find(const scheduler_state& s, const char* key) const {
-    for (const auto& [k, v] : s)
-      if (k == key) return v;
-    throw std::invalid_argument(std::string("lamina::optim::") + name_ + "::load_state: the state has no '" + key +
-                                "' entry");
-  }
+  scheduler_state base_state() const;
+  double find(const scheduler_state& s, const char* key) const;
   // Restores the common counters and sets the optimizer's lr to the restored last_lr.
-  void load_base_state(const scheduler_state& s) {
-    const double epoch = find(s, "last_epoch");
-    if (!(epoch >= 0) || epoch != std::floor(epoch))
-      throw std::invalid_argument(std::string("lamina::optim::") + name_ +
-                                  "::load_state: last_epoch must be a non-negative integer, got " +
-                                  format_value(epoch));
-    last_epoch_ = std::size_t(epoch);
-    base_lr_ = find(s, "base_lr");
-    apply(find(s, "last_lr"));
-  }
+  void load_base_state(const scheduler_state& s);
 
   optimizer_ref opt_;
   const char* name_;
@@ -135,12 +111,7 @@ class StepLR : public detail::scheduler_base {
     require(options.step_size >= 1, "step_size", ">= 1", double(options.step_size));
     apply(base_lr_);
   }
-  void step() {
-    ++last_epoch_;
-    double lr = current_lr();
-    if (last_epoch_ % options_.step_size == 0) lr = lr * options_.gamma;
-    apply(lr);
-  }
+  void step();
   const step_lr_options& options() const { return options_; }
   scheduler_state state() const { return base_state(); }
   void load_state(const scheduler_state& s) { load_base_state(s); }
@@ -162,20 +133,13 @@ class MultiStepLR : public detail::scheduler_base {
       : scheduler_base(opt, "MultiStepLR"), options_(std::move(options)) {
     apply(at_epoch(base_lr_));
   }
-  void step() {
-    ++last_epoch_;
-    apply(at_epoch(current_lr()));
-  }
+  void step();
   const multi_step_lr_options& options() const { return options_; }
   scheduler_state state() const { return base_state(); }
   void load_state(const scheduler_state& s) { load_base_state(s); }
 
  private:
-  double at_epoch(double lr) const {
-    int count = 0;
-    for (std::size_t m : options_.milestones) count += m == last_epoch_;
-    return count ? lr * std::pow(options_.gamma, double(count)) : lr;
-  }
+  double at_epoch(double lr) const;
   multi_step_lr_options options_;
 };
 
@@ -191,10 +155,7 @@ class ExponentialLR : public detail::scheduler_base {
     require(options.gamma > 0, "gamma", "> 0", options.gamma);
     apply(base_lr_);
   }
-  void step() {
-    ++last_epoch_;
-    apply(current_lr() * options_.gamma);
-  }
+  void step();
   const exponential_lr_options& options() const { return options_; }
   scheduler_state state() const { return base_state(); }
   void load_state(const scheduler_state& s) { load_base_state(s); }
@@ -229,28 +190,7 @@ class CosineAnnealingLR : public detail::scheduler_base {
     apply(options.warmup_steps > 0 ? base_lr_ * options.warmup_start_factor : base_lr_);
   }
 
-  void step() {
-    ++last_epoch_;
-    const std::size_t w = options_.warmup_steps;
-    const double eta_min = options_.eta_min, lr = current_lr();
-    if (last_epoch_ < w) {  // LinearLR.get_lr with end_factor 1
-      const double f = options_.warmup_start_factor;
-      apply(lr * (1.0 + (1.0 - f) / (double(w) * f + double(last_epoch_ - 1) * (1.0 - f))));
-      return;
-    }
-    const long long k = (long long)(last_epoch_ - w);  // the cosine's own epoch
-    const double t = double(options_.t_max), pi = std::numbers::pi;
-    if (k == 0) {  // SequentialLR starts the cosine with its closed form at epoch 0
-      apply(eta_min + (base_lr_ - eta_min) * (1 + std::cos(pi * 0.0 / t)) / 2);
-      return;
-    }
-    const long long t_max = (long long)options_.t_max, period = 2 * t_max;
-    const long long r = ((k - 1 - t_max) % period + period) % period;  // Python's %
-    if (r == 0)
-      apply(lr + (base_lr_ - eta_min) * (1 - std::cos(pi / t)) / 2);
-    else
-      apply((1 + std::cos(pi * double(k) / t)) / (1 + std::cos(pi * double(k - 1) / t)) * (lr - eta_min) + eta_min);
-  }
+  void step();
 
   const cosine_annealing_lr_options& options() const { return options_; }
   scheduler_state state() const { return base_state(); }
@@ -261,3 +201,7 @@ class CosineAnnealingLR : public detail::scheduler_base {
 };
 
 }  // namespace lamina::optim
+
+#ifndef LAMINA_COMPILED_LIB
+#include "lr_scheduler-inl.hpp"
+#endif

@@ -16,6 +16,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "../core/config.hpp"
 #include "lr_scheduler.hpp"
 
 namespace lamina::optim {
@@ -66,62 +67,23 @@ class OneCycleLR : public detail::scheduler_base {
     update();
   }
 
-  void step() {
-    if (last_epoch_ + 1 > options_.total_steps)
-      throw std::out_of_range("lamina::optim::OneCycleLR: tried to step " + std::to_string(last_epoch_ + 1) +
-                              " times; total_steps is " + std::to_string(options_.total_steps));
-    ++last_epoch_;
-    update();
-  }
+  void step();
 
   // The momentum (or beta1) set by the last step; 0 without cycle_momentum.
   double last_momentum() const { return last_momentum_; }
   const one_cycle_lr_options& options() const { return options_; }
-  scheduler_state state() const {
-    auto s = base_state();
-    s.emplace_back("last_momentum", last_momentum_);
-    return s;
-  }
+  scheduler_state state() const;
   // Restores the counters and sets the optimizer's lr and momentum to the restored ones.
-  void load_state(const scheduler_state& s) {
-    load_base_state(s);
-    last_momentum_ = find(s, "last_momentum");
-    if (options_.cycle_momentum) opt_.set_momentum(last_momentum_);
-  }
+  void load_state(const scheduler_state& s);
 
  private:
   struct phase {
     double end_step, start_lr, end_lr, start_momentum, end_momentum;
   };
 
-  double anneal(double start, double end, double pct) const {
-    if (options_.anneal_strategy == annealing::linear) return (end - start) * pct + start;
-    const double cos_out = std::cos(std::numbers::pi * pct) + 1;
-    return end + (start - end) / 2.0 * cos_out;
-  }
+  double anneal(double start, double end, double pct) const;
 
-  void update() {
-    const double step_num = double(last_epoch_);
-    double start_step = 0.0;
-    for (int i = 0; i < phase_count_; ++i) {
-      const phase& p = phases_[i];
-      if (step_num <= p.end_step || i == phase_count_ - 1) {
-        if (p.end_step == start_step)
-          throw std::domain_error("lamina::optim::OneCycleLR: phase " + std::to_string(i) +
-                                  " has no steps (total_steps " + std::to_string(options_.total_steps) +
-                                  ", pct_start " + detail::format_value(options_.pct_start) +
-                                  "); PyTorch divides by zero here too");
-        const double pct = (step_num - start_step) / (p.end_step - start_step);
-        apply(anneal(p.start_lr, p.end_lr, pct));
-        if (options_.cycle_momentum) {
-          last_momentum_ = anneal(p.start_momentum, p.end_momentum, pct);
-          opt_.set_momentum(last_momentum_);
-        }
-        return;
-      }
-      start_step = p.end_step;
-    }
-  }
+  void update();
 
   one_cycle_lr_options options_;
   double initial_lr_ = 0, min_lr_ = 0, last_momentum_ = 0;
@@ -130,3 +92,7 @@ class OneCycleLR : public detail::scheduler_base {
 };
 
 }  // namespace lamina::optim
+
+#ifndef LAMINA_COMPILED_LIB
+#include "one_cycle_lr-inl.hpp"
+#endif

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <limits>
 
+#include "../core/config.hpp"
 #include "lr_scheduler.hpp"
 
 namespace lamina::optim {
@@ -40,27 +41,7 @@ class ReduceLROnPlateau : public detail::scheduler_base {
     best_ = worst();
   }
 
-  void step(double metric) {
-    ++last_epoch_;
-    if (is_better(metric, best_)) {
-      best_ = metric;
-      num_bad_epochs_ = 0;
-    } else {
-      ++num_bad_epochs_;
-    }
-    if (cooldown_counter_ > 0) {
-      --cooldown_counter_;
-      num_bad_epochs_ = 0;  // bad epochs in cooldown do not count
-    }
-    if (num_bad_epochs_ > options_.patience) {
-      const double old_lr = current_lr(), new_lr = std::max(old_lr * options_.factor, options_.min_lr);
-      if (old_lr - new_lr > options_.eps) apply(new_lr);
-      cooldown_counter_ = options_.cooldown;
-      num_bad_epochs_ = 0;
-    }
-    last_lr_ = current_lr();
-    applied_ = opt_.lr();
-  }
+  void step(double metric);
 
   double best() const { return best_; }
   std::size_t num_bad_epochs() const { return num_bad_epochs_; }
@@ -68,31 +49,12 @@ class ReduceLROnPlateau : public detail::scheduler_base {
   bool in_cooldown() const { return cooldown_counter_ > 0; }
   const reduce_lr_on_plateau_options& options() const { return options_; }
 
-  scheduler_state state() const {
-    auto s = base_state();
-    s.emplace_back("best", best_);
-    s.emplace_back("num_bad_epochs", double(num_bad_epochs_));
-    s.emplace_back("cooldown_counter", double(cooldown_counter_));
-    return s;
-  }
-  void load_state(const scheduler_state& s) {
-    load_base_state(s);
-    best_ = find(s, "best");
-    num_bad_epochs_ = std::size_t(find(s, "num_bad_epochs"));
-    cooldown_counter_ = std::size_t(find(s, "cooldown_counter"));
-  }
+  scheduler_state state() const;
+  void load_state(const scheduler_state& s);
 
  private:
-  double worst() const {
-    constexpr double inf = std::numeric_limits<double>::infinity();
-    return options_.mode == plateau_mode::min ? inf : -inf;
-  }
-  bool is_better(double a, double best) const {
-    const auto& o = options_;
-    if (o.mode == plateau_mode::min)
-      return o.threshold_mode == plateau_threshold::rel ? a < best * (1.0 - o.threshold) : a < best - o.threshold;
-    return o.threshold_mode == plateau_threshold::rel ? a > best * (o.threshold + 1.0) : a > best + o.threshold;
-  }
+  double worst() const;
+  bool is_better(double a, double best) const;
 
   reduce_lr_on_plateau_options options_;
   double best_ = 0;
@@ -100,3 +62,7 @@ class ReduceLROnPlateau : public detail::scheduler_base {
 };
 
 }  // namespace lamina::optim
+
+#ifndef LAMINA_COMPILED_LIB
+#include "reduce_lr_on_plateau-inl.hpp"
+#endif

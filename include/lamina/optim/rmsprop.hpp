@@ -19,6 +19,7 @@
 #include "../core/buffer.hpp"
 #include "../core/tensor.hpp"
 #include "../kernels/kernels.hpp"
+#include "../core/config.hpp"
 #include "concepts.hpp"
 #include "state_buffer.hpp"
 
@@ -60,42 +61,14 @@ class RMSprop {
   RMSprop(M& model, rmsprop_options options)
       : RMSprop(detail::backend_of_t<M>{}, model.parameters(), model.gradients(), options) {}
 
-  void step() {
-    ++steps_;
-    const auto& o = options_;
-    const scalars s{
-        .wd = float(o.weight_decay),
-        .alpha = float(o.alpha),
-        .w = float(1 - o.alpha),
-        .eps = float(o.eps),
-        .momentum = float(o.momentum),
-        .neg_lr = float(-o.lr),
-    };
-    const bool wd = o.weight_decay != 0, mom = o.momentum > 0;
-    if (device_run_) return device_run_(*this, s, wd, mom);
-    // at::lerp's form depends on whether the weight is below 0.5.
-    if (o.centered) {
-      const bool small = std::abs(s.w) < 0.5f;
-      if (wd) mom ? (small ? run<true, true, true, true>(s) : run<true, true, true, false>(s))
-              : (small ? run<true, true, false, true>(s) : run<true, true, false, false>(s));
-      else mom ? (small ? run<true, false, true, true>(s) : run<true, false, true, false>(s))
-               : (small ? run<true, false, false, true>(s) : run<true, false, false, false>(s));
-    } else {
-      if (wd) mom ? run<false, true, true, true>(s) : run<false, true, false, true>(s);
-      else mom ? run<false, false, true, true>(s) : run<false, false, false, true>(s);
-    }
-  }
+  void step();
 
   double lr() const { return options_.lr; }
   void set_lr(double lr) { options_.lr = lr; }
   // The momentum factor (OneCycleLR cycles it). Setting a positive momentum on an optimizer
   // built without one allocates its (zero) buffer here, never in step().
   double momentum() const { return options_.momentum; }
-  void set_momentum(double momentum) {
-    detail::require_option(momentum >= 0, name, "momentum", ">= 0", momentum);
-    if (momentum > 0 && momentum_buffer_.size() != params_.size()) momentum_buffer_.resize(params_.size());
-    options_.momentum = momentum;
-  }
+  void set_momentum(double momentum);
   const rmsprop_options& options() const { return options_; }
   // Steps taken: PyTorch's state["step"]. set_steps restores it from a checkpoint.
   std::size_t steps() const { return steps_; }
@@ -105,12 +78,7 @@ class RMSprop {
   TensorView momentum_buffer() { return view(momentum_buffer_); }  // empty without momentum
   TensorView grad_avg() { return view(grad_avg_); }                // empty unless centered
   // The state tensors by PyTorch's names, for checkpoints.
-  named_state state() {
-    named_state s{{"square_avg", square_avg()}};
-    if (momentum_buffer_.size()) s.emplace_back("momentum_buffer", momentum_buffer());
-    if (options_.centered) s.emplace_back("grad_avg", grad_avg());
-    return s;
-  }
+  named_state state();
 
  private:
   struct scalars {
@@ -174,3 +142,7 @@ class RMSprop {
 };
 
 }  // namespace lamina::optim
+
+#ifndef LAMINA_COMPILED_LIB
+#include "rmsprop-inl.hpp"
+#endif

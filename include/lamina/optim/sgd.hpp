@@ -15,6 +15,7 @@
 #include "../core/buffer.hpp"
 #include "../core/tensor.hpp"
 #include "../kernels/kernels.hpp"
+#include "../core/config.hpp"
 #include "concepts.hpp"
 #include "state_buffer.hpp"
 
@@ -51,48 +52,7 @@ class SGD {
   SGD(M& model, sgd_options options)
       : SGD(detail::backend_of_t<M>{}, model.parameters(), model.gradients(), options) {}
 
-  void step() {
-    if (device_step_) return device_step_(*this);
-    const float lr = options_.lr, mu = options_.momentum, damp = 1.0f - options_.dampening,
-                wd = options_.weight_decay;
-    const bool nesterov = options_.nesterov, first = !momentum_started_;
-    float* p = params_.data;
-    const float* g = grads_.data;
-    float* buf = momentum_.data();
-    kernels::detail::for_ranges(params_.size(), [&](std::size_t b, std::size_t e) {
-      if (mu == 0) {
-        LAMINA_OMP(omp simd)
-        for (std::size_t i = b; i < e; ++i) p[i] -= lr * (g[i] + wd * p[i]);
-        return;
-      }
-      // One branch-free loop per case, so each vectorises.
-      if (first) {
-        LAMINA_OMP(omp simd)
-        for (std::size_t i = b; i < e; ++i) {
-          const float d = g[i] + wd * p[i];
-          buf[i] = d;
-          p[i] -= lr * (nesterov ? d + mu * d : d);
-        }
-      } else if (nesterov) {
-        LAMINA_OMP(omp simd)
-        for (std::size_t i = b; i < e; ++i) {
-          const float d = g[i] + wd * p[i];
-          const float v = mu * buf[i] + damp * d;
-          buf[i] = v;
-          p[i] -= lr * (d + mu * v);
-        }
-      } else {
-        LAMINA_OMP(omp simd)
-        for (std::size_t i = b; i < e; ++i) {
-          const float v = mu * buf[i] + damp * (g[i] + wd * p[i]);
-          buf[i] = v;
-          p[i] -= lr * v;
-        }
-      }
-    });
-    if (mu != 0) momentum_started_ = true;
-    ++steps_;
-  }
+  void step();
 
  private:
   // The same update on another backend (kernels::sgd_step).
@@ -117,13 +77,7 @@ class SGD {
   // without one allocates its buffer here, never in step(); like PyTorch's momentum_buffer, it
   // starts as the gradient on the first step with momentum.
   float momentum() const { return options_.momentum; }
-  void set_momentum(float momentum) {
-    detail::require_option(momentum >= 0, "SGD", "momentum", ">= 0", momentum);
-    if (options_.nesterov && momentum <= 0)
-      throw std::invalid_argument("lamina::optim::SGD: Nesterov momentum requires a momentum");
-    if (momentum != 0 && momentum_.size() != params_.size()) momentum_.resize(params_.size());
-    options_.momentum = momentum;
-  }
+  void set_momentum(float momentum);
   const sgd_options& options() const { return options_; }
   std::size_t steps() const { return steps_; }
   // Restores the step count from a checkpoint (with steps > 0 the momentum buffer, if any,
@@ -135,11 +89,7 @@ class SGD {
   // The momentum buffers, for checkpoints (empty without momentum; backend memory).
   TensorView momentum_buffer() { return {momentum_.data(), make_dims(momentum_.size())}; }
   // The state tensors by PyTorch's names, for checkpoints (empty without momentum).
-  named_state state() {
-    named_state s;
-    if (momentum_.size()) s.emplace_back("momentum_buffer", momentum_buffer());
-    return s;
-  }
+  named_state state();
 
  private:
   sgd_options options_;
@@ -151,3 +101,7 @@ class SGD {
 };
 
 }  // namespace lamina::optim
+
+#ifndef LAMINA_COMPILED_LIB
+#include "sgd-inl.hpp"
+#endif

@@ -7,6 +7,7 @@
 #include <limits>
 #include <string>
 
+#include "../core/config.hpp"
 #include "history.hpp"
 
 namespace lamina::train {
@@ -31,21 +32,8 @@ class callback {
 
 namespace detail {
 // True when `value` improves on `best` by more than min_delta.
-inline bool improves(double value, double best, goal g, double min_delta) {
-  if (std::isnan(value)) return false;
-  if (std::isnan(best)) return true;
-  return g == goal::minimize ? value < best - min_delta : value > best + min_delta;
-}
-inline double value_of(const history& h, const std::string& monitor) {
-  const double v = h.last().get(monitor);
-  if (std::isnan(v) && !h.last().has(monitor)) {
-    std::string names;
-    for (const auto& n : h.columns()) names += (names.empty() ? "" : ", ") + n;
-    throw std::invalid_argument("lamina::train: callback monitors '" + monitor +
-                                "', which the training loop does not record; recorded: " + names);
-  }
-  return v;
-}
+LAMINA_INLINE bool improves(double value, double best, goal g, double min_delta);
+LAMINA_INLINE double value_of(const history& h, const std::string& monitor);
 }  // namespace detail
 
 // Stops when `monitor` has not improved for `patience` epochs (Keras/Lightning semantics);
@@ -60,21 +48,8 @@ class EarlyStopping : public callback {
     bool restore_best = true;
   };
   explicit EarlyStopping(options o) : o_(std::move(o)) {}
-  void on_epoch_end(const history& h, callback_context& ctx) override {
-    const double v = detail::value_of(h, o_.monitor);
-    if (detail::improves(v, best_, o_.mode, o_.min_delta)) {
-      best_ = v;
-      best_epoch_ = h.last().epoch;
-      waited_ = 0;
-      if (o_.restore_best && ctx.remember) ctx.remember();
-    } else if (++waited_ >= o_.patience) {
-      ctx.stop = true;
-      stopped_epoch_ = h.last().epoch;
-    }
-  }
-  void on_train_end(const history&, callback_context& ctx) override {
-    if (o_.restore_best && best_epoch_ && ctx.restore) ctx.restore();
-  }
+  void on_epoch_end(const history& h, callback_context& ctx) override;
+  void on_train_end(const history&, callback_context& ctx) override;
   std::size_t stopped_epoch() const { return stopped_epoch_; }  // 0 when it never stopped
   std::size_t best_epoch() const { return best_epoch_; }
 
@@ -95,17 +70,8 @@ class KeepBest : public callback {
     bool restore_at_end = false;
   };
   explicit KeepBest(options o) : o_(std::move(o)) {}
-  void on_epoch_end(const history& h, callback_context& ctx) override {
-    const double v = detail::value_of(h, o_.monitor);
-    if (!detail::improves(v, best_, o_.mode, 0)) return;
-    best_ = v;
-    best_epoch_ = h.last().epoch;
-    if (!o_.path.empty() && ctx.save) ctx.save(o_.path);
-    if (ctx.remember) ctx.remember();
-  }
-  void on_train_end(const history&, callback_context& ctx) override {
-    if (o_.restore_at_end && best_epoch_ && ctx.restore) ctx.restore();
-  }
+  void on_epoch_end(const history& h, callback_context& ctx) override;
+  void on_train_end(const history&, callback_context& ctx) override;
   double best() const { return best_; }
   std::size_t best_epoch() const { return best_epoch_; }
 
@@ -120,7 +86,7 @@ class KeepBest : public callback {
 class CSVLogger : public callback {
  public:
   explicit CSVLogger(std::filesystem::path path) : path_(std::move(path)) {}
-  void on_epoch_end(const history& h, callback_context&) override { h.write_csv(path_); }
+  void on_epoch_end(const history& h, callback_context&) override;
 
  private:
   std::filesystem::path path_;
@@ -130,10 +96,14 @@ class CSVLogger : public callback {
 class LambdaCallback : public callback {
  public:
   explicit LambdaCallback(std::function<void(const history&, callback_context&)> f) : f_(std::move(f)) {}
-  void on_epoch_end(const history& h, callback_context& ctx) override { f_(h, ctx); }
+  void on_epoch_end(const history& h, callback_context& ctx) override;
 
  private:
   std::function<void(const history&, callback_context&)> f_;
 };
 
 }  // namespace lamina::train
+
+#ifndef LAMINA_COMPILED_LIB
+#include "callbacks-inl.hpp"
+#endif

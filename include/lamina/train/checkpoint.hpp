@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "../core/config.hpp"
 #include "../io/model_file.hpp"
 #include "../optim/concepts.hpp"
 #include "../optim/lr_scheduler.hpp"
@@ -21,16 +22,8 @@ struct checkpoint_info {
 };
 
 namespace detail {
-inline io::tensor_record flat_record(const std::string& name, ConstTensorView v) {
-  io::tensor_record t{name, "F32", {v.size()}, std::vector<unsigned char>(v.size() * 4)};
-  if (v.size()) std::memcpy(t.data.data(), v.data, t.data.size());
-  return t;
-}
-inline std::string format_double(double v) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
+LAMINA_INLINE io::tensor_record flat_record(const std::string& name, ConstTensorView v);
+LAMINA_INLINE std::string format_double(double v);
 }  // namespace detail
 
 // Saves model, optimizer (when given) and scheduler state (when given) atomically.
@@ -85,3 +78,7 @@ checkpoint_info load_checkpoint(const std::filesystem::path& file, Model& model,
 }
 
 }  // namespace lamina::train
+
+#ifndef LAMINA_COMPILED_LIB
+#include "checkpoint-inl.hpp"
+#endif

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "../core/config.hpp"
 #include "../io/atomic_file.hpp"
 
 namespace lamina::train {
@@ -30,53 +31,18 @@ struct epoch_record {
 struct history {
   std::vector<epoch_record> epochs;
 
-  const epoch_record& last() const {
-    if (epochs.empty()) throw std::logic_error("lamina::train::history: no epoch recorded yet");
-    return epochs.back();
-  }
+  const epoch_record& last() const;
   // The values of one quantity, epoch by epoch (NaN where it was not recorded).
-  std::vector<double> series(const std::string& name) const {
-    std::vector<double> out;
-    for (const auto& e : epochs) out.push_back(e.get(name));
-    return out;
-  }
+  std::vector<double> series(const std::string& name) const;
   // The epoch where `name` was best (highest when maximize, else lowest).
-  const epoch_record& best(const std::string& name, bool maximize) const {
-    const epoch_record* best = nullptr;
-    for (const auto& e : epochs) {
-      const double v = e.get(name);
-      if (std::isnan(v)) continue;
-      if (!best || (maximize ? v > best->get(name) : v < best->get(name))) best = &e;
-    }
-    if (!best) throw std::out_of_range("lamina::train::history: no epoch has a value for '" + name + "'");
-    return *best;
-  }
+  const epoch_record& best(const std::string& name, bool maximize) const;
   // All columns: epoch, every value name seen, seconds, samples_per_second.
-  std::vector<std::string> columns() const {
-    std::vector<std::string> names;
-    for (const auto& e : epochs)
-      for (const auto& [k, v] : e.values)
-        if (std::find(names.begin(), names.end(), k) == names.end()) names.push_back(k);
-    return names;
-  }
-  void write_csv(const std::filesystem::path& file) const {
-    const auto names = columns();
-    io::write_atomically(file, [&](std::ostream& out) {
-      out << "epoch";
-      for (const auto& n : names) out << ',' << n;
-      out << ",seconds,samples_per_second\n";
-      char buf[64];
-      for (const auto& e : epochs) {
-        out << e.epoch;
-        for (const auto& n : names) {
-          std::snprintf(buf, sizeof buf, ",%.9g", e.get(n));
-          out << buf;
-        }
-        std::snprintf(buf, sizeof buf, ",%.6g,%.6g\n", e.seconds, e.samples_per_second);
-        out << buf;
-      }
-    });
-  }
+  std::vector<std::string> columns() const;
+  void write_csv(const std::filesystem::path& file) const;
 };
 
 }  // namespace lamina::train
+
+#ifndef LAMINA_COMPILED_LIB
+#include "history-inl.hpp"
+#endif

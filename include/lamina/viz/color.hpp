@@ -10,6 +10,8 @@
 #include <cstdio>
 #include <string>
 
+#include "../core/config.hpp"
+
 namespace lamina::viz {
 
 struct rgb {
@@ -38,10 +40,10 @@ inline constexpr std::array<rgb, 8> okabe_ito = {{{0x00, 0x72, 0xB2},
 // Colour of the i-th series (cycles after 8).
 constexpr rgb palette(std::size_t i) { return okabe_ito[i % okabe_ito.size()]; }
 
-inline std::string to_hex(rgb c) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "#%02X%02X%02X", unsigned(c.r), unsigned(c.g), unsigned(c.b));
-  return buf;
-}
+LAMINA_INLINE std::string to_hex(rgb c);
 
 }  // namespace lamina::viz
+
+#ifndef LAMINA_COMPILED_LIB
+#include "color-inl.hpp"
+#endif

@@ -4,6 +4,8 @@
 // lamina stays header-only and several translation units link without duplicate symbols.
 // Only the decoders lamina documents are compiled in (PNG, JPEG, BMP, PNM): less code that sees
 // hostile bytes, and stb's GIF/PSD/TGA/HDR/PIC decoders have the worst history of memory bugs.
+// With lamina::compiled (LAMINA_COMPILED_LIB) only image_io-inl.hpp includes this file, so stb
+// is compiled once, into the library (src/data.cpp), still with internal linkage.
 //
 // If the translation unit has already included <stb/stb_image.h> itself, lamina uses those
 // declarations instead, and the program must define STB_IMAGE_IMPLEMENTATION in one

@@ -17,98 +17,24 @@ struct batch_norm_geometry {
 
 // Training: normalise with the batch statistics, save mean and 1/std per channel for backward,
 // update the running statistics (unbiased variance, as PyTorch).
-inline void batch_norm_forward_train(cpu, const batch_norm_geometry& g, const float* x, float* y,
-                                     const float* gamma, const float* beta, float* running_mean,
-                                     float* running_var, float* saved_mean, float* saved_invstd) {
-  const std::size_t n = g.batch * g.spatial, cs = g.channels * g.spatial;
-  LAMINA_OMP(omp parallel for schedule(static) if (g.batch * cs > (1u << 14)))
-  for (std::ptrdiff_t ci = 0; ci < std::ptrdiff_t(g.channels); ++ci) {
-    const std::size_t c = std::size_t(ci);
-    double sum = 0, sq = 0;
-    for (std::size_t b = 0; b < g.batch; ++b) {
-      const float* xc = x + b * cs + c * g.spatial;
-      for (std::size_t s = 0; s < g.spatial; ++s) sum += xc[s];
-    }
-    const double mean = sum / double(n);
-    for (std::size_t b = 0; b < g.batch; ++b) {
-      const float* xc = x + b * cs + c * g.spatial;
-      for (std::size_t s = 0; s < g.spatial; ++s) sq += (xc[s] - mean) * (xc[s] - mean);
-    }
-    const double var = sq / double(n);
-    const float invstd = float(1.0 / std::sqrt(var + double(g.eps)));
-    saved_mean[c] = float(mean);
-    saved_invstd[c] = invstd;
-    const float scale = (gamma ? gamma[c] : 1.f) * invstd;
-    const float shift = (beta ? beta[c] : 0.f) - float(mean) * scale;
-    for (std::size_t b = 0; b < g.batch; ++b) {
-      const float* xc = x + b * cs + c * g.spatial;
-      float* yc = y + b * cs + c * g.spatial;
-      for (std::size_t s = 0; s < g.spatial; ++s) yc[s] = xc[s] * scale + shift;
-    }
-    if (running_mean) {
-      const double unbiased = n > 1 ? sq / double(n - 1) : var;
-      running_mean[c] = float((1.0 - g.momentum) * running_mean[c] + g.momentum * mean);
-      running_var[c] = float((1.0 - g.momentum) * running_var[c] + g.momentum * unbiased);
-    }
-  }
-}
+LAMINA_INLINE void batch_norm_forward_train(cpu, const batch_norm_geometry& g, const float* x, float* y,
+                                            const float* gamma, const float* beta, float* running_mean,
+                                            float* running_var, float* saved_mean, float* saved_invstd);
 
 // Evaluation: normalise with the running statistics.
-inline void batch_norm_forward_eval(cpu, const batch_norm_geometry& g, const float* x, float* y,
-                                    const float* gamma, const float* beta, const float* running_mean,
-                                    const float* running_var, float* saved_mean, float* saved_invstd) {
-  const std::size_t cs = g.channels * g.spatial;
-  for (std::size_t c = 0; c < g.channels; ++c) {
-    saved_mean[c] = running_mean[c];
-    saved_invstd[c] = 1.0f / std::sqrt(running_var[c] + g.eps);
-  }
-  LAMINA_OMP(omp parallel for schedule(static) if (g.batch * cs > (1u << 15)))
-  for (std::ptrdiff_t b = 0; b < std::ptrdiff_t(g.batch); ++b)
-    for (std::size_t c = 0; c < g.channels; ++c) {
-      const float scale = (gamma ? gamma[c] : 1.f) * saved_invstd[c];
-      const float shift = (beta ? beta[c] : 0.f) - saved_mean[c] * scale;
-      const float* xc = x + std::size_t(b) * cs + c * g.spatial;
-      float* yc = y + std::size_t(b) * cs + c * g.spatial;
-      for (std::size_t s = 0; s < g.spatial; ++s) yc[s] = xc[s] * scale + shift;
-    }
-}
+LAMINA_INLINE void batch_norm_forward_eval(cpu, const batch_norm_geometry& g, const float* x, float* y,
+                                           const float* gamma, const float* beta, const float* running_mean,
+                                           const float* running_var, float* saved_mean, float* saved_invstd);
 
 // Backward. With batch statistics (training) the mean and variance depend on x:
 //   dx = gamma * invstd / n * (n * dy - sum(dy) - xhat * sum(dy * xhat));
 // with running statistics (evaluation) they are constants: dx = gamma * invstd * dy.
-inline void batch_norm_backward(cpu, const batch_norm_geometry& g, bool batch_stats, const float* x,
-                                const float* dy, const float* gamma, const float* saved_mean,
-                                const float* saved_invstd, float* dx, float* dgamma, float* dbeta) {
-  const std::size_t n = g.batch * g.spatial, cs = g.channels * g.spatial;
-  LAMINA_OMP(omp parallel for schedule(static) if (g.batch * cs > (1u << 14)))
-  for (std::ptrdiff_t ci = 0; ci < std::ptrdiff_t(g.channels); ++ci) {
-    const std::size_t c = std::size_t(ci);
-    const float mean = saved_mean[c], invstd = saved_invstd[c];
-    double sum_dy = 0, sum_dy_xhat = 0;
-    for (std::size_t b = 0; b < g.batch; ++b) {
-      const float* xc = x + b * cs + c * g.spatial;
-      const float* dyc = dy + b * cs + c * g.spatial;
-      for (std::size_t s = 0; s < g.spatial; ++s) {
-        sum_dy += dyc[s];
-        sum_dy_xhat += double(dyc[s]) * double((xc[s] - mean) * invstd);
-      }
-    }
-    if (dgamma) dgamma[c] = float(sum_dy_xhat);
-    if (dbeta) dbeta[c] = float(sum_dy);
-    if (!dx) continue;
-    const float k = (gamma ? gamma[c] : 1.f) * invstd;
-    const float mean_dy = float(sum_dy / double(n)), mean_dy_xhat = float(sum_dy_xhat / double(n));
-    for (std::size_t b = 0; b < g.batch; ++b) {
-      const float* xc = x + b * cs + c * g.spatial;
-      const float* dyc = dy + b * cs + c * g.spatial;
-      float* dxc = dx + b * cs + c * g.spatial;
-      if (batch_stats)
-        for (std::size_t s = 0; s < g.spatial; ++s)
-          dxc[s] = k * (dyc[s] - mean_dy - (xc[s] - mean) * invstd * mean_dy_xhat);
-      else
-        for (std::size_t s = 0; s < g.spatial; ++s) dxc[s] = k * dyc[s];
-    }
-  }
-}
+LAMINA_INLINE void batch_norm_backward(cpu, const batch_norm_geometry& g, bool batch_stats, const float* x,
+                                       const float* dy, const float* gamma, const float* saved_mean,
+                                       const float* saved_invstd, float* dx, float* dgamma, float* dbeta);
 
 }  // namespace lamina::kernels
+
+#ifndef LAMINA_COMPILED_LIB
+#include "batch_norm-inl.hpp"
+#endif

@@ -40,143 +40,26 @@ inline void max_pool2x2_row(const float* __restrict r0, const float* __restrict 
 
 // The gradient of max_pool2x2_row with stride 2 (disjoint windows): the two input rows under
 // one output row, each pixel dy where it was its window's maximum and zero elsewhere.
-inline void max_unpool2x2_row(const float* __restrict dy, const std::int32_t* __restrict argmax,
-                              float* __restrict d0, float* __restrict d1, std::size_t out_width, std::int32_t first,
-                              std::int32_t width) {
-  for (std::size_t ow = 0; ow < out_width; ++ow) {
-    const std::int32_t at = argmax[ow] - first - 2 * std::int32_t(ow);  // 0, 1, width or width + 1
-    const float g = dy[ow];
-    d0[2 * ow] = at == 0 ? g : 0.f;
-    d0[2 * ow + 1] = at == 1 ? g : 0.f;
-    d1[2 * ow] = at == width ? g : 0.f;
-    d1[2 * ow + 1] = at == width + 1 ? g : 0.f;
-  }
-}
+LAMINA_INLINE void max_unpool2x2_row(const float* __restrict dy, const std::int32_t* __restrict argmax,
+                                     float* __restrict d0, float* __restrict d1, std::size_t out_width,
+                                     std::int32_t first, std::int32_t width);
 
 }  // namespace detail
 
 // y = max over each window (padding acts as -inf); argmax[i] is the flat index in the input
 // plane of the first maximum, as PyTorch picks it.
-inline void max_pool2d_forward(cpu, const pool2d_geometry& g, const float* x, float* y, std::int32_t* argmax) {
-  LAMINA_OMP(omp parallel for schedule(static) if (g.planes * g.out_plane() * g.kernel * g.kernel > (1u << 15)))
-  for (std::ptrdiff_t p = 0; p < std::ptrdiff_t(g.planes); ++p) {
-    const float* xp = x + std::size_t(p) * g.in_plane();
-    float* yp = y + std::size_t(p) * g.out_plane();
-    std::int32_t* ap = argmax + std::size_t(p) * g.out_plane();
-    if (g.padding == 0 && g.kernel == 2 && g.stride <= 2) {
-      for (std::size_t oh = 0; oh < g.out_height; ++oh) {
-        const std::size_t r0 = oh * g.stride * g.width;
-        const auto row = g.stride == 1 ? detail::max_pool2x2_row<1> : detail::max_pool2x2_row<2>;
-        row(xp + r0, xp + r0 + g.width, yp + oh * g.out_width, ap + oh * g.out_width, g.out_width,
-            std::int32_t(r0), std::int32_t(g.width));
-      }
-      continue;
-    }
-    if (g.padding == 0) {
-      // Every window lies inside the plane: no bounds checks.
-      for (std::size_t oh = 0; oh < g.out_height; ++oh)
-        for (std::size_t ow = 0; ow < g.out_width; ++ow) {
-          std::size_t at = oh * g.stride * g.width + ow * g.stride;
-          float best = xp[at];
-          for (std::size_t kh = 0; kh < g.kernel; ++kh) {
-            const std::size_t row = (oh * g.stride + kh) * g.width + ow * g.stride;
-            for (std::size_t kw = 0; kw < g.kernel; ++kw)
-              if (xp[row + kw] > best) best = xp[row + kw], at = row + kw;
-          }
-          yp[oh * g.out_width + ow] = best;
-          ap[oh * g.out_width + ow] = std::int32_t(at);
-        }
-      continue;
-    }
-    for (std::size_t oh = 0; oh < g.out_height; ++oh)
-      for (std::size_t ow = 0; ow < g.out_width; ++ow) {
-        float best = -std::numeric_limits<float>::infinity();
-        std::int32_t at = -1;
-        for (std::size_t kh = 0; kh < g.kernel; ++kh) {
-          const std::ptrdiff_t h = std::ptrdiff_t(oh * g.stride + kh) - std::ptrdiff_t(g.padding);
-          if (h < 0 || h >= std::ptrdiff_t(g.height)) continue;
-          for (std::size_t kw = 0; kw < g.kernel; ++kw) {
-            const std::ptrdiff_t w = std::ptrdiff_t(ow * g.stride + kw) - std::ptrdiff_t(g.padding);
-            if (w < 0 || w >= std::ptrdiff_t(g.width)) continue;
-            const std::size_t i = std::size_t(h) * g.width + std::size_t(w);
-            if (xp[i] > best || at < 0) {
-              best = xp[i];
-              at = std::int32_t(i);
-            }
-          }
-        }
-        yp[oh * g.out_width + ow] = best;
-        ap[oh * g.out_width + ow] = at;
-      }
-  }
-}
+LAMINA_INLINE void max_pool2d_forward(cpu, const pool2d_geometry& g, const float* x, float* y, std::int32_t* argmax);
 
-inline void max_pool2d_backward(cpu, const pool2d_geometry& g, const float* dy, const std::int32_t* argmax, float* dx) {
-  LAMINA_OMP(omp parallel for schedule(static) if (g.planes * g.in_plane() > (1u << 15)))
-  for (std::ptrdiff_t p = 0; p < std::ptrdiff_t(g.planes); ++p) {
-    float* dxp = dx + std::size_t(p) * g.in_plane();
-    const float* dyp = dy + std::size_t(p) * g.out_plane();
-    const std::int32_t* ap = argmax + std::size_t(p) * g.out_plane();
-    if (g.padding == 0 && g.kernel == 2 && g.stride == 2) {
-      // Disjoint windows: each input pixel is written once (its window's gradient or zero),
-      // with no scatter; rows and columns left over by an odd size get zero.
-      for (std::size_t oh = 0; oh < g.out_height; ++oh) {
-        const std::size_t r0 = 2 * oh * g.width;
-        detail::max_unpool2x2_row(dyp + oh * g.out_width, ap + oh * g.out_width, dxp + r0, dxp + r0 + g.width,
-                                  g.out_width, std::int32_t(r0), std::int32_t(g.width));
-        if (g.width > 2 * g.out_width) dxp[r0 + g.width - 1] = dxp[r0 + 2 * g.width - 1] = 0.f;
-      }
-      std::fill(dxp + 2 * g.out_height * g.width, dxp + g.in_plane(), 0.f);
-      continue;
-    }
-    std::memset(dxp, 0, g.in_plane() * sizeof(float));
-    for (std::size_t o = 0; o < g.out_plane(); ++o) dxp[ap[o]] += dyp[o];
-  }
-}
+LAMINA_INLINE void max_pool2d_backward(cpu, const pool2d_geometry& g, const float* dy, const std::int32_t* argmax,
+                                       float* dx);
 
 // Average over each window including padding (count_include_pad=True, PyTorch's default).
-inline void avg_pool2d_forward(cpu, const pool2d_geometry& g, const float* x, float* y) {
-  const float inv = 1.0f / float(g.kernel * g.kernel);
-  LAMINA_OMP(omp parallel for schedule(static) if (g.planes * g.out_plane() * g.kernel * g.kernel > (1u << 15)))
-  for (std::ptrdiff_t p = 0; p < std::ptrdiff_t(g.planes); ++p) {
-    const float* xp = x + std::size_t(p) * g.in_plane();
-    float* yp = y + std::size_t(p) * g.out_plane();
-    for (std::size_t oh = 0; oh < g.out_height; ++oh)
-      for (std::size_t ow = 0; ow < g.out_width; ++ow) {
-        float s = 0.f;
-        for (std::size_t kh = 0; kh < g.kernel; ++kh) {
-          const std::ptrdiff_t h = std::ptrdiff_t(oh * g.stride + kh) - std::ptrdiff_t(g.padding);
-          if (h < 0 || h >= std::ptrdiff_t(g.height)) continue;
-          for (std::size_t kw = 0; kw < g.kernel; ++kw) {
-            const std::ptrdiff_t w = std::ptrdiff_t(ow * g.stride + kw) - std::ptrdiff_t(g.padding);
-            if (w >= 0 && w < std::ptrdiff_t(g.width)) s += xp[std::size_t(h) * g.width + std::size_t(w)];
-          }
-        }
-        yp[oh * g.out_width + ow] = s * inv;
-      }
-  }
-}
+LAMINA_INLINE void avg_pool2d_forward(cpu, const pool2d_geometry& g, const float* x, float* y);
 
-inline void avg_pool2d_backward(cpu, const pool2d_geometry& g, const float* dy, float* dx) {
-  const float inv = 1.0f / float(g.kernel * g.kernel);
-  LAMINA_OMP(omp parallel for schedule(static) if (g.planes * g.in_plane() > (1u << 15)))
-  for (std::ptrdiff_t p = 0; p < std::ptrdiff_t(g.planes); ++p) {
-    float* dxp = dx + std::size_t(p) * g.in_plane();
-    const float* dyp = dy + std::size_t(p) * g.out_plane();
-    std::memset(dxp, 0, g.in_plane() * sizeof(float));
-    for (std::size_t oh = 0; oh < g.out_height; ++oh)
-      for (std::size_t ow = 0; ow < g.out_width; ++ow) {
-        const float gv = dyp[oh * g.out_width + ow] * inv;
-        for (std::size_t kh = 0; kh < g.kernel; ++kh) {
-          const std::ptrdiff_t h = std::ptrdiff_t(oh * g.stride + kh) - std::ptrdiff_t(g.padding);
-          if (h < 0 || h >= std::ptrdiff_t(g.height)) continue;
-          for (std::size_t kw = 0; kw < g.kernel; ++kw) {
-            const std::ptrdiff_t w = std::ptrdiff_t(ow * g.stride + kw) - std::ptrdiff_t(g.padding);
-            if (w >= 0 && w < std::ptrdiff_t(g.width)) dxp[std::size_t(h) * g.width + std::size_t(w)] += gv;
-          }
-        }
-      }
-  }
-}
+LAMINA_INLINE void avg_pool2d_backward(cpu, const pool2d_geometry& g, const float* dy, float* dx);
 
 }  // namespace lamina::kernels
+
+#ifndef LAMINA_COMPILED_LIB
+#include "pooling-inl.hpp"
+#endif

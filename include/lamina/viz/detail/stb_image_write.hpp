@@ -7,6 +7,10 @@
 // If the translation unit has already included <stb/stb_image_write.h> itself, lamina uses
 // those declarations instead, and the program must define STB_IMAGE_WRITE_IMPLEMENTATION in
 // one translation unit, as stb asks.
+//
+// With lamina::compiled (LAMINA_COMPILED_LIB) viz includes this header only from png-inl.hpp, so
+// stb is compiled into the library instead of each translation unit. stbiw_zlib_compress stays
+// plain `inline` (not LAMINA_INLINE) because more than one library source may include it.
 #include <climits>
 #include <cstdlib>
 #include <cstring>
