@@ -5,3 +5,4 @@
 #include <lamina/train/energy_sources-inl.hpp>
 #include <lamina/train/history-inl.hpp>
 #include <lamina/train/progress-inl.hpp>
+#include <lamina/train/trainer-inl.hpp>

@@ -15,11 +15,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "../core/config.hpp"
 #include "../core/tensor.hpp"
 #include "../metrics/accuracy.hpp"
 #include "../metrics/psnr.hpp"
@@ -42,31 +44,64 @@ struct metric {
   std::function<double(ConstTensorView output, const batch_target&)> batch_sum;
 };
 
-inline metric accuracy() {
-  return {"accuracy", [](ConstTensorView out, const batch_target& t) { return double(metrics::correct(out, t.labels)); }};
-}
+LAMINA_INLINE metric accuracy();
 // Mean over images of each image's PSNR (the reports' convention), for regression outputs.
-inline metric psnr(double data_range = 1.0) {
-  return {"psnr", [data_range](ConstTensorView out, const batch_target& t) {
-            // Each sample is one image, whatever its shape.
-            const std::size_t n = out.shape[0];
-            const dims flat = make_dims(n, 1, 1, out.size() / n);
-            double s = 0;
-            for (double v : metrics::psnr_per_image({out.data, flat}, {t.values.data, flat}, data_range)) s += v;
-            return s;
-          }};
-}
+LAMINA_INLINE metric psnr(double data_range = 1.0);
 
 struct trainer_options {
   progress_bar::style progress = progress_bar::style::automatic;
   std::FILE* out = stdout;
 };
 
+// What the training loop does that does not depend on the model's type: metrics, callbacks,
+// epoch hooks, the progress bar and the history. Not a template, so it is compiled once
+// (lamina::compiled) rather than once per Trainer<Model, ...>.
+class trainer_base {
+ public:
+  const history& get_history() const { return history_; }
+
+ protected:
+  explicit trainer_base(const trainer_options& options) : bar_(options.progress, options.out) {}
+
+  // Running sums of one pass over a loader: loss and metrics, weighted by batch size.
+  struct pass_sums {
+    double loss = 0, samples = 0;
+    std::vector<double> metrics;
+  };
+  LAMINA_INLINE pass_sums start_pass() const;
+  LAMINA_INLINE void add_batch(pass_sums& p, double loss, std::size_t size, ConstTensorView out,
+                               const batch_target& t) const;
+
+  LAMINA_INLINE void start_epoch(std::size_t epoch, std::size_t epochs, std::size_t steps);
+  LAMINA_INLINE void show_batch(const pass_sums& p, std::size_t done);
+  LAMINA_INLINE epoch_record epoch_result(const pass_sums& p, std::size_t epoch) const;
+  LAMINA_INLINE std::map<std::string, double> evaluation_result(const pass_sums& p) const;
+  // After an epoch (validation and lr included): history, progress bar, hooks, callbacks.
+  LAMINA_INLINE void end_epoch(epoch_record rec, std::size_t epochs, callback_context& ctx);
+  LAMINA_INLINE void begin_training(callback_context& ctx);
+  LAMINA_INLINE void end_training(callback_context& ctx);
+
+  // The history as "epoch seconds samples_per_second name=value ..." lines, for checkpoints.
+  LAMINA_INLINE std::string history_text() const;
+  LAMINA_INLINE static history parse_history(const std::string& text, std::size_t epochs);
+
+  progress_bar bar_;
+  std::vector<metric> metrics_;
+  std::vector<std::shared_ptr<callback>> callbacks_;
+  std::vector<std::function<void(const epoch_record&)>> epoch_hooks_;
+  history history_;
+  std::chrono::steady_clock::time_point epoch_start_;
+  std::vector<float> best_params_, best_state_;
+
+ private:
+  LAMINA_INLINE static std::string summary(const epoch_record& r, std::size_t epochs);
+};
+
 template <class Model, class Loss, class Optimizer>
-class Trainer {
+class Trainer : public trainer_base {
  public:
   Trainer(Model& model, Loss loss, Optimizer& optimizer, trainer_options options = {})
-      : model_(model), loss_(std::move(loss)), optimizer_(optimizer), bar_(options.progress, options.out) {}
+      : trainer_base(options), model_(model), loss_(std::move(loss)), optimizer_(optimizer) {}
 
   Trainer& add_metric(metric m) {
     metrics_.push_back(std::move(m));
@@ -87,18 +122,15 @@ class Trainer {
   template <class TrainLoader, class ValLoader = TrainLoader>
   const history& fit(TrainLoader& train, std::size_t epochs, ValLoader* validation = nullptr) {
     callback_context ctx = context();
-    for (auto& c : callbacks_) c->on_train_begin(ctx);
+    begin_training(ctx);
     for (std::size_t epoch = history_.epochs.size() + 1; epoch <= epochs && !ctx.stop; ++epoch) {
       epoch_record rec = run_epoch(train, epoch, epochs);
       if (validation)
         for (const auto& [k, v] : evaluate(*validation)) rec.values["val_" + k] = v;
       rec.values["lr"] = double(optimizer_.lr());
-      history_.epochs.push_back(rec);
-      bar_.finish(summary(rec, epochs));
-      for (auto& f : epoch_hooks_) f(history_.last());
-      for (auto& c : callbacks_) c->on_epoch_end(history_, ctx);
+      end_epoch(std::move(rec), epochs, ctx);
     }
-    for (auto& c : callbacks_) c->on_train_end(history_, ctx);
+    end_training(ctx);
     return history_;
   }
 
@@ -107,24 +139,16 @@ class Trainer {
   std::map<std::string, double> evaluate(Loader& loader) {
     const bool was_training = model_.is_training();
     model_.eval();
-    double loss = 0, samples = 0;
-    std::vector<double> sums(metrics_.size());
+    pass_sums p = start_pass();
     loader.start_epoch(0);
     for (std::size_t b = 0; b < loader.batches(); ++b) {
       const auto batch = loader.batch(b);
       const auto out = model_.forward(batch.x, batch.size);
-      const batch_target t = target_of(batch);
-      loss += double(call_loss(out, batch, {})) * double(batch.size);
-      for (std::size_t m = 0; m < metrics_.size(); ++m) sums[m] += metrics_[m].batch_sum(out, t);
-      samples += double(batch.size);
+      add_batch(p, call_loss(out, batch, {}), batch.size, out, target_of(batch));
     }
     model_.train(was_training);
-    std::map<std::string, double> result{{"loss", loss / samples}};
-    for (std::size_t m = 0; m < metrics_.size(); ++m) result[metrics_[m].name] = sums[m] / samples;
-    return result;
+    return evaluation_result(p);
   }
-
-  const history& get_history() const { return history_; }
 
   // Saves model, optimizer and the history so far; resume() continues from it.
   void save_checkpoint(const std::filesystem::path& file) {
@@ -154,43 +178,18 @@ class Trainer {
     model_.train();
     train.start_epoch(epoch);
     const std::size_t steps = train.batches();
-    bar_.start("epoch " + std::to_string(epoch) + "/" + std::to_string(epochs), steps);
-    double loss = 0, samples = 0;
-    std::vector<double> sums(metrics_.size());
-    const auto start = std::chrono::steady_clock::now();
+    start_epoch(epoch, epochs, steps);
+    pass_sums p = start_pass();
     for (std::size_t b = 0; b < steps; ++b) {
       const auto batch = train.batch(b);
       const auto out = model_.forward(batch.x, batch.size);
       const float l = call_loss(out, batch, model_.output_grad());
       model_.backward();
       optimizer_.step();
-      const batch_target t = target_of(batch);
-      for (std::size_t m = 0; m < metrics_.size(); ++m) sums[m] += metrics_[m].batch_sum(out, t);
-      loss += double(l) * double(batch.size);
-      samples += double(batch.size);
-      char values[128];
-      std::snprintf(values, sizeof values, "loss %.4f", loss / samples);
-      bar_.update(b + 1, std::size_t(samples), values);
+      add_batch(p, l, batch.size, out, target_of(batch));
+      show_batch(p, b + 1);
     }
-    epoch_record rec;
-    rec.epoch = epoch;
-    rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    rec.samples_per_second = rec.seconds > 0 ? samples / rec.seconds : 0;
-    rec.values["loss"] = loss / samples;
-    for (std::size_t m = 0; m < metrics_.size(); ++m) rec.values[metrics_[m].name] = sums[m] / samples;
-    return rec;
-  }
-
-  static std::string summary(const epoch_record& r, std::size_t epochs) {
-    std::string s = "epoch " + std::to_string(r.epoch) + "/" + std::to_string(epochs);
-    char buf[96];
-    for (const auto& [k, v] : r.values) {
-      if (k == "lr") continue;
-      std::snprintf(buf, sizeof buf, "  %s %.4f", k.c_str(), v);
-      s += buf;
-    }
-    std::snprintf(buf, sizeof buf, "  lr %.3g  %.1f s  %.0f samples/s", r.get("lr"), r.seconds, r.samples_per_second);
-    return s + buf;
+    return epoch_result(p, epoch);
   }
 
   callback_context context() {
@@ -208,58 +207,13 @@ class Trainer {
     return ctx;
   }
 
-  // The history as "epoch seconds samples_per_second name=value ..." lines, for checkpoints.
-  std::string history_text() const {
-    std::string s;
-    char buf[64];
-    for (const auto& e : history_.epochs) {
-      std::snprintf(buf, sizeof buf, "%zu %.17g %.17g", e.epoch, e.seconds, e.samples_per_second);
-      s += buf;
-      for (const auto& [k, v] : e.values) {
-        std::snprintf(buf, sizeof buf, " %.17g", v);
-        s += " " + k + "=" + std::string(buf + 1);
-      }
-      s += "\n";
-    }
-    return s;
-  }
-  static history parse_history(const std::string& text, std::size_t epochs) {
-    history h;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-      const std::size_t end = std::min(text.find('\n', pos), text.size());
-      const std::string line = text.substr(pos, end - pos);
-      pos = end + 1;
-      epoch_record r;
-      char* cursor = nullptr;
-      r.epoch = std::strtoull(line.c_str(), &cursor, 10);
-      r.seconds = std::strtod(cursor, &cursor);
-      r.samples_per_second = std::strtod(cursor, &cursor);
-      std::string rest = cursor;
-      std::size_t p = 0;
-      while ((p = rest.find_first_not_of(' ', p)) != std::string::npos) {
-        const std::size_t q = std::min(rest.find(' ', p), rest.size());
-        const std::string kv = rest.substr(p, q - p);
-        const std::size_t eq = kv.find('=');
-        if (eq != std::string::npos) r.values[kv.substr(0, eq)] = std::strtod(kv.c_str() + eq + 1, nullptr);
-        p = q;
-      }
-      h.epochs.push_back(r);
-    }
-    // A checkpoint without history still resumes at the right epoch.
-    while (h.epochs.size() < epochs) h.epochs.push_back({h.epochs.size() + 1, 0, 0, {}});
-    return h;
-  }
-
   Model& model_;
   Loss loss_;
   Optimizer& optimizer_;
-  progress_bar bar_;
-  std::vector<metric> metrics_;
-  std::vector<std::shared_ptr<callback>> callbacks_;
-  std::vector<std::function<void(const epoch_record&)>> epoch_hooks_;
-  history history_;
-  std::vector<float> best_params_, best_state_;
 };
 
 }  // namespace lamina::train
+
+#ifndef LAMINA_COMPILED_LIB
+#include "trainer-inl.hpp"
+#endif
