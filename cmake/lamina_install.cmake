@@ -6,7 +6,10 @@ include(CMakePackageConfigHelpers)
 install(DIRECTORY include/lamina DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 # The small data sets the examples use (faces, photos), found by lamina::data::data_path().
 install(DIRECTORY data/ DESTINATION ${CMAKE_INSTALL_DATADIR}/lamina/data)
-install(TARGETS lamina lamina_compiled EXPORT laminaTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+install(TARGETS lamina EXPORT laminaTargets)
+if(_lamina_top)  # (a subproject builds lamina_compiled only on demand: not installed from there)
+  install(TARGETS lamina_compiled EXPORT laminaTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+endif()
 install(EXPORT laminaTargets NAMESPACE lamina:: DESTINATION ${CMAKE_INSTALL_DATADIR}/cmake/lamina)
 configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/laminaConfig.cmake.in
   ${CMAKE_CURRENT_BINARY_DIR}/laminaConfig.cmake

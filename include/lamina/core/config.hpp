@@ -25,6 +25,8 @@
 // training helpers) are then only declared by the headers and compiled once, in the library
 // (src/), instead of being optimised again in every translation unit. Such a header `x.hpp`
 // keeps those definitions in `x-inl.hpp` beside it and includes it unless LAMINA_COMPILED_LIB.
+// One mode per program: do not link translation units of both modes together (a CUDA target
+// that uses lamina::cuda next to lamina::compiled code must link lamina::compiled too).
 #if defined(LAMINA_COMPILED_LIB)
 #define LAMINA_INLINE
 #else

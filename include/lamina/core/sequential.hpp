@@ -258,8 +258,9 @@ struct Sequential {
       else dx = const_cast<float*>(dy);
     } else {
       const float* x = activation(P, P.source[I], a.x, nullptr, a.workspace, a.batch);
-      const float* y = activation(P, P.source[I + 1], a.x, const_cast<float*>(a.y), a.workspace, a.batch);
-      const float* post_output = nullptr;  // the absorbed activation's output
+      // Absorbing a layer, child I never wrote its own output: it gets the absorbed one's instead.
+      const float* y = fused ? nullptr : activation(P, P.source[I + 1], a.x, const_cast<float*>(a.y), a.workspace, a.batch);
+      const float* post_output = nullptr;
       if constexpr (fused)
         post_output = activation(P, P.source[I + 2], a.x, const_cast<float*>(a.y), a.workspace, a.batch);
       L::template backward<In>(backend, backward_args{.x = x, .y = y, .dy = dy, .dx = dx,

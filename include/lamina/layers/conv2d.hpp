@@ -13,6 +13,7 @@
 // is a convolution of dy when the stride is 1 (im2col + GEMM), else GEMM + col2im.
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <string>
 #include <type_traits>
 
@@ -168,6 +169,7 @@ struct Conv2d {
     } else {
       float* col = a.workspace;                                  // [In*K*K, batch*P]
       float* tmp = a.workspace + a.batch * col_per_sample(InD);  // [Out, batch*P]
+      assert(a.post == epilogue::none && "Conv2d absorbs an activation only on its implicit path");
       kernels::conv2d_im2col_gemm_forward(b, g, Out, a.x, a.params, Bias ? a.params + weight_count : nullptr,
                                           a.y, col, tmp, a.batch);
     }
@@ -184,6 +186,7 @@ struct Conv2d {
       implicit_backward<InD>(b, a);
       return;
     }
+    assert(!a.post_output && "Conv2d absorbs an activation only on its implicit path");
     float* col = a.workspace;  // im2col(x), from forward
     float* dym = a.workspace + a.batch * col_per_sample(InD);  // dy channel-major [Out, batch*P]
     kernels::conv_channel_major(b, a.dy, dym, a.batch, Out, P);
@@ -241,6 +244,7 @@ struct Conv2d {
         kernels::conv2d_implicit_backward_weights(b, g, Out, dy_frame + fd.pad * (fd.width + 1), n * fd.size,
                                                   x_frame, a.grads, n);
       } else {
+        assert(!a.post_output && "not absorbed without same padding (see absorbs)");
         kernels::conv_frame_batch(b, a.dy, Out, g.out_h, g.out_w, dyx_frame, n, fx.size, fx.width, 0, 0);
         kernels::conv2d_implicit_backward_weights(b, g, Out, dyx_frame, n * fx.size, x_frame, a.grads, n);
       }

@@ -62,6 +62,7 @@ class trainer_base {
 
  protected:
   explicit trainer_base(const trainer_options& options) : bar_(options.progress, options.out) {}
+  ~trainer_base() = default;  // not deleted through a base pointer
 
   // Running sums of one pass over a loader: loss and metrics, weighted by batch size.
   struct pass_sums {

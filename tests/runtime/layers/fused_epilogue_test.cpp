@@ -64,3 +64,14 @@ TEST_CASE("Conv2d absorbs a following ReLU where its implicit path can", "[layer
              lm::Sequential<lm::Sequential<C1, Unfused>, lm::MaxPool2d<2>, lm::Flatten, lm::Linear<800, 2>>,
              lm::Shape<1, 20, 20>>(4);
 }
+
+TEST_CASE("ReLU keeps a NaN, absorbed or not", "[layers][fusion]") {
+  // PyTorch's relu(nan) is nan; so are the fused epilogue's and the ReLU layer's.
+  lm::Model<lm::ReLU, lm::Shape<4>> relu;
+  const float x[4] = {std::nanf(""), -1.f, 2.f, 0.f};
+  const auto y = relu.forward(x, 1);
+  CHECK(std::isnan(y[0]));
+  CHECK(y[1] == 0.f);
+  CHECK(y[2] == 2.f);
+  CHECK(y[3] == 0.f);
+}

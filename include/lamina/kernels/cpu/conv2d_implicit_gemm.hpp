@@ -5,8 +5,8 @@
 // output position by its top-left pixel in that padded plane, q = oh * Wp + ow. Then the lowered
 // row r = (c, ki, kj) of im2col, at position q, is the padded plane c read at q + (ki * Wp + kj) * D:
 // every lowered row is the padded image itself, shifted. The GEMMs take their B operand through
-// a row table (gemm_rows_b), so they pack straight from the padded image, which is written once
-// instead of K*K times. The price: Wp - OW dropped positions (ow >= OW) per output row. A stride
+// a row table (gemm_rows_b), so they read the padded image (written once instead of K*K times)
+// in place, whole panels at a time; narrow weight gradients are dot products over it (gemm_dot). The price: Wp - OW dropped positions (ow >= OW) per output row. A stride
 // S > 1 splits the padded planes into S*S phases first (see conv_frame), which are shifted again.
 //
 // The padded batch is a *frame*: per channel (and phase) and sample, T = (rows + 1) * width floats.

@@ -20,8 +20,10 @@ LAMINA_INLINE void add(cpu, const float* a, const float* b, float* out, std::siz
   detail::map(n, out, [](auto u, auto v) { return u + v; }, a, b);
 }
 
+// max(0, v), not max(v, 0): x86's max returns its second operand for a NaN, so NaN stays NaN
+// (as in PyTorch and in Conv2d's fused epilogue).
 LAMINA_INLINE void relu_forward(cpu, const float* x, float* y, std::size_t n) {
-  detail::map(n, y, [](auto v) { return xsimd::max(v, decltype(v)(0.f)); }, x);
+  detail::map(n, y, [](auto v) { return xsimd::max(decltype(v)(0.f), v); }, x);
 }
 
 LAMINA_INLINE void relu_backward(cpu, const float* y, const float* dy, float* dx, std::size_t n) {

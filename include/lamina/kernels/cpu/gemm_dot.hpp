@@ -10,7 +10,7 @@
 // between blocks and are reduced once at the end.
 //
 // Determinism: each C element is its lane sums (each in k order) reduced in a fixed order, then
-// the scalar tail: threads split the tiles, never k, so results do not depend on their number.
+// the scalar head and tail (the k before A's rows are aligned, the k after the last vector): threads split the tiles, never k, so results do not depend on their number.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>

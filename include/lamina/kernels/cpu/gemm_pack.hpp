@@ -1,6 +1,7 @@
 #pragma once
 // Packing routines and scratch buffers for the blocked SGEMM. Part of gemm.hpp.
-// Transposes are resolved here, so the micro-kernel only ever sees one layout:
+// Transposes are resolved here, so the micro-kernel sees one layout (or, for B through a row
+// table, reads whole panels of B's rows in place; see gemm_micro):
 //   A micro-panel: kc steps of gemm_mr floats (column k of an MR-row strip),
 //   B micro-panel: kc steps of gemm_nr floats (row k of an NR-column strip).
 // Rows/columns past the matrix edge are zero-filled, so edge tiles need no special k loop.

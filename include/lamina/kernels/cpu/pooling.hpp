@@ -24,17 +24,23 @@ namespace detail {
 // One output row of 2x2 max pooling with stride S (1 or 2) over input rows r0, r1 (r1 = r0 + width).
 // Written without branches (max, compares as 0/1, index arithmetic) so that it vectorises: the
 // comparisons are data-dependent and a branchy loop mispredicts on most windows. Ties keep the
-// first maximum in window order (v0, v1, v2, v3), as PyTorch does; a NaN in v0 propagates.
+// first maximum in window order (v0, v1, v2, v3), as PyTorch does. (PyTorch also propagates any
+// NaN in a window; here, as on the general path, only a NaN in the window's first pixel does.)
 template <std::size_t S>
 inline void max_pool2x2_row(const float* __restrict r0, const float* __restrict r1, float* __restrict y,
                             std::int32_t* __restrict argmax, std::size_t out_width, std::int32_t first,
                             std::int32_t width) {
   for (std::size_t ow = 0; ow < out_width; ++ow) {
     const float v0 = r0[S * ow], v1 = r0[S * ow + 1], v2 = r1[S * ow], v3 = r1[S * ow + 1];
-    const float m01 = std::max(v0, v1), m23 = std::max(v2, v3);
-    const std::int32_t i01 = v1 > v0, i23 = v3 > v2, lower = m23 > m01;
-    y[ow] = std::max(m01, m23);
-    argmax[ow] = first + std::int32_t(S * ow) + i01 + lower * (width + i23 - i01);
+    // The scan "best = v0; then each later v > best replaces it", as the general path does
+    // (std::max(a, b) is a < b ? b : a), so a NaN is treated the same way on both paths.
+    const float m1 = std::max(v0, v1), m2 = std::max(m1, v2), m3 = std::max(m2, v3);
+    const std::int32_t c1 = v1 > v0, c2 = v2 > m1, c3 = v3 > m2;
+    std::int32_t at = c1;
+    at += c2 * (width - at);
+    at += c3 * (width + 1 - at);
+    y[ow] = m3;
+    argmax[ow] = first + std::int32_t(S * ow) + at;
   }
 }
 

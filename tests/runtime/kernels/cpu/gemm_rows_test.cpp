@@ -102,18 +102,22 @@ TEST_CASE("gemm_dot_rows is bit-identical for 1, 2 and 3 OpenMP threads", "[kern
 
 TEST_CASE("gemm_rows_b reads whole B panels in place and packs the edge", "[kernels][cpu][gemm]") {
   // op(B) = B with row k at B + rows[k]; N spans whole panels plus a ragged edge.
-  for (const std::size_t N : {std::size_t{7}, std::size_t{64}, std::size_t{100}, std::size_t{1157}}) {
-    const std::size_t M = 19, K = 37;
+  // K past one k block (256) exercises later blocks accumulating into C, beta = 0.5 the caller's C.
+  struct shape { std::size_t N, K; float beta; };
+  for (const shape s : {shape{7, 37, 0.f}, shape{64, 37, 0.f}, shape{100, 37, 0.5f}, shape{1157, 37, 0.f},
+                        shape{100, 300, 0.f}, shape{300, 600, 0.5f}}) {
+    const std::size_t M = 19, N = s.N, K = s.K;
     const auto A = random_floats(M * K, 3);
     const auto rows = row_table(K, 9);
     const auto B = random_floats(std::size_t(rows.back()) + N, 4);
-    std::vector<float> C(M * N);
+    const auto C0 = random_floats(M * N, 5);
+    auto C = C0;
     lk::gemm_rows_b(lamina::cpu{}, lk::transpose::no, lk::transpose::no, M, N, K, 1.f, A.data(), K, B.data(),
-                    rows.data(), 0.f, C.data(), N);
+                    rows.data(), s.beta, C.data(), N);
     std::size_t bad = 0;
     for (std::size_t i = 0; i < M; ++i)
       for (std::size_t j = 0; j < N; ++j) {
-        double ref = 0, mag = 0;
+        double ref = double(s.beta) * C0[i * N + j], mag = std::abs(ref);
         for (std::size_t k = 0; k < K; ++k) {
           const double t = double(A[i * K + k]) * double(B[std::size_t(rows[k]) + j]);
           ref += t;
@@ -121,7 +125,7 @@ TEST_CASE("gemm_rows_b reads whole B panels in place and packs the edge", "[kern
         }
         if (!(std::abs(C[i * N + j] - ref) <= 1e-5 * mag + 1e-30)) ++bad;
       }
-    INFO("N=" << N);
+    INFO("N=" << N << " K=" << K << " beta=" << s.beta);
     CHECK(bad == 0);
   }
 }
