@@ -219,14 +219,7 @@ struct Conv2d {
       if (Bias && a.post_output) kernels::conv_channel_sums(b, dyx_frame, 1, Out, n * fx.size, a.grads + weight_count);
       kernels::conv2d_implicit_backward_weights(b, g, Out, dyx_frame, n * fx.size, x_frame, a.grads, n);
       if (!a.dx) return;
-      if (a.post_output)  // the ReLU's backward, written channel-major
-        for (std::size_t i = 0; i < n; ++i)
-          for (std::size_t c = 0; c < Out; ++c) {
-            const std::size_t P = g.positions(), at = (i * Out + c) * P;
-            kernels::relu_backward(b, a.post_output + at, a.dy + at, dym + (c * n + i) * P, P);
-          }
-      else
-        kernels::conv_channel_major(b, a.dy, dym, n, Out, g.positions());
+      kernels::conv_channel_major(b, a.dy, dym, n, Out, g.positions(), a.post_output);
       kernels::conv2d_im2col_gemm_backward_data(b, g, Out, dym, a.params, a.dx, col, n);
     } else {
       constexpr kernels::conv_geometry gd = dx_geometry(InD);

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "conv2d_im2col_gemm.hpp"
+#include "elementwise.hpp"
 
 namespace lamina::kernels::detail {
 
@@ -28,10 +29,13 @@ LAMINA_INLINE int conv_threads() {
 namespace lamina::kernels {
 
 LAMINA_INLINE void conv_channel_major(cpu, const float* src, float* dst, std::size_t batch, std::size_t C,
-                                      std::size_t P) {
+                                      std::size_t P, const float* relu_mask) {
   for (std::size_t n = 0; n < batch; ++n)
-    for (std::size_t c = 0; c < C; ++c)
-      std::memcpy(dst + c * batch * P + n * P, src + (n * C + c) * P, P * sizeof(float));
+    for (std::size_t c = 0; c < C; ++c) {
+      const std::size_t at = (n * C + c) * P;
+      if (relu_mask) relu_backward(cpu{}, relu_mask + at, src + at, dst + c * batch * P + n * P, P);
+      else std::memcpy(dst + c * batch * P + n * P, src + at, P * sizeof(float));
+    }
 }
 
 LAMINA_INLINE void conv_channel_sums(cpu, const float* y, std::size_t batch, std::size_t C, std::size_t P,

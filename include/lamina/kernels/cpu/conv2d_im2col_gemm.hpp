@@ -77,9 +77,10 @@ void conv_for_samples(std::size_t count, Body&& body) {
 
 }  // namespace detail
 
-// dst [C, batch * P] <- src [batch, C, P] (the columns tensor, channel-major).
+// dst [C, batch * P] <- src [batch, C, P] (the columns tensor, channel-major). With a relu_mask
+// (like src: a fused ReLU's output), src is a gradient kept where the mask is > 0 (conv_frame_sample).
 LAMINA_INLINE void conv_channel_major(cpu, const float* src, float* dst, std::size_t batch, std::size_t C,
-                                      std::size_t P);
+                                      std::size_t P, const float* relu_mask = nullptr);
 
 // out[c] = sum over samples n (in order) and positions of y [batch, C, P]: bias gradients.
 LAMINA_INLINE void conv_channel_sums(cpu, const float* y, std::size_t batch, std::size_t C, std::size_t P,
