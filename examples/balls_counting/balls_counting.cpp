@@ -48,6 +48,7 @@
 #include <lamina/viz/viz.hpp>
 
 #include "../common/command_line.hpp"
+#include "../common/outcome_checks.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -504,13 +505,7 @@ int main(int argc, char** argv) try {
   std::printf("total time %.1f s\n", seconds);
 
   if (o.quick) {  // the smoke test's checks
-    int failures = 0;
-    auto check = [&](bool ok, const std::string& what) {
-      if (!ok) {
-        std::fprintf(stderr, "quick run check failed: %s\n", what.c_str());
-        ++failures;
-      }
-    };
+    examples::outcome_checks check;
     // Chance on the test set: always answering its most frequent class.
     std::size_t per_class[3] = {0, 0, 0};
     for (std::int32_t y : d.test.labels) ++per_class[y];
@@ -527,9 +522,8 @@ int main(int argc, char** argv) try {
                                          " is not above chance (the most frequent class: " + std::to_string(majority) + ")");
       check(std::isfinite(r.test_loss), r.tag + ": test loss is not finite");
     }
-    for (const auto& f : expected_files)
-      check(fs::exists(f) && fs::file_size(f) > 0, "file not written: " + f.string());
-    if (failures) return 1;
+    check.written(expected_files);
+    if (check.failures()) return 1;
     std::printf("quick run: all checks passed\n");
   }
   return 0;

@@ -57,6 +57,7 @@
 #include <lamina/viz/viz.hpp>
 
 #include "../common/command_line.hpp"
+#include "../common/outcome_checks.hpp"
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -782,20 +783,14 @@ int main(int argc, char** argv) try {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("total time %.1f s\n", seconds);
 
-  int failures = 0;
+  examples::outcome_checks check;
   for (const auto& c : failed) {
     std::fprintf(stderr, "run %s failed (see %s)\n", title_of(c).c_str(),
                  (dir / (tag_of(c) + ".log")).string().c_str());
-    ++failures;
+    check.fail();
   }
-  if (!complete && failed.empty()) ++failures;
+  if (!complete && failed.empty()) check.fail();
   if (o.quick) {  // the smoke test's checks
-    auto check = [&](bool ok, const std::string& what) {
-      if (!ok) {
-        std::fprintf(stderr, "quick run check failed: %s\n", what.c_str());
-        ++failures;
-      }
-    };
     std::vector<fs::path> files = {dir / "results.md", dir / "networks.md", dir / "val_psnr_all.png"};
     for (const auto& c : o.configs()) {
       const std::string tag = tag_of(c);
@@ -811,10 +806,10 @@ int main(int argc, char** argv) try {
                 " -> " + fmt("%.2f", r.at("val_psnr", e)) + " dB)");
       check(r.at("val_ssim", e) > 0 && r.at("val_ssim", e) <= 1, tag + ": validation SSIM out of (0, 1]");
     }
-    for (const auto& f : files) check(fs::exists(f) && fs::file_size(f) > 0, "file not written: " + f.string());
-    if (failures == 0) std::printf("quick run: all checks passed\n");
+    check.written(files);
+    if (check.failures() == 0) std::printf("quick run: all checks passed\n");
   }
-  return failures ? 1 : 0;
+  return check.failures() ? 1 : 0;
 } catch (const std::exception& e) {
   std::fprintf(stderr, "conv_autoencoder: %s\n", e.what());
   return 2;

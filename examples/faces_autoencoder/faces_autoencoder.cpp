@@ -60,6 +60,7 @@
 #include <lamina/linalg/linalg.hpp>  // SVD, PCA, principal angles: needs lamina::linalg (LAPACK)
 
 #include "../common/command_line.hpp"
+#include "../common/outcome_checks.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -757,10 +758,7 @@ int main(int argc, char** argv) try {
   std::printf("\n%s\nWritten to %s\ntotal time %.1f s\n", md.c_str(), dir.string().c_str(), seconds);
 
   if (o.quick) {  // the smoke test's checks
-    int failures = 0;
-    auto check = [&](bool ok, const std::string& what) {
-      if (!ok) std::fprintf(stderr, "quick run check failed: %s\n", what.c_str()), ++failures;
-    };
+    examples::outcome_checks check;
     for (const trained_ae* r : all_runs)
       check(r->last_loss < r->first_loss, r->tag + ": training loss did not decrease (" + fmt("%.5f", r->first_loss) +
                                               " -> " + fmt("%.5f", r->last_loss) + ")");
@@ -780,8 +778,8 @@ int main(int argc, char** argv) try {
     }
     for (const auto& r : noise_rows)
       if (o.extras) check(r.dae > r.ae64, "denoising AE does not beat the plain AE on " + r.title);
-    for (const auto& f : written) check(fs::exists(f) && fs::file_size(f) > 0, "file not written: " + f.string());
-    if (failures) return 1;
+    check.written(written);
+    if (check.failures()) return 1;
     std::printf("quick run: all checks passed\n");
   }
   return 0;

@@ -59,6 +59,7 @@
 #include <lamina/viz/viz.hpp>
 
 #include "../common/command_line.hpp"
+#include "../common/outcome_checks.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -427,13 +428,7 @@ int main(int argc, char** argv) try {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("\n%s\nWritten to %s\ntotal time %.1f s\n", md.c_str(), dir.string().c_str(), seconds);
 
-  int failures = 0;
-  auto check = [&](bool ok, const std::string& what) {
-    if (!ok) {
-      std::fprintf(stderr, "%s check failed: %s\n", o.quick ? "quick run" : "full run", what.c_str());
-      ++failures;
-    }
-  };
+  examples::outcome_checks check(o.quick ? "quick run" : "full run");
   for (const auto& r : results) {
     check(std::isfinite(r.val.psnr) && std::isfinite(r.val.ssim), r.tag + ": validation metrics are not finite");
     if (o.quick) {
@@ -448,9 +443,8 @@ int main(int argc, char** argv) try {
                                                    std::to_string(baseline.psnr) + " dB by more than 10 dB");
     }
   }
-  for (const auto& f : expected_files)
-    check(fs::exists(f) && fs::file_size(f) > 0, "file not written: " + f.string());
-  if (failures) return 1;
+  check.written(expected_files);
+  if (check.failures()) return 1;
   std::printf("%s run: all checks passed\n", o.quick ? "quick" : "full");
   return 0;
 } catch (const std::exception& e) {

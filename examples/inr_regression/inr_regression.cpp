@@ -59,6 +59,7 @@
 #include <lamina/viz/viz.hpp>
 
 #include "../common/command_line.hpp"
+#include "../common/outcome_checks.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -865,13 +866,7 @@ int main(int argc, char** argv) try {
   const fs::path dir = o.out;
   fs::create_directories(dir);
   std::vector<fs::path> files;
-  int failures = 0;
-  auto check = [&](bool ok, const std::string& what) {
-    if (!ok) {
-      std::fprintf(stderr, "check failed: %s\n", what.c_str());
-      ++failures;
-    }
-  };
+  examples::outcome_checks check(o.quick ? "quick run" : "full run");
 
   // The networks' summaries (their parameter counts are also checked at compile time above).
   std::string nets = "# Networks\n\nInput: one coordinate (x, y); batch = every pixel of the image (" +
@@ -947,9 +942,9 @@ int main(int argc, char** argv) try {
   write_text(dir / "summary.md", summary);
   files.push_back(dir / "summary.md");
   std::printf("\n%s\nWritten to %s\n", summary.c_str(), dir.string().c_str());
-  for (const auto& f : files) check(fs::exists(f) && fs::file_size(f) > 0, "file not written: " + f.string());
-  if (failures) {
-    std::fprintf(stderr, "inr_regression: %d check(s) failed\n", failures);
+  check.written(files);
+  if (check.failures()) {
+    std::fprintf(stderr, "inr_regression: %d check(s) failed\n", check.failures());
     return 1;
   }
   std::printf("all checks passed (%.1f s)\n", seconds);
