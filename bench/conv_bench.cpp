@@ -28,7 +28,7 @@ void time_net(const char* label, std::size_t batch, int reps) {
   for (float& v : x) v = gen.uniform(0.f, 1.f);
   model.compute_input_grad(input_grad);
   auto step = [&] {
-    const auto y = model.forward(x.data(), batch);
+    const auto y = model.forward(x, batch);
     auto g = model.output_grad();
     for (std::size_t i = 0; i < g.size(); ++i) g[i] = y[i] * 1e-3f;
     model.backward();
@@ -37,7 +37,7 @@ void time_net(const char* label, std::size_t batch, int reps) {
   std::vector<double> fw, all;
   for (int r = 0; r < reps; ++r) {
     const auto t0 = std::chrono::steady_clock::now();
-    model.forward(x.data(), batch);
+    model.forward(x, batch);
     const auto t1 = std::chrono::steady_clock::now();
     step();
     const auto t2 = std::chrono::steady_clock::now();

@@ -220,9 +220,9 @@ class workload_runner final : public runner {
 
   float step(mode m) override {
     if (m == mode::train)
-      return train::step(*model_, x_.data(), W::batch, targets_.view(), loss_, opt_);
+      return train::step(*model_, x_, W::batch, targets_.view(), loss_, opt_);
     model_->eval();
-    const auto y = model_->forward(x_.data(), W::batch);
+    const auto y = model_->forward(x_, W::batch);
     float first = 0;
     kernels::download(Backend{}, y.data, &first, 1);  // waits for the GPU on the CUDA backend
     return first;
@@ -240,7 +240,7 @@ class workload_runner final : public runner {
     };
     model_->train();
     const auto t0 = now();
-    const auto y = model_->forward(x_.data(), W::batch);
+    const auto y = model_->forward(x_, W::batch);
     const auto t1 = now();
     const float value = loss::evaluate(loss_, Backend{}, y, targets_.view(), model_->output_grad());
     const auto t2 = now();

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs the dependencies, builds everything (Release, ccache), runs the robustness checks
 # and then the whole test suite (docs/data.md, "Robustness"):
-#   - the file-reading tests (tests/runtime/data, tests/runtime/io) built with ASan + UBSan in
-#     <build-dir>-asan (option LAMINA_SANITIZE; tests/sanitize),
+#   - the whole runtime suite (tests/runtime, tests/backend) built with ASan + UBSan (and
+#     float-cast-overflow) in <build-dir>-asan (option LAMINA_SANITIZE; tests/sanitize),
 #   - a short run of each reader's libFuzzer target in <build-dir>-fuzz (scripts/fuzz.sh).
 #   scripts/test.sh [build-dir]
 # LAMINA_TEST_SANITIZE=0 or LAMINA_TEST_FUZZ=0 skips a robustness step; LAMINA_FUZZ_RUNS sets the
-# executions per fuzzer (default 10000).
+# executions per fuzzer (default 100000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
@@ -28,7 +28,7 @@ if [ "${LAMINA_TEST_SANITIZE:-1}" != 0 ]; then
     ctest --test-dir "$build-asan" -j "$(nproc)" --output-on-failure
 fi
 if [ "${LAMINA_TEST_FUZZ:-1}" != 0 ]; then
-  scripts/fuzz.sh "${LAMINA_FUZZ_RUNS:-10000}" "$build-fuzz"
+  scripts/fuzz.sh "${LAMINA_FUZZ_RUNS:-100000}" "$build-fuzz"
 fi
 # The main suite last, so that its summary closes the output.
 ctest --test-dir "$build" -j "$(nproc)" --output-on-failure

@@ -24,6 +24,7 @@
 #include "loss/loss.hpp"
 #include "optim/optim.hpp"
 #include "train/step.hpp"
+#include "testing/find_nonfinite.hpp"
 #include "testing/gradient_check.hpp"
 #include "data/error.hpp"
 #include "data/fashion_mnist.hpp"

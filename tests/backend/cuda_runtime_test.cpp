@@ -57,10 +57,10 @@ TEST_CASE("A training step on the GPU allocates no new device memory", "[cuda]")
   lm::optim::Adam opt(model, {});
   const auto x = lamina_test::random_values(32 * 784, 2, 0.f, 1.f);
   std::vector<std::int32_t> y(32, 3);
-  lm::train::step(model, x.data(), 32, std::span<const std::int32_t>(y), lm::loss::CrossEntropy{}, opt);
+  lm::train::step(model, x, 32, std::span<const std::int32_t>(y), lm::loss::CrossEntropy{}, opt);
   const auto before = lm::cuda_memory_pool::get().stats().cuda_mallocs;
   for (int i = 0; i < 5; ++i)
-    lm::train::step(model, x.data(), 32, std::span<const std::int32_t>(y), lm::loss::CrossEntropy{}, opt);
+    lm::train::step(model, x, 32, std::span<const std::int32_t>(y), lm::loss::CrossEntropy{}, opt);
   CHECK(lm::cuda_memory_pool::get().stats().cuda_mallocs == before);
 }
 #endif

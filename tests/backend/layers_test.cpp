@@ -20,8 +20,8 @@ void compare_with_cpu(std::size_t batch, bool training = true, std::uint64_t see
   const auto x = lamina_test::random_values(batch * In::size, seed + 1);
   for (int pass = 0; pass < 2; ++pass) {  // twice: running statistics and the pool get reused
     INFO("pass " << pass);
-    const auto yr = ref.forward(x.data(), batch);
-    const auto yd = dut.forward(x.data(), batch);
+    const auto yr = ref.forward(x, batch);
+    const auto yd = dut.forward(x, batch);
     REQUIRE_THAT(host<B>(yd), close_to(host<lm::cpu>(yr), 1e-4, 1e-4));
     const auto dy = lamina_test::random_values(yr.size(), seed + 2 + std::uint64_t(pass));
     lm::kernels::upload(lm::cpu{}, dy.data(), ref.output_grad().data, dy.size());

@@ -28,8 +28,8 @@ TEMPLATE_LIST_TEST_CASE("A small network trains on every backend", LAMINA_BACKEN
   const std::span<const std::int32_t> labels(y);
   float first = 0, last = 0;
   for (int step = 0; step < 60; ++step) {
-    last = lm::train::step(model, x.data(), batch, labels, lm::loss::CrossEntropy{}, opt);
-    const float expected = lm::train::step(ref, x.data(), batch, labels, lm::loss::CrossEntropy{}, ref_opt);
+    last = lm::train::step(model, x, batch, labels, lm::loss::CrossEntropy{}, opt);
+    const float expected = lm::train::step(ref, x, batch, labels, lm::loss::CrossEntropy{}, ref_opt);
     if (step == 0) first = last;
     if (step < 3) CHECK(last == Approx(expected).epsilon(1e-4));
   }

@@ -19,7 +19,7 @@ int main() {
   const lm::ConstTensorView target{y.data(), lm::make_dims(32, 1)};
   float first = 0, last = 0;
   for (int s = 0; s < 200; ++s) {
-    last = lm::train::step(model, x.data(), 32, target, lm::loss::MSE{}, opt);
+    last = lm::train::step(model, x, 32, target, lm::loss::MSE{}, opt);
     if (s == 0) first = last;
   }
   std::printf("loss %.5f -> %.5f\n", first, last);

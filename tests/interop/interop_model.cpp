@@ -34,12 +34,12 @@ int main(int argc, char** argv) try {
     for (int step = 0; step < 3; ++step) {
       for (float& v : x) v = gen.uniform(-1, 1);
       for (auto& l : labels) l = std::int32_t(gen.below(5));
-      lm::train::step(model, x.data(), interop_batch, std::span<const std::int32_t>(labels), lm::loss::CrossEntropy{}, opt);
+      lm::train::step(model, x, interop_batch, std::span<const std::int32_t>(labels), lm::loss::CrossEntropy{}, opt);
     }
     lm::io::save(model, dir / "lamina_model.safetensors");
     for (float& v : x) v = gen.uniform(-1, 1);
     model.eval();
-    const auto y = model.forward(x.data(), interop_batch);
+    const auto y = model.forward(x, interop_batch);
     lm::io::write_safetensors(dir / "lamina_io.safetensors",
                               {record("x", {x.data(), lm::make_dims(interop_batch, 3, 4, 4)}), record("y", y)});
   } else if (mode == "read") {
@@ -51,7 +51,7 @@ int main(int argc, char** argv) try {
     std::vector<float> xv(x->numel());
     std::memcpy(xv.data(), x->data.data(), xv.size() * 4);
     model.eval();
-    lm::io::write_safetensors(dir / "lamina_out.safetensors", {record("y", model.forward(xv.data(), interop_batch))});
+    lm::io::write_safetensors(dir / "lamina_out.safetensors", {record("y", model.forward(xv, interop_batch))});
   } else {
     throw std::invalid_argument("unknown mode " + mode);
   }

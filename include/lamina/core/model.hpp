@@ -3,7 +3,9 @@
 // gradients are each one packed buffer (state_dict order), so optimizers update them with a
 // single vector loop; activations and workspace are planned once per batch size, after which
 // a training step allocates nothing.
+#include <algorithm>
 #include <cstdint>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -40,6 +42,9 @@ class Model {
   using input_shape = InShape;
   using output_shape = output_shape_t<network, InShape>;
   using backend = Backend;
+  // The same kind of model for another network or input (lm::testing uses it per layer).
+  template <Layer OtherNet, ShapeType OtherIn>
+  using rebind = Model<OtherNet, OtherIn, Backend>;
   static constexpr bool valid = lamina::output_shape<network, InShape>::valid;
   static constexpr std::size_t param_count = network::param_count;
   static constexpr std::size_t state_count = network::state_count;
@@ -86,8 +91,27 @@ class Model {
   std::size_t planned_batch() const { return planned_; }
 
   // Runs the network on `batch` samples of InShape from host memory; returns the output
-  // [batch, out...] in backend memory. The input is copied, so it need not outlive the call.
-  ConstTensorView forward(const float* x, std::size_t batch) {
+  // [batch, out...] in backend memory. `x` must hold exactly batch * input_size floats (a
+  // std::vector<float>, a Tensor or a loader's batch converts); it is copied, so it need not
+  // outlive the call.
+  ConstTensorView forward(std::span<const float> x, std::size_t batch) {
+    check_input("forward", x.size(), batch);
+    return forward_unchecked(x.data(), batch);
+  }
+  // The same from a view whose shape must be [batch, InShape...] (or flat batch * size).
+  ConstTensorView forward(ConstTensorView x) {
+    const std::size_t batch = x.rank() ? x.shape[0] : 0;
+    bool ok = x.rank() == InShape::rank + 1 || (x.rank() == 2 && x.shape[1] == input_size);
+    for (std::size_t i = 0; ok && x.rank() == InShape::rank + 1 && i < InShape::rank; ++i)
+      ok = x.shape[i + 1] == InShape::value[i];
+    if (!ok)
+      throw std::invalid_argument("lamina::Model::forward: input shape " + to_string(x.shape) +
+                                  " does not match [batch] + " + InShape::str());
+    return forward({x.data, x.size()}, batch);
+  }
+  // forward() without the size check, for callers that have checked it themselves: reads
+  // batch * input_size floats from `x`, whatever it points to.
+  ConstTensorView forward_unchecked(const float* x, std::size_t batch) {
     if constexpr (valid) {
       plan(batch);
       batch_ = batch;
@@ -100,16 +124,43 @@ class Model {
     }
     return output();
   }
-  // The same from a view whose shape must be [batch, InShape...] (or flat batch * size).
-  ConstTensorView forward(ConstTensorView x) {
-    const std::size_t batch = x.rank() ? x.shape[0] : 0;
-    bool ok = x.rank() == InShape::rank + 1 || (x.rank() == 2 && x.shape[1] == input_size);
-    for (std::size_t i = 0; ok && x.rank() == InShape::rank + 1 && i < InShape::rank; ++i)
-      ok = x.shape[i + 1] == InShape::value[i];
-    if (!ok)
-      throw std::invalid_argument("lamina::Model::forward: input shape " + to_string(x.shape) +
-                                  " does not match [batch] + " + InShape::str());
-    return forward(x.data, batch);
+
+  // Throws unless `floats` is `batch` (>= 1) samples of InShape; `who` names the caller.
+  static void check_input(const char* who, std::size_t floats, std::size_t batch) {
+    if (batch == 0)
+      throw std::invalid_argument(std::string("lamina::") + who + ": a batch of 0 samples (input shape " +
+                                  InShape::str() + "); pass at least one sample");
+    if (floats != batch * input_size)
+      throw std::invalid_argument(std::string("lamina::") + who + ": got " + std::to_string(floats) +
+                                  " input values for a batch of " + std::to_string(batch) + ", expected " +
+                                  std::to_string(batch * input_size) + " (" + std::to_string(batch) + " x " +
+                                  std::to_string(input_size) + ", input shape " + InShape::str() + ")");
+  }
+
+  // The outputs for every sample in `x` (a whole number of InShape samples), in evaluation
+  // mode and in batches of `batch_size`, copied to a host Tensor [N, out...]. The model's mode
+  // is restored.
+  Tensor predict(std::span<const float> x, std::size_t batch_size = 256) {
+    if (x.empty() || x.size() % input_size != 0)
+      throw std::invalid_argument("lamina::Model::predict: got " + std::to_string(x.size()) +
+                                  " input values, expected a positive multiple of " + std::to_string(input_size) +
+                                  " (input shape " + InShape::str() + ")");
+    if (batch_size == 0) throw std::invalid_argument("lamina::Model::predict: batch_size must be >= 1");
+    const std::size_t n = x.size() / input_size;
+    dims shape{};
+    shape.rank = output_shape::rank + 1;
+    shape.d[0] = n;
+    for (std::size_t i = 0; i < output_shape::rank; ++i) shape.d[i + 1] = output_shape::value[i];
+    Tensor out(shape);
+    const bool was_training = training_;
+    eval();
+    for (std::size_t b = 0; b < n; b += batch_size) {
+      const std::size_t m = std::min(batch_size, n - b);
+      const auto y = forward(x.subspan(b * input_size, m * input_size), m);
+      kernels::download(Backend{}, y.data, out.data() + b * output_size, m * output_size);
+    }
+    train(was_training);
+    return out;
   }
 
   // dLoss/dOutput of the last forward, to be written by a loss before backward().
@@ -155,6 +206,7 @@ class Model {
   TensorView parameter(std::string_view name) const { return find(name).value; }
   TensorView gradient(std::string_view name) const { return find(name).grad; }
   rng& generator() { return gen_; }
+  const rng& generator() const { return gen_; }
 
   static std::string summary(std::size_t batch = 1) { return lamina::summary<network, InShape>(batch); }
 

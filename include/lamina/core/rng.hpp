@@ -3,7 +3,11 @@
 // specified by this file alone, so a seed reproduces a run bit for bit on any platform.
 #include <cmath>
 #include <cstdint>
+#include <bit>
+#include <charconv>
+#include <cstdio>
 #include <numbers>
+#include <string>
 #include <string_view>
 
 namespace lamina {
@@ -73,6 +77,33 @@ class rng {
     return float(r * std::cos(a));
   }
   float normal(float mean, float stddev) { return mean + stddev * normal(); }
+
+  // The whole state as text ("s0 s1 s2 s3 spare has_spare" in hex), for checkpoints: a
+  // generator restored from it continues the same stream, bit for bit.
+  std::string state() const {
+    char buf[128];
+    std::snprintf(buf, sizeof buf, "%016llx %016llx %016llx %016llx %08x %d", (unsigned long long)s_[0],
+                  (unsigned long long)s_[1], (unsigned long long)s_[2], (unsigned long long)s_[3],
+                  unsigned(std::bit_cast<std::uint32_t>(spare_)), int(has_spare_));
+    return buf;
+  }
+  // Restores state(); false (and the generator unchanged) when `text` is not one.
+  bool set_state(std::string_view text) {
+    std::uint64_t w[6];
+    const char* p = text.data();
+    const char* end = p + text.size();
+    for (int i = 0; i < 6; ++i) {
+      if (i && (p == end || *p++ != ' ')) return false;
+      const auto [next, ec] = std::from_chars(p, end, w[i], 16);
+      if (ec != std::errc{} || next - p != (i < 4 ? 16 : i == 4 ? 8 : 1)) return false;
+      p = next;
+    }
+    if (p != end || (w[0] | w[1] | w[2] | w[3]) == 0 || w[5] > 1) return false;  // all-zero: xoshiro's one bad state
+    for (int i = 0; i < 4; ++i) s_[i] = w[i];
+    spare_ = std::bit_cast<float>(std::uint32_t(w[4]));
+    has_spare_ = w[5] == 1;
+    return true;
+  }
 
  private:
   static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }

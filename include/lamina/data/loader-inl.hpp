@@ -148,7 +148,7 @@ LAMINA_INLINE void batch_engine<Source>::run() {
 
 LAMINA_INLINE labelled_batch ClassificationLoader::batch(std::size_t b) {
   auto& s = engine_->get(b, "lamina::data::ClassificationLoader");
-  return {s.x.data(), {s.labels.data(), s.size}, s.size};
+  return {{s.x.data(), s.size * engine_->source().sample_size()}, {s.labels.data(), s.size}, s.size};
 }
 
 LAMINA_INLINE std::unique_ptr<ClassificationLoader::engine> ClassificationLoader::make(
@@ -168,7 +168,7 @@ LAMINA_INLINE regression_batch RegressionLoader::batch(std::size_t b) {
   shape.rank = target_shape_.rank + 1;
   shape.d[0] = s.size;
   for (std::size_t i = 0; i < target_shape_.rank; ++i) shape.d[i + 1] = target_shape_[i];
-  return {s.x.data(), {s.y.data(), shape}, s.size};
+  return {{s.x.data(), s.size * engine_->source().sample_size()}, {s.y.data(), shape}, s.size};
 }
 
 LAMINA_INLINE std::unique_ptr<RegressionLoader::engine> RegressionLoader::make(

@@ -56,13 +56,13 @@ struct loader_options {
 };
 
 struct labelled_batch {
-  const float* x;                          // [size, sample...]
+  std::span<const float> x;                // [size, sample...]: size * sample_size floats
   std::span<const std::int32_t> labels;    // [size]
   std::size_t size;
 };
 
 struct regression_batch {
-  const float* x;           // [size, sample...]
+  std::span<const float> x; // [size, sample...]: size * sample_size floats
   ConstTensorView targets;  // [size, target...]
   std::size_t size;
 };
@@ -176,6 +176,7 @@ class ClassificationLoader {
       : engine_(make(samples, labels, sample_size, std::move(options))) {}
 
   std::size_t size() const { return engine_->size(); }
+  std::size_t sample_size() const { return engine_->source().sample_size(); }  // floats per input
   std::size_t batches() const { return engine_->batches(); }
   const loader_options& options() const { return engine_->options(); }
   // Reshuffles for `epoch` (a permutation that depends only on seed and epoch).
@@ -200,6 +201,7 @@ class RegressionLoader {
       : target_shape_(target_shape), engine_(make(samples, targets, sample_size, target_shape, std::move(options))) {}
 
   std::size_t size() const { return engine_->size(); }
+  std::size_t sample_size() const { return engine_->source().sample_size(); }  // floats per input
   std::size_t batches() const { return engine_->batches(); }
   const loader_options& options() const { return engine_->options(); }
   void start_epoch(std::size_t epoch) { engine_->start_epoch(epoch); }

@@ -73,20 +73,20 @@ void save(const Model& model, const std::filesystem::path& file, const std::map<
   write_safetensors(file, detail::state_dict_records(model), metadata);
 }
 
-// Loads parameters and buffers by name; nothing is changed unless every tensor checks out.
-// Returns the file's metadata.
+namespace detail {
+// The values of every state_dict tensor of `model` in `f` (parameters, then buffers, in the
+// model's order), after checking every name, shape and dtype. Changes nothing.
 template <class Model>
-std::map<std::string, std::string> load(Model& model, const std::filesystem::path& file, load_options options = {}) {
-  using B = typename Model::backend;
-  const safetensors_file f = read_safetensors(file);
+std::vector<std::vector<float>> read_state_dict(const Model& model, const safetensors_file& f,
+                                                const std::filesystem::path& file, load_options options) {
   struct target {
     std::string name;
-    TensorView view;
+    dims shape;
     bool integral;
   };
   std::vector<target> targets;
-  for (const auto& p : model.named_parameters()) targets.push_back({p.name, p.value, false});
-  for (const auto& b : model.named_buffers()) targets.push_back({b.name, b.value, b.integral});
+  for (const auto& p : model.named_parameters()) targets.push_back({p.name, p.value.shape, false});
+  for (const auto& b : model.named_buffers()) targets.push_back({b.name, b.value.shape, b.integral});
 
   std::vector<std::vector<float>> values;
   std::set<std::string> known;
@@ -98,20 +98,37 @@ std::map<std::string, std::string> load(Model& model, const std::filesystem::pat
       for (const auto& x : f.tensors) names += (names.empty() ? "" : ", ") + x.name;
       throw data::format_error(file, "tensor '" + t.name + "'", "missing; the file has: " + names);
     }
-    const auto expected = detail::shape_of(t.view.shape);
+    const auto expected = shape_of(t.shape);
     if (r->shape != expected)
       throw data::format_error(file, "tensor '" + t.name + "'",
-                               "shape " + detail::shape_string(r->shape) + " in the file, expected " +
-                                   detail::shape_string(expected) + " by the model");
-    values.push_back(detail::as_floats(*r, file, t.integral));
+                               "shape " + shape_string(r->shape) + " in the file, expected " +
+                                   shape_string(expected) + " by the model");
+    values.push_back(as_floats(*r, file, t.integral));
   }
   if (options.strict)
     for (const auto& r : f.tensors)
       if (!known.count(r.name))
         throw data::format_error(file, "tensor '" + r.name + "'",
                                  "not in the model (the architectures differ; load with {.strict = false} to ignore)");
-  for (std::size_t i = 0; i < targets.size(); ++i)
-    kernels::upload(B{}, values[i].data(), targets[i].view.data, values[i].size());
+  return values;
+}
+
+// Writes what read_state_dict returned into the model (cannot fail).
+template <class Model>
+void write_state_dict(Model& model, const std::vector<std::vector<float>>& values) {
+  using B = typename Model::backend;
+  std::size_t i = 0;
+  for (const auto& p : model.named_parameters()) kernels::upload(B{}, values[i].data(), p.value.data, values[i].size()), ++i;
+  for (const auto& b : model.named_buffers()) kernels::upload(B{}, values[i].data(), b.value.data, values[i].size()), ++i;
+}
+}  // namespace detail
+
+// Loads parameters and buffers by name; nothing is changed unless every tensor checks out.
+// Returns the file's metadata.
+template <class Model>
+std::map<std::string, std::string> load(Model& model, const std::filesystem::path& file, load_options options = {}) {
+  const safetensors_file f = read_safetensors(file);
+  detail::write_state_dict(model, detail::read_state_dict(model, f, file, options));
   return f.metadata;
 }
 

@@ -29,6 +29,9 @@ struct CrossEntropy {
     if (logits.rank() < 2)
       throw std::invalid_argument("lamina::loss::CrossEntropy: logits must be [batch, classes], got " +
                                   to_string(logits.shape));
+    if (logits.shape[0] == 0 || logits.size() == 0)
+      throw std::invalid_argument("lamina::loss::CrossEntropy: logits " + to_string(logits.shape) +
+                                  " hold no samples; a batch needs at least one");
     const std::size_t n = logits.shape[0], c = logits.size() / n;
     if (targets.size() != n)
       throw std::invalid_argument("lamina::loss::CrossEntropy: got " + std::to_string(targets.size()) +

@@ -18,6 +18,9 @@ enum class reduction { mean, sum };
 namespace detail {
 inline void check_same_size(const char* loss, ConstTensorView pred, std::size_t target_size,
                             TensorView grad) {
+  if (pred.size() == 0)
+    throw std::invalid_argument(std::string("lamina::loss::") + loss + ": the prediction " + to_string(pred.shape) +
+                                " holds no values; a batch needs at least one sample");
   if (target_size != pred.size())
     throw std::invalid_argument(std::string("lamina::loss::") + loss + ": target has " +
                                 std::to_string(target_size) + " values, expected " +

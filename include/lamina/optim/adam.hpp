@@ -74,14 +74,22 @@ class basic_adam {
   void step();
 
   double lr() const { return options_.lr; }
-  void set_lr(double lr) { options_.lr = lr; }
+  void set_lr(double lr) {
+    detail::require_option(true, name, "lr", "finite", lr);  // schedulers may go below 0, as in PyTorch
+    options_.lr = lr;
+  }
   // beta1, which OneCycleLR cycles like PyTorch's cycle_momentum.
   double beta1() const { return options_.beta1; }
   void set_beta1(double beta1);
   const options_type& options() const { return options_; }
   // Steps taken: PyTorch's state["step"]. set_steps restores it from a checkpoint.
   std::size_t steps() const { return steps_; }
-  void set_steps(std::size_t steps) { steps_ = steps; }
+  void set_steps(std::size_t steps) {
+    detail::require_steps(name, steps);
+    steps_ = steps;
+  }
+  // The parameters it updates (the model's packed parameters when built from a model).
+  TensorView parameters() const { return params_; }
 
   TensorView exp_avg() { return view(exp_avg_); }
   TensorView exp_avg_sq() { return view(exp_avg_sq_); }

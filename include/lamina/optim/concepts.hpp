@@ -42,10 +42,35 @@ namespace detail {
 
 LAMINA_INLINE std::string format_value(double v);
 
-// Throws "lamina::optim::<who>: <option> must be <requirement>, got <value>" unless ok.
+// Throws "lamina::optim::<who>: <option> must be <requirement>, got <value>" unless ok and the
+// value is finite (NaN and infinities are never valid options).
 LAMINA_INLINE void require_option(bool ok, const char* who, const char* option, const char* requirement, double value);
 
 LAMINA_INLINE void require_same_size(const char* who, std::size_t params, std::size_t grads);
+
+// Step counts are exact in the double that bias corrections and schedulers compute with.
+inline constexpr std::size_t max_steps = std::size_t{1} << 53;
+LAMINA_INLINE void require_steps(const char* who, std::size_t steps);
+
+}  // namespace detail
+
+// Throws unless `optimizer` updates `model`'s parameters: an optimizer built for another model
+// would step that one, and this one would never change. Optimizers without parameters() (a
+// class of yours) are not checked.
+template <class Optimizer, class Model>
+void require_built_for(const Optimizer& optimizer, Model& model, const char* who) {
+  if constexpr (requires { optimizer.parameters().data; }) {
+    const auto p = optimizer.parameters();
+    const auto m = model.parameters();
+    if (p.data != m.data || p.size() != m.size())
+      throw std::invalid_argument(std::string("lamina::") + who +
+                                  ": the optimizer updates another model's parameters (" + std::to_string(p.size()) +
+                                  " values), not this model's (" + std::to_string(m.size()) +
+                                  "); build it from this model, e.g. lm::optim::SGD opt(model, {...})");
+  }
+}
+
+namespace detail {
 
 }  // namespace detail
 }  // namespace lamina::optim

@@ -38,15 +38,25 @@ LAMINA_INLINE double scheduler_base::find(const scheduler_state& s, const char* 
                               "' entry");
 }
 
+LAMINA_INLINE std::size_t scheduler_base::find_count(const scheduler_state& s, const char* key) const {
+  const double v = find(s, key);
+  if (!(v >= 0 && v <= 0x1p53) || v != std::floor(v))
+    throw std::invalid_argument(std::string("lamina::optim::") + name_ + "::load_state: " + key +
+                                " must be an integer in [0, 2^53], got " + format_value(v));
+  return std::size_t(v);
+}
+
 LAMINA_INLINE void scheduler_base::load_base_state(const scheduler_state& s) {
-  const double epoch = find(s, "last_epoch");
-  if (!(epoch >= 0) || epoch != std::floor(epoch))
-    throw std::invalid_argument(std::string("lamina::optim::") + name_ +
-                                "::load_state: last_epoch must be a non-negative integer, got " +
-                                format_value(epoch));
-  last_epoch_ = std::size_t(epoch);
-  base_lr_ = find(s, "base_lr");
-  apply(find(s, "last_lr"));
+  // Everything is checked before anything changes.
+  const std::size_t epoch = find_count(s, "last_epoch");
+  const double base_lr = find(s, "base_lr"), last_lr = find(s, "last_lr");
+  for (const auto& [key, v] : {std::pair{"base_lr", base_lr}, std::pair{"last_lr", last_lr}})
+    if (!(std::abs(v) <= 3.4e38))
+      throw std::invalid_argument(std::string("lamina::optim::") + name_ + "::load_state: " + key +
+                                  " must be a finite float, got " + format_value(v));
+  apply(last_lr);
+  last_epoch_ = epoch;
+  base_lr_ = base_lr;
 }
 
 }  // namespace detail

@@ -87,6 +87,8 @@ class scheduler_base {
 
   scheduler_state base_state() const;
   double find(const scheduler_state& s, const char* key) const;
+  // A counter entry: an integer in [0, 2^53], else an error naming the key.
+  std::size_t find_count(const scheduler_state& s, const char* key) const;
   // Restores the common counters and sets the optimizer's lr to the restored last_lr.
   void load_base_state(const scheduler_state& s);
 

@@ -25,8 +25,12 @@ LAMINA_INLINE scheduler_state OneCycleLR::state() const {
 }
 
 LAMINA_INLINE void OneCycleLR::load_state(const scheduler_state& s) {
+  const double momentum = find(s, "last_momentum");
+  if (!(momentum >= 0 && momentum <= 1))
+    throw std::invalid_argument("lamina::optim::OneCycleLR::load_state: last_momentum must be in [0, 1], got " +
+                                detail::format_value(momentum));
   load_base_state(s);
-  last_momentum_ = find(s, "last_momentum");
+  last_momentum_ = momentum;
   if (options_.cycle_momentum) opt_.set_momentum(last_momentum_);
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 // Definitions for reduce_lr_on_plateau.hpp (compiled once in lamina::compiled, or inline; see LAMINA_INLINE).
+#include <cmath>
 #include <algorithm>
 #include <cstddef>
 #include <limits>
@@ -39,10 +40,14 @@ LAMINA_INLINE scheduler_state ReduceLROnPlateau::state() const {
 }
 
 LAMINA_INLINE void ReduceLROnPlateau::load_state(const scheduler_state& s) {
+  const double best = find(s, "best");
+  const std::size_t bad = find_count(s, "num_bad_epochs"), cooldown = find_count(s, "cooldown_counter");
+  if (std::isnan(best))
+    throw std::invalid_argument("lamina::optim::ReduceLROnPlateau::load_state: best must be a number, got nan");
   load_base_state(s);
-  best_ = find(s, "best");
-  num_bad_epochs_ = std::size_t(find(s, "num_bad_epochs"));
-  cooldown_counter_ = std::size_t(find(s, "cooldown_counter"));
+  best_ = best;
+  num_bad_epochs_ = bad;
+  cooldown_counter_ = cooldown;
 }
 
 LAMINA_INLINE double ReduceLROnPlateau::worst() const {

@@ -64,7 +64,10 @@ class RMSprop {
   void step();
 
   double lr() const { return options_.lr; }
-  void set_lr(double lr) { options_.lr = lr; }
+  void set_lr(double lr) {
+    detail::require_option(true, name, "lr", "finite", lr);  // schedulers may go below 0, as in PyTorch
+    options_.lr = lr;
+  }
   // The momentum factor (OneCycleLR cycles it). Setting a positive momentum on an optimizer
   // built without one allocates its (zero) buffer here, never in step().
   double momentum() const { return options_.momentum; }
@@ -72,7 +75,12 @@ class RMSprop {
   const rmsprop_options& options() const { return options_; }
   // Steps taken: PyTorch's state["step"]. set_steps restores it from a checkpoint.
   std::size_t steps() const { return steps_; }
-  void set_steps(std::size_t steps) { steps_ = steps; }
+  void set_steps(std::size_t steps) {
+    detail::require_steps(name, steps);
+    steps_ = steps;
+  }
+  // The parameters it updates (the model's packed parameters when built from a model).
+  TensorView parameters() const { return params_; }
 
   TensorView square_avg() { return view(square_avg_); }
   TensorView momentum_buffer() { return view(momentum_buffer_); }  // empty without momentum

@@ -37,12 +37,12 @@ class SGD {
   SGD(Backend, TensorView params, TensorView grads, sgd_options options)
       : options_(options), params_(params), grads_(grads), momentum_(Backend{}) {
     if constexpr (!std::is_same_v<Backend, cpu>) device_step_ = &device_step<Backend>;
-    if (params.size() != grads.size())
-      throw std::invalid_argument("lamina::optim::SGD: " + std::to_string(params.size()) +
-                                  " parameters but " + std::to_string(grads.size()) + " gradients");
-    if (options.lr < 0) throw std::invalid_argument("lamina::optim::SGD: lr must be >= 0, got " + std::to_string(options.lr));
-    if (options.momentum < 0) throw std::invalid_argument("lamina::optim::SGD: momentum must be >= 0");
-    if (options.weight_decay < 0) throw std::invalid_argument("lamina::optim::SGD: weight_decay must be >= 0");
+    detail::require_same_size("SGD", params.size(), grads.size());
+    detail::require_option(options.lr >= 0, "SGD", "lr", ">= 0", options.lr);
+    detail::require_option(options.momentum >= 0, "SGD", "momentum", ">= 0", options.momentum);
+    detail::require_option(true, "SGD", "dampening", "finite",
+                           options.dampening);
+    detail::require_option(options.weight_decay >= 0, "SGD", "weight_decay", ">= 0", options.weight_decay);
     if (options.nesterov && (options.momentum <= 0 || options.dampening != 0))
       throw std::invalid_argument("lamina::optim::SGD: Nesterov momentum requires a momentum and zero dampening");
     if (options.momentum != 0) momentum_.resize(params.size());
@@ -72,17 +72,23 @@ class SGD {
  public:
 
   float lr() const { return options_.lr; }
-  void set_lr(float lr) { options_.lr = lr; }
+  void set_lr(float lr) {
+    detail::require_option(true, "SGD", "lr", "finite", lr);  // schedulers may go below 0, as in PyTorch
+    options_.lr = lr;
+  }
   // The momentum factor (OneCycleLR cycles it). Setting a momentum on an optimizer built
   // without one allocates its buffer here, never in step(); like PyTorch's momentum_buffer, it
   // starts as the gradient on the first step with momentum.
   float momentum() const { return options_.momentum; }
   void set_momentum(float momentum);
   const sgd_options& options() const { return options_; }
+  // The parameters it updates (the model's packed parameters when built from a model).
+  TensorView parameters() const { return params_; }
   std::size_t steps() const { return steps_; }
   // Restores the step count from a checkpoint (with steps > 0 the momentum buffer, if any,
   // counts as started: restore its values through momentum_buffer() or state()).
   void set_steps(std::size_t steps) {
+    detail::require_steps("SGD", steps);
     steps_ = steps;
     momentum_started_ = steps > 0 && momentum_.size() != 0;
   }

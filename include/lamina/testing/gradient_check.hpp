@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -45,10 +46,12 @@ struct gradient_check_result {
   }
 };
 
-// `x` holds `batch` samples of the model's input shape (host memory, CPU backend).
+// `x_in` holds `batch` samples of the model's input shape (host memory, CPU backend; checked).
 template <class Model>
-gradient_check_result check_gradients(Model& model, std::vector<float> x, std::size_t batch,
+gradient_check_result check_gradients(Model& model, std::span<const float> x_in, std::size_t batch,
                                       const gradient_check_options& opt = {}) {
+  Model::check_input("testing::check_gradients", x_in.size(), batch);
+  std::vector<float> x(x_in.begin(), x_in.end());  // probed in place
   rng gen(opt.seed);
   std::vector<float> r(batch * Model::output_size);
   for (float& v : r) v = gen.uniform(-1.f, 1.f);
@@ -57,7 +60,7 @@ gradient_check_result check_gradients(Model& model, std::vector<float> x, std::s
   const rng model_gen = model.generator();
   auto objective = [&] {
     model.generator() = model_gen;
-    const auto y = model.forward(x.data(), batch);
+    const auto y = model.forward_unchecked(x.data(), batch);
     double s = 0;
     for (std::size_t i = 0; i < r.size(); ++i) s += double(r[i]) * double(y[i]);
     return s;

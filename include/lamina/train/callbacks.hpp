@@ -28,6 +28,10 @@ class callback {
   virtual void on_train_begin(callback_context&) {}
   virtual void on_epoch_end(const history&, callback_context&) = 0;
   virtual void on_train_end(const history&, callback_context&) {}
+  // When this callback puts other weights back at the end of training, how the user asked for
+  // it (e.g. "KeepBest{.restore_at_end = true}"); nullptr otherwise. Two such callbacks in one
+  // Trainer would overwrite each other, so Trainer::fit refuses them.
+  virtual const char* restores_weights() const { return nullptr; }
 };
 
 namespace detail {
@@ -50,6 +54,9 @@ class EarlyStopping : public callback {
   explicit EarlyStopping(options o) : o_(std::move(o)) {}
   void on_epoch_end(const history& h, callback_context& ctx) override;
   void on_train_end(const history&, callback_context& ctx) override;
+  const char* restores_weights() const override {
+    return o_.restore_best ? "EarlyStopping{.restore_best = true} (the default)" : nullptr;
+  }
   std::size_t stopped_epoch() const { return stopped_epoch_; }  // 0 when it never stopped
   std::size_t best_epoch() const { return best_epoch_; }
 
@@ -72,6 +79,9 @@ class KeepBest : public callback {
   explicit KeepBest(options o) : o_(std::move(o)) {}
   void on_epoch_end(const history& h, callback_context& ctx) override;
   void on_train_end(const history&, callback_context& ctx) override;
+  const char* restores_weights() const override {
+    return o_.restore_at_end ? "KeepBest{.restore_at_end = true}" : nullptr;
+  }
   double best() const { return best_; }
   std::size_t best_epoch() const { return best_epoch_; }
 

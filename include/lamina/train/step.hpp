@@ -3,17 +3,32 @@
 // backward, optimizer update. Returns the batch loss. The loss runs on the model's backend
 // (loss::evaluate), so the same call trains a Model<Net, In, lm::cuda>.
 #include <cstddef>
+#include <cstdint>
+#include <span>
+#include <stdexcept>
+#include <string>
 
 #include "../loss/reduction.hpp"
+#include "../optim/concepts.hpp"
 #include "../optim/state_buffer.hpp"
 
 namespace lamina::train {
 
+// `x` holds `batch` samples of the model's input shape (checked); `target` is what the loss
+// takes: class indices (one per sample) or a tensor shaped like the output.
 template <class Model, class Loss, class Target, class Optimizer>
-float step(Model& model, const float* x, std::size_t batch, const Target& target, const Loss& loss,
+float step(Model& model, std::span<const float> x, std::size_t batch, const Target& target, const Loss& loss,
            Optimizer& optimizer) {
+  optim::require_built_for(optimizer, model, "train::step");
+  Model::check_input("train::step", x.size(), batch);
+  if constexpr (std::is_convertible_v<const Target&, std::span<const std::int32_t>>) {
+    const std::span<const std::int32_t> labels = target;
+    if (labels.size() != batch)
+      throw std::invalid_argument("lamina::train::step: got " + std::to_string(labels.size()) +
+                                  " labels for a batch of " + std::to_string(batch) + ", expected one per sample");
+  }
   model.train();
-  const auto y = model.forward(x, batch);
+  const auto y = model.forward_unchecked(x.data(), batch);
   const float value = loss::evaluate(loss, optim::detail::backend_of_t<Model>{}, y, target, model.output_grad());
   model.backward();
   optimizer.step();

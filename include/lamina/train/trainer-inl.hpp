@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "trainer.hpp"
 
@@ -16,6 +20,7 @@ LAMINA_INLINE metric psnr(double data_range) {
   return {"psnr", [data_range](ConstTensorView out, const batch_target& t) {
             // Each sample is one image, whatever its shape.
             const std::size_t n = out.shape[0];
+            if (n == 0) return 0.0;
             const dims flat = make_dims(n, 1, 1, out.size() / n);
             double s = 0;
             for (double v : metrics::psnr_per_image({out.data, flat}, {t.values.data, flat}, data_range)) s += v;
@@ -71,7 +76,49 @@ LAMINA_INLINE void trainer_base::end_epoch(epoch_record rec, std::size_t epochs,
 }
 
 LAMINA_INLINE void trainer_base::begin_training(callback_context& ctx) {
+  const char* restorer = nullptr;
+  for (const auto& c : callbacks_) {
+    const char* r = c->restores_weights();
+    if (!r) continue;
+    if (restorer)
+      throw std::invalid_argument(std::string("lamina::train::Trainer::fit: two callbacks restore weights at the end, ") +
+                                  restorer + " and " + r +
+                                  "; the second would overwrite the first. Keep one (EarlyStopping{.restore_best = "
+                                  "false} stops early without restoring)");
+    restorer = r;
+  }
+  warnings_ = 0;
   for (auto& c : callbacks_) c->on_train_begin(ctx);
+}
+
+LAMINA_INLINE void trainer_base::check_loader(const char* role, std::size_t batches, std::size_t sample_size,
+                                              std::size_t input_size, const std::string& input_shape) {
+  const std::string who = std::string("lamina::train::Trainer: the ") + role + " loader";
+  if (sample_size && sample_size != input_size)
+    throw std::invalid_argument(who + "'s samples have " + std::to_string(sample_size) + " floats each, but the model's input " +
+                                input_shape + " has " + std::to_string(input_size));
+  if (batches == 0) throw std::invalid_argument(who + " has no batches (no samples, or fewer than one batch with drop_last)");
+}
+
+LAMINA_INLINE void trainer_base::nonfinite(const char* quantity, double value, std::size_t epoch, std::size_t batch,
+                                           std::size_t batches) {
+  if (nonfinite_ == on_nonfinite::ignore) return;
+  char what[160];
+  if (std::string_view(quantity) == "loss")
+    std::snprintf(what, sizeof what, "the loss is %g at epoch %zu, batch %zu of %zu", value, epoch, batch, batches);
+  else
+    std::snprintf(what, sizeof what, "the gradients hold NaN or infinite values at epoch %zu, batch %zu of %zu", epoch,
+                  batch, batches);
+  if (nonfinite_ == on_nonfinite::stop) {
+    bar_.finish("");
+    throw nonfinite_error(std::string("lamina::train::Trainer: ") + what +
+                              "; training stopped before this batch's update. Lower the learning rate, check the "
+                              "inputs, or find the first layer that produces it with lm::testing::find_nonfinite "
+                              "(trainer_options::nonfinite = on_nonfinite::warn carries on)",
+                          epoch, batch, quantity);
+  }
+  if (++warnings_ <= 10 && out_)
+    std::fprintf(out_, "\nlamina: warning: %s%s\n", what, warnings_ == 10 ? " (further warnings not shown)" : "");
 }
 
 LAMINA_INLINE void trainer_base::end_training(callback_context& ctx) {
@@ -108,28 +155,44 @@ LAMINA_INLINE std::string trainer_base::history_text() const {
 LAMINA_INLINE history trainer_base::parse_history(const std::string& text, std::size_t epochs) {
   history h;
   std::size_t pos = 0;
+  auto bad = [&](const std::string& what) {
+    throw std::invalid_argument("line " + std::to_string(h.epochs.size() + 1) + ": " + what);
+  };
+  auto number = [&](const std::string& s) {
+    char* end = nullptr;
+    const double v = std::strtod(s.c_str(), &end);
+    if (s.empty() || end != s.c_str() + s.size()) bad("expected a number, got \"" + s + "\"");
+    return v;
+  };
   while (pos < text.size()) {
     const std::size_t end = std::min(text.find('\n', pos), text.size());
-    const std::string line = text.substr(pos, end - pos);
-    pos = end + 1;
-    epoch_record r;
-    char* cursor = nullptr;
-    r.epoch = std::strtoull(line.c_str(), &cursor, 10);
-    r.seconds = std::strtod(cursor, &cursor);
-    r.samples_per_second = std::strtod(cursor, &cursor);
-    std::string rest = cursor;
-    std::size_t p = 0;
-    while ((p = rest.find_first_not_of(' ', p)) != std::string::npos) {
-      const std::size_t q = std::min(rest.find(' ', p), rest.size());
-      const std::string kv = rest.substr(p, q - p);
-      const std::size_t eq = kv.find('=');
-      if (eq != std::string::npos) r.values[kv.substr(0, eq)] = std::strtod(kv.c_str() + eq + 1, nullptr);
-      p = q;
+    std::vector<std::string> words;
+    for (std::size_t p = pos; p < end;) {
+      const std::size_t q = std::min(text.find(' ', p), end);
+      if (q > p) words.push_back(text.substr(p, q - p));
+      p = q + 1;
     }
-    h.epochs.push_back(r);
+    pos = end + 1;
+    if (h.epochs.size() == epochs) bad("more epochs than the checkpoint's " + std::to_string(epochs));
+    if (words.size() < 3) bad("expected \"epoch seconds samples_per_second name=value ...\"");
+    epoch_record r;
+    r.epoch = h.epochs.size() + 1;
+    if (words[0] != std::to_string(r.epoch)) bad("expected epoch " + std::to_string(r.epoch) + ", got \"" + words[0] + "\"");
+    r.seconds = number(words[1]);
+    r.samples_per_second = number(words[2]);
+    for (std::size_t w = 3; w < words.size(); ++w) {
+      const std::size_t eq = words[w].find('=');
+      if (eq == 0 || eq == std::string::npos) bad("expected name=value, got \"" + words[w] + "\"");
+      r.values[words[w].substr(0, eq)] = number(words[w].substr(eq + 1));
+    }
+    h.epochs.push_back(std::move(r));
   }
   // A checkpoint without history still resumes at the right epoch.
-  while (h.epochs.size() < epochs) h.epochs.push_back({h.epochs.size() + 1, 0, 0, {}});
+  if (h.epochs.empty())
+    for (std::size_t e = 1; e <= epochs; ++e) h.epochs.push_back({e, 0, 0, {}});
+  if (h.epochs.size() != epochs)
+    throw std::invalid_argument("the history has " + std::to_string(h.epochs.size()) + " epochs, expected " +
+                                std::to_string(epochs) + " (the checkpoint's epoch)");
   return h;
 }
 

@@ -9,8 +9,14 @@
 //   const auto& h = trainer.fit(train_loader, 20, &val_loader);
 //
 // A loader has batches(), start_epoch(e) and batch(b) returning {x, size, labels} (class
-// indices) or {x, size, targets} (a tensor view, for regression).
+// indices) or {x, size, targets} (a tensor view, for regression), where x is a
+// std::span<const float> of size samples; with sample_size() (lamina's loaders) it is checked
+// against the model's input once per fit()/evaluate(), and every batch's size is checked too.
+//
+// A NaN or infinite loss or gradient stops training with lm::train::nonfinite_error, before
+// that batch's update (trainer_options::nonfinite chooses a warning or nothing instead).
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -18,6 +24,7 @@
 #include <map>
 #include <memory>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -25,6 +32,7 @@
 #include "../core/tensor.hpp"
 #include "../metrics/accuracy.hpp"
 #include "../metrics/psnr.hpp"
+#include "../optim/concepts.hpp"
 #include "callbacks.hpp"
 #include "checkpoint.hpp"
 #include "history.hpp"
@@ -48,9 +56,31 @@ LAMINA_INLINE metric accuracy();
 // Mean over images of each image's PSNR (the reports' convention), for regression outputs.
 LAMINA_INLINE metric psnr(double data_range = 1.0);
 
+// What the Trainer does when a batch's loss or gradients are NaN or infinite.
+enum class on_nonfinite {
+  stop,    // throw nonfinite_error before the batch's update (the weights stay finite)
+  warn,    // print a warning to trainer_options::out and carry on
+  ignore,  // carry on silently, as a hand-written loop would
+};
+
+// Thrown by Trainer::fit on a non-finite loss or gradient (on_nonfinite::stop).
+class nonfinite_error : public std::runtime_error {
+ public:
+  nonfinite_error(const std::string& what, std::size_t epoch, std::size_t batch, std::string quantity)
+      : std::runtime_error(what), epoch_(epoch), batch_(batch), quantity_(std::move(quantity)) {}
+  std::size_t epoch() const { return epoch_; }               // 1-based
+  std::size_t batch() const { return batch_; }               // 1-based within the epoch
+  const std::string& quantity() const { return quantity_; }  // "loss" or "gradients"
+
+ private:
+  std::size_t epoch_, batch_;
+  std::string quantity_;
+};
+
 struct trainer_options {
   progress_bar::style progress = progress_bar::style::automatic;
   std::FILE* out = stdout;
+  on_nonfinite nonfinite = on_nonfinite::stop;
 };
 
 // What the training loop does that does not depend on the model's type: metrics, callbacks,
@@ -61,7 +91,8 @@ class trainer_base {
   const history& get_history() const { return history_; }
 
  protected:
-  explicit trainer_base(const trainer_options& options) : bar_(options.progress, options.out) {}
+  explicit trainer_base(const trainer_options& options)
+      : bar_(options.progress, options.out), out_(options.out), nonfinite_(options.nonfinite) {}
   ~trainer_base() = default;  // not deleted through a base pointer
 
   // Running sums of one pass over a loader: loss and metrics, weighted by batch size.
@@ -84,7 +115,17 @@ class trainer_base {
 
   // The history as "epoch seconds samples_per_second name=value ..." lines, for checkpoints.
   LAMINA_INLINE std::string history_text() const;
+  // Reads history_text() back; throws std::invalid_argument unless it has exactly `epochs`
+  // lines numbered 1..epochs (an empty text gives `epochs` empty records).
   LAMINA_INLINE static history parse_history(const std::string& text, std::size_t epochs);
+
+  // Throws unless a loader of `batches` batches of `sample_size` floats per input (0: unknown)
+  // fits a model whose input is `input_size` floats of shape `input_shape`.
+  LAMINA_INLINE static void check_loader(const char* role, std::size_t batches, std::size_t sample_size,
+                                         std::size_t input_size, const std::string& input_shape);
+  // A non-finite `quantity` at (epoch, batch of batches): throws, warns or does nothing.
+  LAMINA_INLINE void nonfinite(const char* quantity, double value, std::size_t epoch, std::size_t batch,
+                               std::size_t batches);
 
   progress_bar bar_;
   std::vector<metric> metrics_;
@@ -93,6 +134,9 @@ class trainer_base {
   history history_;
   std::chrono::steady_clock::time_point epoch_start_;
   std::vector<float> best_params_, best_state_;
+  std::FILE* out_;
+  on_nonfinite nonfinite_;
+  std::size_t warnings_ = 0;
 
  private:
   LAMINA_INLINE static std::string summary(const epoch_record& r, std::size_t epochs);
@@ -102,7 +146,9 @@ template <class Model, class Loss, class Optimizer>
 class Trainer : public trainer_base {
  public:
   Trainer(Model& model, Loss loss, Optimizer& optimizer, trainer_options options = {})
-      : trainer_base(options), model_(model), loss_(std::move(loss)), optimizer_(optimizer) {}
+      : trainer_base(options), model_(model), loss_(std::move(loss)), optimizer_(optimizer) {
+    optim::require_built_for(optimizer, model, "train::Trainer");
+  }
 
   Trainer& add_metric(metric m) {
     metrics_.push_back(std::move(m));
@@ -122,6 +168,8 @@ class Trainer : public trainer_base {
   // stopped), or a callback stops it.
   template <class TrainLoader, class ValLoader = TrainLoader>
   const history& fit(TrainLoader& train, std::size_t epochs, ValLoader* validation = nullptr) {
+    check(train, "training");
+    if (validation) check(*validation, "validation");
     callback_context ctx = context();
     begin_training(ctx);
     for (std::size_t epoch = history_.epochs.size() + 1; epoch <= epochs && !ctx.stop; ++epoch) {
@@ -138,6 +186,7 @@ class Trainer : public trainer_base {
   // Loss and metrics over a whole loader, in evaluation mode; the model's mode is restored.
   template <class Loader>
   std::map<std::string, double> evaluate(Loader& loader) {
+    check(loader, "evaluation");
     const bool was_training = model_.is_training();
     model_.eval();
     pass_sums p = start_pass();
@@ -157,9 +206,20 @@ class Trainer : public trainer_base {
     train::save_checkpoint(file, model_, optimizer_, history_.epochs.size(), static_cast<std::nullptr_t*>(nullptr),
                            {{"history", csv}});
   }
+  // All or nothing: a checkpoint that does not check out (tensors, counters, a history that
+  // disagrees with its epoch) throws and leaves the model, optimizer and history untouched.
   void resume(const std::filesystem::path& file) {
-    const auto info = train::load_checkpoint(file, model_, optimizer_);
-    history_ = parse_history(info.metadata.count("history") ? info.metadata.at("history") : "", info.epoch);
+    history h;
+    train::load_checkpoint(file, model_, optimizer_, static_cast<std::nullptr_t*>(nullptr),
+                           [&](const checkpoint_info& info) {
+                             const auto it = info.metadata.find("history");
+                             try {
+                               h = parse_history(it == info.metadata.end() ? "" : it->second, info.epoch);
+                             } catch (const std::invalid_argument& e) {
+                               throw data::format_error(file, "__metadata__.history", e.what());
+                             }
+                           });
+    history_ = std::move(h);
   }
 
  private:
@@ -175,6 +235,13 @@ class Trainer : public trainer_base {
   }
 
   template <class Loader>
+  void check(const Loader& loader, const char* role) const {
+    std::size_t sample_size = 0;
+    if constexpr (requires { loader.sample_size(); }) sample_size = loader.sample_size();
+    check_loader(role, loader.batches(), sample_size, Model::input_size, Model::input_shape::str());
+  }
+
+  template <class Loader>
   epoch_record run_epoch(Loader& train, std::size_t epoch, std::size_t epochs) {
     model_.train();
     train.start_epoch(epoch);
@@ -185,7 +252,13 @@ class Trainer : public trainer_base {
       const auto batch = train.batch(b);
       const auto out = model_.forward(batch.x, batch.size);
       const float l = call_loss(out, batch, model_.output_grad());
+      if (nonfinite_ != on_nonfinite::ignore && !std::isfinite(l)) nonfinite("loss", l, epoch, b + 1, steps);
       model_.backward();
+      if (nonfinite_ != on_nonfinite::ignore) {
+        const auto g = model_.gradients();
+        if (!kernels::all_finite(optim::detail::backend_of_t<Model>{}, g.data, g.size()))
+          nonfinite("gradients", NAN, epoch, b + 1, steps);
+      }
       optimizer_.step();
       add_batch(p, l, batch.size, out, target_of(batch));
       show_batch(p, b + 1);

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <lamina/lamina.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <new>
@@ -19,13 +20,39 @@ namespace {
 thread_local bool counting = false;
 thread_local std::size_t allocations = 0;
 }  // namespace
-void* operator new(std::size_t n) {
+// Every replaceable form, so that no allocation reaches a deallocator of another family (the
+// sanitizers check that new and delete pair up).
+namespace {
+void* counted(std::size_t n, std::size_t align = 0) noexcept {
   if (counting) ++allocations;
-  if (void* p = std::malloc(n ? n : 1)) return p;
+  if (!align) return std::malloc(n ? n : 1);
+  return std::aligned_alloc(align, (std::max<std::size_t>(n, 1) + align - 1) / align * align);
+}
+void* counted_or_throw(std::size_t n, std::size_t align = 0) {
+  if (void* p = counted(n, align)) return p;
   throw std::bad_alloc();
 }
+}  // namespace
+void* operator new(std::size_t n) { return counted_or_throw(n); }
+void* operator new[](std::size_t n) { return counted_or_throw(n); }
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return counted(n); }
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return counted(n); }
+void* operator new(std::size_t n, std::align_val_t a) { return counted_or_throw(n, std::size_t(a)); }
+void* operator new[](std::size_t n, std::align_val_t a) { return counted_or_throw(n, std::size_t(a)); }
+void* operator new(std::size_t n, std::align_val_t a, const std::nothrow_t&) noexcept { return counted(n, std::size_t(a)); }
+void* operator new[](std::size_t n, std::align_val_t a, const std::nothrow_t&) noexcept { return counted(n, std::size_t(a)); }
 void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
 
 using Block = lm::Sequential<lm::Linear<8, 8>, lm::Tanh>;
 using Net = lm::Sequential<lm::Flatten, lm::Linear<12, 8>, lm::ReLU, Block, lm::Linear<8, 3>>;
@@ -61,8 +88,8 @@ TEST_CASE("A nested network computes what the flat one does", "[model]") {
   lm::rng gen(1);
   std::vector<float> x(5 * 12);
   for (float& v : x) v = gen.uniform(-1, 1);
-  const auto a = nested.forward(x.data(), 5);
-  const auto b = flat.forward(x.data(), 5);
+  const auto a = nested.forward(x, 5);
+  const auto b = flat.forward(x, 5);
   REQUIRE(std::equal(a.begin(), a.end(), b.begin()));
 }
 
@@ -85,11 +112,11 @@ TEST_CASE("After planning, a training step allocates nothing", "[model][memory]"
   lm::optim::SGD opt(model, {.lr = 0.01f, .momentum = 0.9f});
   std::vector<float> x(128 * 64, 0.3f);
   std::vector<std::int32_t> y(128, 1);
-  lm::train::step(model, x.data(), 128, std::span<const std::int32_t>(y), lm::loss::CrossEntropy{}, opt);
+  lm::train::step(model, x, 128, std::span<const std::int32_t>(y), lm::loss::CrossEntropy{}, opt);
   allocations = 0;
   counting = true;
   for (int i = 0; i < 3; ++i)
-    lm::train::step(model, x.data(), 128, std::span<const std::int32_t>(y), lm::loss::CrossEntropy{}, opt);
+    lm::train::step(model, x, 128, std::span<const std::int32_t>(y), lm::loss::CrossEntropy{}, opt);
   counting = false;
   REQUIRE(allocations == 0);
 }
@@ -109,7 +136,7 @@ std::vector<float> train_a_little(int threads) {
   for (float& v : x) v = gen.uniform(0, 1);
   for (auto& v : y) v = std::int32_t(gen.below(10));
   for (int i = 0; i < 4; ++i)
-    lm::train::step(model, x.data(), 256, std::span<const std::int32_t>(y), lm::loss::CrossEntropy{}, opt);
+    lm::train::step(model, x, 256, std::span<const std::int32_t>(y), lm::loss::CrossEntropy{}, opt);
 #if defined(_OPENMP)
   omp_set_num_threads(saved);
 #endif

@@ -34,7 +34,8 @@ std::vector<float> drain(Loader& l, std::size_t epochs, std::vector<std::int32_t
     l.start_epoch(e);
     for (std::size_t b = 0; b < l.batches(); ++b) {
       const auto batch = l.batch(b);
-      out.insert(out.end(), batch.x, batch.x + batch.size * 12);
+      REQUIRE(batch.x.size() == batch.size * 12);
+      out.insert(out.end(), batch.x.begin(), batch.x.end());
       if constexpr (requires { batch.labels; }) {
         if (labels) labels->insert(labels->end(), batch.labels.begin(), batch.labels.end());
       } else {
@@ -113,9 +114,9 @@ TEST_CASE("Prefetching: out-of-order access, the transform changes inputs only",
   ref.start_epoch(2);
   for (std::size_t b : {3u, 4u, 0u, 9u, 9u, 1u}) {
     const auto x = l.batch(b);
-    const std::vector<float> got(x.x, x.x + x.size * 12), target(x.targets.begin(), x.targets.end());
+    const std::vector<float> got(x.x.begin(), x.x.end()), target(x.targets.begin(), x.targets.end());
     const auto y = ref.batch(b);
-    REQUIRE(got == std::vector<float>(y.x, y.x + y.size * 12));
+    REQUIRE(got == std::vector<float>(y.x.begin(), y.x.end()));
     REQUIRE(target == std::vector<float>(y.targets.begin(), y.targets.end()));
     REQUIRE(got != target);  // noisy inputs, clean targets
     REQUIRE(x.targets.shape == lm::make_dims(x.size, 12));
@@ -155,7 +156,7 @@ TEST_CASE("Loaders reuse their buffers: no allocation after the first epoch", "[
       l.start_epoch(e);
       for (std::size_t b = 0; b < l.batches(); ++b) {
         const auto batch = l.batch(b);
-        buffers.insert(batch.x);
+        buffers.insert(batch.x.data());
         checksum += batch.x[0];
       }
     };

@@ -19,7 +19,7 @@ TEST_CASE("A PyTorch state_dict in safetensors reproduces PyTorch's outputs", "[
   std::memcpy(x.data(), io.find("x")->data.data(), x.size() * 4);
   std::memcpy(y.data(), io.find("y")->data.data(), y.size() * 4);
   model.eval();
-  const auto out = model.forward(x.data(), interop_batch);
+  const auto out = model.forward(x, interop_batch);
   REQUIRE(out.size() == y.size());
   for (std::size_t i = 0; i < y.size(); ++i) REQUIRE(out[i] == Approx(y[i]).margin(1e-5));
 }

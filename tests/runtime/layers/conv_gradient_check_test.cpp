@@ -120,7 +120,7 @@ TEST_CASE("Conv layers give the same bits for any number of threads", "[conv][la
     omp_set_num_threads(threads);
     lm::Model<Net, In> model(9);
     model.compute_input_grad(true);
-    const auto y = model.forward(x.data(), batch);
+    const auto y = model.forward(x, batch);
     std::vector<float> out(y.begin(), y.end());
     for (std::size_t i = 0; i < out.size(); ++i) model.output_grad()[i] = float(i % 7) - 3.f;
     model.backward();

@@ -25,8 +25,8 @@ void check_same(std::size_t batch) {
   std::vector<float> x(batch * In::size);
   lm::rng gen(3);
   for (float& v : x) v = gen.uniform(-1.f, 1.f);
-  const auto y1 = fused.forward(x.data(), batch);
-  const auto y2 = twin.forward(x.data(), batch);
+  const auto y1 = fused.forward(x, batch);
+  const auto y2 = twin.forward(x, batch);
   REQUIRE(y1.size() == y2.size());
   for (std::size_t i = 0; i < y1.size(); ++i) REQUIRE(y1[i] == Approx(y2[i]).margin(1e-6));
   auto g1 = fused.output_grad();

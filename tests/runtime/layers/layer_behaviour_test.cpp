@@ -12,20 +12,20 @@ namespace lm = lamina;
 TEST_CASE("BatchNorm normalises with batch statistics and tracks running ones", "[layers][batchnorm]") {
   lm::Model<lm::BatchNorm1d<2>, lm::Shape<2>> model;
   std::vector<float> x{1, 10, 2, 20, 3, 30, 6, 40};  // [4, 2]
-  const auto y = model.forward(x.data(), 4);
+  const auto y = model.forward(x, 4);
   // Channel 0: mean 3, biased var 3.5.
   REQUIRE(y[0] == Approx((1 - 3) / std::sqrt(3.5 + 1e-5)));
   REQUIRE(model.buffer("running_mean")[0] == Approx(0.1 * 3));
   REQUIRE(model.buffer("running_var")[0] == Approx(0.9 + 0.1 * 14.0 / 3.0));  // unbiased 4.667
   REQUIRE(model.buffer("num_batches_tracked")[0] == 1.f);
-  model.forward(x.data(), 4);
+  model.forward(x, 4);
   REQUIRE(model.buffer("num_batches_tracked")[0] == 2.f);
   REQUIRE(model.buffer("running_mean")[0] == Approx(0.9 * 0.3 + 0.1 * 3));
 
   // Evaluation uses the running statistics and leaves them alone.
   model.eval();
   const float rm = model.buffer("running_mean")[1], rv = model.buffer("running_var")[1];
-  const auto e = model.forward(x.data(), 4);
+  const auto e = model.forward(x, 4);
   REQUIRE(e[1] == Approx((10 - rm) / std::sqrt(rv + 1e-5)));
   REQUIRE(model.buffer("num_batches_tracked")[0] == 2.f);
   REQUIRE(model.buffer("running_mean")[1] == rm);
@@ -46,7 +46,7 @@ TEST_CASE("BatchNorm2d has PyTorch's parameters and buffers", "[layers][batchnor
 TEST_CASE("Dropout drops with probability p, scales the rest, and is the identity in eval", "[layers][dropout]") {
   lm::Model<lm::Dropout<0.25f>, lm::Shape<1000>> model(9);
   std::vector<float> x(20 * 1000, 2.f);
-  const auto y = model.forward(x.data(), 20);
+  const auto y = model.forward(x, 20);
   std::size_t zeros = 0;
   for (float v : y) {
     if (v == 0.f) ++zeros;
@@ -55,13 +55,13 @@ TEST_CASE("Dropout drops with probability p, scales the rest, and is the identit
   REQUIRE(double(zeros) / 20000.0 == Approx(0.25).margin(0.01));
   // Another forward draws another mask; the same seed draws the same masks.
   const std::vector<float> first(y.begin(), y.end());
-  const auto again = model.forward(x.data(), 20);
+  const auto again = model.forward(x, 20);
   REQUIRE_FALSE(std::equal(first.begin(), first.end(), again.begin()));
   lm::Model<lm::Dropout<0.25f>, lm::Shape<1000>> twin(9);
-  const auto t = twin.forward(x.data(), 20);
+  const auto t = twin.forward(x, 20);
   REQUIRE(std::equal(first.begin(), first.end(), t.begin()));
   model.eval();
-  const auto e = model.forward(x.data(), 20);
+  const auto e = model.forward(x, 20);
   REQUIRE(std::all_of(e.begin(), e.end(), [](float v) { return v == 2.f; }));
 }
 
@@ -74,10 +74,10 @@ TEST_CASE("Pooling computes PyTorch's windows", "[layers][pooling]") {
                        9, 10, 11, 12,  //
                        13, 14, 15, 16};
   lm::Model<lm::MaxPool2d<2>, lm::Shape<1, 4, 4>> mp;
-  const auto m = mp.forward(x.data(), 1);
+  const auto m = mp.forward(x, 1);
   REQUIRE(std::vector<float>(m.begin(), m.end()) == std::vector<float>{6, 8, 14, 16});
   lm::Model<lm::AvgPool2d<3, 2, 1>, lm::Shape<1, 4, 4>> ap;
-  const auto a = ap.forward(x.data(), 1);
+  const auto a = ap.forward(x, 1);
   REQUIRE(a[0] == Approx((1 + 2 + 5 + 6) / 9.0));  // padding counts in the divisor
   REQUIRE(a[3] == Approx((6 + 7 + 8 + 10 + 11 + 12 + 14 + 15 + 16) / 9.0));
 }
@@ -90,7 +90,7 @@ TEST_CASE("FourierFeatures maps g to [cos(2 pi B g), sin(2 pi B g)] with a seede
   REQUIRE(std::equal(B.begin(), B.end(), same.buffer("B").begin()));
   REQUIRE_FALSE(std::equal(B.begin(), B.end(), other.buffer("B").begin()));
   std::vector<float> g{0.25f, 0.75f};
-  const auto y = model.forward(g.data(), 1);
+  const auto y = model.forward(g, 1);
   for (std::size_t m = 0; m < 4; ++m) {
     const double p = 2 * std::numbers::pi * (B[m * 2] * 0.25 + B[m * 2 + 1] * 0.75);
     REQUIRE(y[m] == Approx(std::cos(p)).margin(1e-4));
@@ -106,7 +106,7 @@ TEST_CASE("FourierFeatures maps g to [cos(2 pi B g), sin(2 pi B g)] with a seede
 TEST_CASE("Residual adds the skip path", "[layers][residual]") {
   lm::Model<lm::Residual<lm::Linear<3, 3>>, lm::Shape<3>> model(2);
   std::vector<float> x{1, -2, 0.5f};
-  const auto y = model.forward(x.data(), 1);
+  const auto y = model.forward(x, 1);
   const auto W = model.parameter("body.weight"), b = model.parameter("body.bias");
   for (std::size_t i = 0; i < 3; ++i) {
     double v = b[i] + x[i];

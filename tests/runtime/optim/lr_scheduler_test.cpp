@@ -230,7 +230,7 @@ TEST_CASE("Schedulers resume from a checkpoint of their counters", "[scheduler]"
   opt::StepLR s(r.sgd, {.step_size = 2});
   REQUIRE_THROWS_WITH(s.load_state({{"last_epoch", 3.0}}), Catch::Contains("StepLR::load_state: the state has no 'base_lr'"));
   REQUIRE_THROWS_WITH(s.load_state({{"last_epoch", -1.0}, {"base_lr", 0.1}, {"last_lr", 0.1}}),
-                      Catch::Contains("last_epoch must be a non-negative integer, got -1"));
+                      Catch::Contains("last_epoch must be an integer in [0, 2^53], got -1"));
 }
 
 TEST_CASE("Schedulers work with any optimizer that has lr() and set_lr()", "[scheduler]") {

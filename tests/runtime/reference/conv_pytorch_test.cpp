@@ -58,7 +58,7 @@ void check_layer(const std::string& tag) {
   REQUIRE(model.named_parameters().size() == L::parameters.size());
 
   model.compute_input_grad(true);
-  const auto y = model.forward(x.values.data(), batch);
+  const auto y = model.forward(x.values, batch);
   check(y, f, tag + ".y");
   copy_into(model.output_grad(), f.tensor(tag + ".dy"));
   model.backward();

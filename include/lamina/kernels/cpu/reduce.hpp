@@ -15,6 +15,9 @@ LAMINA_INLINE void column_sum(cpu, const float* x, std::size_t rows, std::size_t
 // Sum of n values in double, blocked in a fixed order: the same bits for any thread count.
 LAMINA_INLINE double sum(cpu, const float* x, std::size_t n);
 
+// True when no value is NaN or infinite (the Trainer's check of every step's gradients).
+LAMINA_INLINE bool all_finite(cpu, const float* x, std::size_t n);
+
 }  // namespace lamina::kernels
 
 #ifndef LAMINA_COMPILED_LIB

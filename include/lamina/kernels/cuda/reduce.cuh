@@ -1,6 +1,7 @@
 #pragma once
 // Reductions on the CUDA backend, deterministic (fixed two-pass split, no atomics): column sums
 // (bias gradients) and the sum of an array.
+#include <cmath>
 #include <cstddef>
 
 #include "../../core/backend.hpp"
@@ -26,5 +27,9 @@ inline double sum(cuda, const float* x, std::size_t n) {
   LAMINA_CUDA_CHECK(cudaStreamSynchronize(s));
   return h;
 }
+
+// True when no value is NaN or infinite: a sum of floats in double cannot overflow, so it is
+// finite exactly when every term is.
+inline bool all_finite(cuda, const float* x, std::size_t n) { return std::isfinite(sum(cuda{}, x, n)); }
 
 }  // namespace lamina::kernels
