@@ -2,7 +2,7 @@
 """lamina vs PyTorch on the reference workloads, interleaved round by round.
 
     python3 bench/run.py --lamina-bin build-bench/bench/lamina_train_bench \
-        [--python /work/torchenv/bin/python] [--quick] [--out FILE.md]
+        [--python venv/bin/python] [--quick] [--out FILE.md]
 
 Builds nothing. Starts long-lived benchmark processes that step on command (the --serve mode of
 lamina_train_bench and bench/pytorch_workloads.py):
@@ -325,15 +325,24 @@ def main():
                                  kept=len(results[lk]) + len(results[tk])))
 
     all_other = [x for v in results.values() for _, x in v if x is not None]
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+    def shown(arg):
+        """A path as a reader of the report can use it: relative to the repository, else its name."""
+        if not os.path.isabs(arg) or not os.path.exists(arg):
+            return arg
+        rel = os.path.relpath(arg, repo)
+        return os.path.basename(arg) if rel.startswith("..") else rel
+
     lines = []
     lines.append("# lamina vs PyTorch: training-step throughput")
     lines.append("")
     lines.append(f"- date: {started.isoformat(timespec='seconds')}")
     lines.append(f"- machine: {cpu_model()}, {os.cpu_count()} logical CPUs, {platform.system()} {platform.release()}")
-    lines.append(f"- lamina: {workers[0].hello['version']} (git {lamina_commit()}), binary `{lamina_bin}`"
+    lines.append(f"- lamina: {workers[0].hello['version']} (git {lamina_commit()}), binary `{shown(str(lamina_bin))}`"
                  + (", env " + " ".join(a.lamina_env) if a.lamina_env else ""))
-    lines.append(f"- PyTorch: {torch_version} (python `{a.python}`)")
-    lines.append(f"- command: `{' '.join(shlex.quote(x) for x in sys.argv)}`")
+    lines.append(f"- PyTorch: {torch_version} (python `{shown(a.python)}`)")
+    lines.append(f"- command: `{' '.join(shlex.quote(shown(x)) for x in sys.argv)}`")
     lines.append(f"- method: {a.rounds} interleaved rounds of ~{a.round_ms:g} ms per implementation and setting "
                  f"(order rotating), after ~{a.warmup_ms:g} ms warm-up; one fixed random batch (seed {a.seed}); "
                  "train = forward + loss + backward + optimizer step, infer = forward only (eval, no grad)")

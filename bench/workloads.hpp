@@ -1,7 +1,7 @@
 #pragma once
-// The reference workloads of docs /work/shared/workloads.md (W1..W7) as lamina types, for the
-// training-step benchmark (bench/train_step_bench.cpp). bench/pytorch_workloads.py holds the
-// same workloads in PyTorch; the two must stay identical (net, input, batch, loss, optimizer).
+// The reference workloads W1..W7 as lamina types (their definition: this file and
+// bench/pytorch_workloads.py), for the training-step benchmark (bench/train_step_bench.cpp); the two
+// must stay identical (net, input, batch, loss, optimizer).
 //
 // Adding a workload (e.g. W2 once Conv2d exists) is one entry: a struct like W1_fmnist_mlp
 // below, appended to `all_workloads`. An entry names

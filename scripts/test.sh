@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the dependencies, builds everything (Release, ccache), runs the robustness checks
 # and then the whole test suite (docs/data.md, "Robustness"):
+#   - scripts/check-words.sh: no user-facing file refers to anything outside the repository,
 #   - the whole runtime suite (tests/runtime, tests/backend) built with ASan + UBSan (and
 #     float-cast-overflow) in <build-dir>-asan (option LAMINA_SANITIZE; tests/sanitize),
 #   - a short run of each reader's libFuzzer target in <build-dir>-fuzz (scripts/fuzz.sh).
@@ -14,6 +15,7 @@ build=${1:-build}
 # each other's cores (10-100x slowdowns); passive waiting keeps the suite fast. Not for benchmarks.
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 scripts/install-deps.sh
+scripts/check-words.sh
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release
 cmake --build "$build" -j "$(nproc)"
 
