@@ -1,15 +1,22 @@
 #pragma once
-// Images in and out: PNG, JPEG, BMP and PGM/PPM decoded with stb_image to float [C, H, W] in
-// [0, 1]; PNG written with stb_image_write (zlib deflate), atomically.
+// Images in and out: PNG, JPEG and BMP decoded with stb_image, binary PGM/PPM by lamina, to float
+// [C, H, W] in [0, 1]; PNG written with stb_image_write (zlib deflate), atomically.
 //
 //   lm::data::float_image img = lm::data::read_image("cat.png");              // [C, H, W]
 //   auto gray = lm::data::read_image("cat.png", {.channels = lm::data::image_channels::gray});
 //   lm::data::write_png("out.png", img);                                     // clamped to [0, 1]
 //   lm::data::image_folder f = lm::data::read_image_folder("train/");        // ImageFolder-style
 //
-// Input is hostile: the dimensions are read first (stbi_info) and an image larger than
-// image_read_options::max_pixels is rejected before anything is decoded. Errors are
-// format_error "<file>: image <field>: <detail>" with stb's failure reason.
+// Input is hostile. The format is taken from the file's signature (never its name), and only
+// PNG, JPEG, BMP and binary PGM/PPM files are decoded; GIF, PSD, HDR, PIC, TGA and others are
+// refused by name. Before any pixel is decoded, lamina checks each file's structure itself
+// where stb_image is lenient: PNG chunk lengths and CRCs, IHDR fields, IDAT and IEND; JPEG
+// segment lengths, the frame header and the end-of-image marker; BMP headers, palette and the
+// pixel array against the file size; PGM/PPM header, maxval (1..65535) and raster size (PGM/PPM
+// is decoded by lamina, scaled by its maxval). The dimensions are checked against
+// image_max_dimension and image_read_options::max_pixels as soon as the header gives them.
+// Errors are format_error "<file>: image <field>: <detail>", field `format`, `header` or `data`;
+// when stb fails, its reason for this file's format is quoted.
 #include <lamina/core/config.hpp>
 #include <lamina/data/error.hpp>
 
@@ -27,6 +34,9 @@ namespace lamina::data {
 // becomes RGBA, so C is always 1, 3 or 4). `gray` from colour is BT.601 luma
 // (0.299 R + 0.587 G + 0.114 B); gray is replicated to RGB; alpha is dropped, or 1 when added.
 enum class image_channels : int { keep = 0, gray = 1, rgb = 3, rgba = 4 };
+
+// Neither side of an image may exceed this (stb_image's own STBI_MAX_DIMENSIONS).
+inline constexpr std::uint64_t image_max_dimension = std::uint64_t{1} << 24;
 
 struct image_read_options {
   image_channels channels = image_channels::keep;
