@@ -1,5 +1,7 @@
 # Compile SOURCE; MODE=fail must fail with the regex of its "// EXPECT:" line in the
-# compiler's output, MODE=twin (-DLAMINA_TWIN) must compile cleanly.
+# compiler's output, MODE=twin (-DLAMINA_TWIN) must compile cleanly. A failing compile must
+# stay readable: at most MAX_ERRORS errors (1 unless "// MAX_ERRORS: n") and at most 25 lines
+# of compiler output in all (notes, "required from" lines and warnings included).
 file(STRINGS ${SOURCE} expect_lines REGEX "^// EXPECT: ")
 file(STRINGS ${SOURCE} max_line REGEX "^// MAX_ERRORS: ")
 set(max_errors 1)
@@ -32,4 +34,10 @@ list(LENGTH errors n_errors)
 if(n_errors GREATER max_errors)
   message(FATAL_ERROR "${SOURCE}: expected at most ${max_errors} error(s), the compiler gave ${n_errors}:\n${err}")
 endif()
-message(STATUS "${SOURCE}: failed as expected with ${n_errors} error(s)")
+set(max_lines 25)
+string(REGEX MATCHALL "\n" newlines "${out}${err}")
+list(LENGTH newlines n_lines)
+if(n_lines GREATER max_lines)
+  message(FATAL_ERROR "${SOURCE}: the compiler's output has ${n_lines} lines, more than ${max_lines}:\n${out}${err}")
+endif()
+message(STATUS "${SOURCE}: failed as expected with ${n_errors} error(s) in ${n_lines} lines")

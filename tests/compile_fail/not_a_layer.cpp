@@ -1,13 +1,15 @@
-// Anything that is not a layer is rejected by the Layer concept, naming the concept.
-// EXPECT: Layer
-// MAX_ERRORS: 3
-// EXPECT: (constraints not satisfied|template constraint failure)
+// A type that is not a layer in a layer list is reported once, by position and type, with the
+// first requirement of the Layer concept it misses (here: int has no `name`).
+// EXPECT: LAMINA_NOT_A_LAYER<lamina::at_position<1>, int>
+// EXPECT: it has no `static constexpr std::string_view name`
 #include <lamina/lamina.hpp>
 namespace lm = lamina;
-struct NotALayer {};
 #ifdef LAMINA_TWIN
-using Net = lm::Sequential<lm::ReLU>;
+using Net = lm::Sequential<lm::Linear<4, 2>, lm::ReLU>;
 #else
-using Net = lm::Sequential<lm::ReLU, NotALayer>;
+using Net = lm::Sequential<lm::Linear<4, 2>, int>;
 #endif
-int main() { return int(Net::param_count); }
+int main() {
+  lm::Model<Net, lm::Shape<4>> model;
+  return int(Net::param_count);
+}

@@ -8,9 +8,11 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "rng.hpp"
 #include "shape.hpp"
+#include "type_list.hpp"
 
 namespace lamina {
 
@@ -71,6 +73,73 @@ concept Layer = requires(dims in) {
 
 template <class L, class InShape>
 concept LayerFor = Layer<L> && ShapeType<InShape> && (L::accepts(InShape::value));
+
+// --- Compile-time error messages. Compilers print a failed static_assert's class with its
+//     template arguments in full, so these class templates are the messages: their names say
+//     what is wrong, their arguments where and with which types and shapes. -----------------
+
+template <std::size_t... Path> struct at_position {};  // at_position<3, 1>: child 1 of layer 3
+template <class S> struct got {};
+template <class S> struct expects {};
+
+// The generic shape error: a layer rejects the shape that reaches it. A layer with a more
+// specific message names it as its member alias `shape_error<Position, Got>` (Linear, Residual).
+template <class Position, class LayerType, class Got, class Expects>
+struct LAMINA_SHAPE_MISMATCH {
+  static_assert(detail::always_false<LayerType>,
+                "LAMINA_SHAPE_MISMATCH: a layer cannot take the shape that reaches it. "
+                "Read LAMINA_SHAPE_MISMATCH<at_position<index>, layer type, got<shape>, "
+                "expects<shape>> above (indices count from 0, shapes exclude the batch).");
+  static constexpr bool ok = false;
+};
+
+// The Layer concept's requirements one by one, so that a non-layer is told the first it misses.
+namespace detail {
+template <class L> concept has_name = requires { { L::name } -> std::convertible_to<std::string_view>; };
+template <class L> concept has_param_count = requires { { L::param_count } -> std::convertible_to<std::size_t>; };
+template <class L> concept has_accepts = requires(dims in) { { L::accepts(in) } -> std::same_as<bool>; };
+template <class L> concept has_output = requires(dims in) { { L::output(in) } -> std::same_as<dims>; };
+template <class L> concept has_expected = requires(dims in) { { L::expected(in) } -> std::same_as<dims>; };
+}  // namespace detail
+
+// A type in a layer list (Sequential<...>) that is not a Layer. One assertion fails, the
+// first requirement the type misses; the type itself is the second template argument.
+template <class Position, class T>
+struct LAMINA_NOT_A_LAYER {
+  static_assert(detail::has_name<T>,
+                "LAMINA_NOT_A_LAYER: this type is not a layer: it has no "
+                "`static constexpr std::string_view name` (a layer also needs param_count, "
+                "accepts(dims), output(dims) and expected(dims); see docs/adding-a-layer.md)");
+  static_assert(!detail::has_name<T> || detail::has_param_count<T>,
+                "LAMINA_NOT_A_LAYER: this type is not a layer: it has no "
+                "`static constexpr std::size_t param_count` (see docs/adding-a-layer.md)");
+  static_assert(!(detail::has_name<T> && detail::has_param_count<T>) || detail::has_accepts<T>,
+                "LAMINA_NOT_A_LAYER: this type is not a layer: it has no "
+                "`static constexpr bool accepts(dims in)` (see docs/adding-a-layer.md)");
+  static_assert(!(detail::has_name<T> && detail::has_param_count<T> && detail::has_accepts<T>) ||
+                    detail::has_output<T>,
+                "LAMINA_NOT_A_LAYER: this type is not a layer: it has no "
+                "`static constexpr dims output(dims in)` (see docs/adding-a-layer.md)");
+  static_assert(!(detail::has_name<T> && detail::has_param_count<T> && detail::has_accepts<T> &&
+                  detail::has_output<T>) || detail::has_expected<T>,
+                "LAMINA_NOT_A_LAYER: this type is not a layer: it has no "
+                "`static constexpr dims expected(dims in)` (see docs/adding-a-layer.md)");
+  static constexpr bool ok = Layer<T>;
+};
+
+namespace detail {
+// Stands in for a non-layer in a layer list once LAMINA_NOT_A_LAYER has been reported: an
+// identity view with nothing to compute, so that the rest of the program compiles silently.
+struct not_a_layer_stand_in {
+  static constexpr std::string_view name = "(not a layer)";
+  static constexpr std::size_t param_count = 0;
+  static constexpr bool is_view = true;
+  static constexpr bool accepts(dims) { return true; }
+  static constexpr dims output(dims in) { return in; }
+  static constexpr dims expected(dims in) { return in; }
+};
+template <class T> using layer_or_stand_in = std::conditional_t<Layer<T>, T, not_a_layer_stand_in>;
+}  // namespace detail
 
 namespace layer_traits {
 

@@ -15,7 +15,9 @@
 
 namespace lamina {
 
-template <Layer... Ls>
+// The template takes any types, so that a non-layer is reported by the specialisation below
+// as one LAMINA_NOT_A_LAYER error instead of a wall of failed constraints.
+template <class... Ls>
 struct Sequential {
   static_assert(sizeof...(Ls) > 0, "lamina::Sequential needs at least one layer");
 
@@ -274,6 +276,25 @@ struct Sequential {
     dy = dx;
   }
 };
+
+namespace detail {
+template <class... Ls>
+constexpr std::size_t first_non_layer() {
+  std::size_t i = 0, bad = sizeof...(Ls);
+  ((bad = (bad == sizeof...(Ls) && !Layer<Ls>) ? i : bad, ++i), ...);
+  return bad;
+}
+template <class... Ls>
+struct report_non_layer
+    : LAMINA_NOT_A_LAYER<at_position<first_non_layer<Ls...>()>, type_at<first_non_layer<Ls...>(), Ls...>> {};
+}  // namespace detail
+
+// A layer list with a non-layer: reports the first one (LAMINA_NOT_A_LAYER), then behaves as
+// the network with every non-layer replaced by an inert stand-in, so nothing else fails.
+template <class... Ls>
+  requires(!(Layer<Ls> && ...))
+struct Sequential<Ls...> : private detail::report_non_layer<Ls...>,
+                           public Sequential<detail::layer_or_stand_in<Ls>...> {};
 
 namespace detail {
 template <class T> struct is_sequential : std::false_type {};

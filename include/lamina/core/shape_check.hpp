@@ -1,38 +1,36 @@
 #pragma once
 // Where a network meets its input shape. The first layer that rejects the shape it receives
-// is reported once, as the template arguments of LAMINA_SHAPE_MISMATCH, which compilers
-// print in full: the layer's position (a path for nested Sequentials), its type, the shape it
-// got and the shape it expects. Everything after the mismatch is silenced, so the user sees
-// one error, not a cascade.
+// is reported once, as the template arguments of LAMINA_SHAPE_MISMATCH (core/layer.hpp) or of
+// the layer's own, more specific message, which compilers print in full: the layer's position
+// (a path for nested Sequentials), its type, the shape it got and the shape it expects.
+// Everything after the mismatch is silenced, so the user sees one error, not a cascade.
 #include "layer.hpp"
 #include "sequential.hpp"
 
 namespace lamina {
-
-template <std::size_t... Path> struct at_position {};  // at_position<3, 1>: child 1 of layer 3
-template <class S> struct got {};
-template <class S> struct expects {};
-
-template <class Position, class LayerType, class Got, class Expects>
-struct LAMINA_SHAPE_MISMATCH {
-  static_assert(detail::always_false<LayerType>,
-                "LAMINA_SHAPE_MISMATCH: a layer cannot take the shape that reaches it. "
-                "Read LAMINA_SHAPE_MISMATCH<at_position<index>, layer type, got<shape>, "
-                "expects<shape>> above (indices count from 0, shapes exclude the batch).");
-  static constexpr bool ok = false;
-};
 
 namespace detail {
 
 template <class Net, dims In, std::size_t... Path>
 struct shape_report;
 
-// The mismatch at a leaf layer: instantiating LAMINA_SHAPE_MISMATCH is the error message.
+// The message for a leaf layer that rejects its input: the layer's own `shape_error` alias if
+// it has one (a specific hint, e.g. Linear's "insert Flatten"), else LAMINA_SHAPE_MISMATCH.
+template <class L, dims Got, class Position>
+struct shape_error_of {
+  static constexpr dims expected_dims = L::expected(Got);
+  using type = LAMINA_SHAPE_MISMATCH<Position, L, got<shape_of<Got>>, expects<shape_of<expected_dims>>>;
+};
+template <class L, dims Got, class Position>
+  requires requires { typename L::template shape_error<Position, Got>; }
+struct shape_error_of<L, Got, Position> {
+  using type = typename L::template shape_error<Position, Got>;
+};
+
+// The mismatch at a leaf layer: instantiating its message type is the error.
 template <class L, dims Got, class Position>
 struct leaf_report {
-  static constexpr dims expected_dims = L::expected(Got);
-  static constexpr bool ok =
-      LAMINA_SHAPE_MISMATCH<Position, L, got<shape_of<Got>>, expects<shape_of<expected_dims>>>::ok;
+  static constexpr bool ok = shape_error_of<L, Got, Position>::type::ok;
 };
 
 template <class Net, dims In, std::size_t... Path>

@@ -3,12 +3,39 @@
 // torch.nn.Linear (weight [out, in], bias [out]); leading per-sample dimensions are kept.
 #include <array>
 #include <string>
+#include <type_traits>
 
 #include "../core/layer.hpp"
 #include "../init/init.hpp"
 #include "../kernels/kernels.hpp"
 
 namespace lamina {
+
+// Linear's message for a multi-dimensional input whose last dimension is not InFeatures: the
+// usual cause is a forgotten Flatten after convolutions. after_Flatten<> is the input flattened.
+template <class S> struct after_Flatten {};
+template <class Position, class LinearType, class Got, class AfterFlatten, class Expects>
+struct LAMINA_LINEAR_NEEDS_FLAT_INPUT {
+  static_assert(detail::always_false<LinearType>,
+                "LAMINA_LINEAR_NEEDS_FLAT_INPUT: this Linear gets a multi-dimensional input whose "
+                "last dimension is not its in_features (Linear acts on the last dimension only, as "
+                "torch.nn.Linear does). Insert lm::Flatten before it: it then gets the shape in "
+                "after_Flatten<...> above, which must equal the one in expects<...>.");
+  static constexpr bool ok = false;
+};
+
+namespace detail {
+template <class L, class Position, dims In>
+struct linear_shape_error {
+  static constexpr std::size_t flat = In.size();
+  static constexpr dims expected = L::expected(In);
+  using type = std::conditional_t<
+      (In.rank > 1),
+      LAMINA_LINEAR_NEEDS_FLAT_INPUT<Position, L, got<shape_of<In>>, after_Flatten<Shape<flat>>,
+                                     expects<Shape<L::in_features>>>,
+      LAMINA_SHAPE_MISMATCH<Position, L, got<shape_of<In>>, expects<shape_of<expected>>>>;
+};
+}  // namespace detail
 
 template <std::size_t InFeatures, std::size_t OutFeatures, bool Bias = true>
 struct Linear {
@@ -33,6 +60,9 @@ struct Linear {
     e.d[e.rank - 1] = InFeatures;
     return e;
   }
+  // The compile-time message when accepts(in) is false (core/shape_check.hpp).
+  template <class Position, dims In>
+  using shape_error = typename detail::linear_shape_error<Linear, Position, In>::type;
   static constexpr dims output(dims in) {
     dims o = in;
     o.d[o.rank - 1] = OutFeatures;

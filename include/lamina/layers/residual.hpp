@@ -10,9 +10,54 @@
 
 namespace lamina {
 
+// Residual's messages when the two branches' shapes cannot be added (core/shape_check.hpp).
+template <class S> struct body_gives {};
+template <class S> struct projection_gives {};
+template <class Position, class ResidualType, class Got, class BodyGives>
+struct LAMINA_RESIDUAL_BODY_CHANGES_SHAPE {
+  static_assert(detail::always_false<ResidualType>,
+                "LAMINA_RESIDUAL_BODY_CHANGES_SHAPE: Residual<Body> adds its input (got<...> above) "
+                "to Body's output (body_gives<...>), so Body must keep the shape. Make it keep the "
+                "shape (padding, stride 1, as many output channels as input channels), or project "
+                "the shortcut: Residual<Body, Projection>, with a Projection that maps got<...> to "
+                "body_gives<...> (e.g. a 1x1 lm::Conv2d with the body's stride).");
+  static constexpr bool ok = false;
+};
+template <class Position, class ResidualType, class Got, class BodyGives, class ProjectionGives>
+struct LAMINA_RESIDUAL_PROJECTION_MISMATCH {
+  static_assert(detail::always_false<ResidualType>,
+                "LAMINA_RESIDUAL_PROJECTION_MISMATCH: Residual<Body, Projection> adds Body's output "
+                "(body_gives<...> above) to Projection's (projection_gives<...>), so both must give "
+                "the same shape for the input got<...>: change the Projection's output channels or "
+                "stride.");
+  static constexpr bool ok = false;
+};
+
+namespace detail {
+template <class R, class Position, dims In>
+struct residual_shape_error {
+  using body = typename R::body;
+  using projection = typename R::projection;
+  static constexpr bool body_accepts = body::accepts(In);
+  static constexpr bool projection_accepts = !R::projected || projection::accepts(In);
+  static constexpr dims failing_expected =
+      !body_accepts ? body::expected(In) : !projection_accepts ? projection::expected(In) : In;
+  static constexpr dims body_out = body_accepts ? body::output(In) : In;
+  static constexpr dims projection_out = R::projected && projection_accepts ? projection::output(In) : In;
+  using type = std::conditional_t<
+      !body_accepts || !projection_accepts,
+      LAMINA_SHAPE_MISMATCH<Position, R, got<shape_of<In>>, expects<shape_of<failing_expected>>>,
+      std::conditional_t<R::projected,
+                         LAMINA_RESIDUAL_PROJECTION_MISMATCH<Position, R, got<shape_of<In>>, body_gives<shape_of<body_out>>,
+                                                             projection_gives<shape_of<projection_out>>>,
+                         LAMINA_RESIDUAL_BODY_CHANGES_SHAPE<Position, R, got<shape_of<In>>, body_gives<shape_of<body_out>>>>>;
+};
+}  // namespace detail
+
 template <Layer Body, class Projection = void>
 struct Residual {
   static constexpr bool projected = !std::is_void_v<Projection>;
+  using body = Body;
   using projection = std::conditional_t<projected, Projection, Body>;  // Body: a placeholder
   static_assert(!projected || Layer<Projection>, "lamina::Residual: the projection must be a layer");
 
@@ -36,6 +81,9 @@ struct Residual {
       if (!projection::accepts(in)) return projection::expected(in);
     return Body::output(in);
   }
+  // The compile-time message when accepts(in) is false.
+  template <class Position, dims In>
+  using shape_error = typename detail::residual_shape_error<Residual, Position, In>::type;
   static constexpr dims output(dims in) { return Body::output(in); }
   static constexpr std::size_t flops(dims in) {
     return layer_traits::flops<Body>(in) + (projected ? layer_traits::flops<projection>(in) : 0) +
