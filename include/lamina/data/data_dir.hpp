@@ -5,7 +5,9 @@
 //   auto faces = lm::data::data_path("faces/olivetti_faces.npy");   // throws format_error if absent
 //
 // Folders tried, in order (the first that holds the requested file wins):
-//   1. $LAMINA_DATA_DIR, when set and non-empty;
+//   1. $LAMINA_DATA_DIR, when set and non-empty; it must then be an existing directory (else
+//      format_error naming the variable and its value: a mistyped override never silently
+//      falls back to another folder);
 //   2. LAMINA_DATA_DIR_DEFAULT, when the build defines it (a string literal; lamina's own
 //      examples get the source tree's data/ this way, fixed at configure time);
 //   3. the data/ folder of the source tree this header belongs to (<root>/include/lamina/data/
@@ -21,10 +23,21 @@
 
 namespace lamina::data {
 
-// The folders data_path() searches, in order (existing or not).
+// The folders data_path() searches, in order (existing or not, except $LAMINA_DATA_DIR, which
+// must exist when set).
 inline std::vector<std::filesystem::path> data_dir_candidates() {
   std::vector<std::filesystem::path> dirs;
-  if (const char* env = std::getenv("LAMINA_DATA_DIR"); env != nullptr && *env != '\0') dirs.emplace_back(env);
+  if (const char* env = std::getenv("LAMINA_DATA_DIR"); env != nullptr && *env != '\0') {
+    std::error_code ec;
+    const auto st = std::filesystem::status(env, ec);
+    if (!std::filesystem::is_directory(st))
+      throw format_error("$LAMINA_DATA_DIR", "environment variable",
+                         "'" + std::string(env) + "' " +
+                             (std::filesystem::exists(st) ? std::string("is not a directory")
+                                                          : "does not exist" + (ec ? " (" + ec.message() + ")" : std::string())) +
+                             ", expected the folder holding faces/ and images/ (or unset it for the bundled data)");
+    dirs.emplace_back(env);
+  }
 #ifdef LAMINA_DATA_DIR_DEFAULT
   dirs.emplace_back(LAMINA_DATA_DIR_DEFAULT);
 #endif

@@ -29,6 +29,16 @@ namespace detail {
 
 // Prefer the .gz the distributions ship; accept an already-decompressed copy too.
 LAMINA_INLINE std::filesystem::path fashion_mnist_file(const std::filesystem::path& dir, const std::string& stem) {
+  std::error_code dir_ec;
+  if (!std::filesystem::is_directory(dir, dir_ec)) {
+    const char* env = std::getenv("LAMINA_FASHION_MNIST_DIR");
+    const bool from_env = env != nullptr && *env != '\0' && dir == std::filesystem::path(env);
+    throw format_error(dir, "Fashion-MNIST folder",
+                       std::string(std::filesystem::exists(dir, dir_ec) ? "not a directory" : "does not exist") +
+                           (from_env ? " (the value of $LAMINA_FASHION_MNIST_DIR)" : "") +
+                           ", expected the folder holding " + stem + ".gz; install dataset-fashion-mnist or set "
+                           "LAMINA_FASHION_MNIST_DIR");
+  }
   const auto gz = dir / (stem + ".gz");
   const auto raw = dir / stem;
   std::error_code ec;

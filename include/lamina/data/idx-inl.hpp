@@ -176,7 +176,8 @@ private:
           continue;
         }
         if (in_[in_pos_] != 0x1f)
-          fail("gzip stream", "trailing bytes after the end of the compressed data");
+          fail("gzip stream", "trailing bytes after the end of the compressed data, expected the file to end or another "
+                              "gzip member (1f 8b), got a byte 0x" + hex_byte(in_[in_pos_]));
         if (inflateReset(&z) != Z_OK) fail("gzip stream", "cannot reset zlib inflate");
         between_members_ = false;
       }
@@ -193,7 +194,8 @@ private:
         case Z_STREAM_END: between_members_ = true; break;
         case Z_BUF_ERROR:  // no progress possible: only legitimate while more input is coming
           if (in_pos_ == in_len_ && eof_)
-            fail("gzip stream", "truncated, the file ends before the end of the compressed data");
+            fail("gzip stream", "truncated, the file ends before the end of the compressed data, expected the "
+                                "gzip member to be complete (its trailer)");
           break;
         case Z_MEM_ERROR: fail("gzip stream", "out of memory in zlib inflate");
         default:  // Z_DATA_ERROR, Z_NEED_DICT, Z_STREAM_ERROR

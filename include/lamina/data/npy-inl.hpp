@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 #include <vector>
 
 #include "npy.hpp"
@@ -27,7 +28,16 @@ LAMINA_INLINE std::vector<float> npy_array::as_floats() const {
     for (std::size_t i = 0; i < out.size(); ++i) {
       T v;
       std::memcpy(&v, p + i * sizeof(T), sizeof(T));
-      out[i] = static_cast<float>(v);
+      if constexpr (std::is_same_v<T, double>) {
+        // A double beyond float's range is undefined behaviour to convert: saturate to +-inf
+        // (what IEEE rounding gives); NaN stays NaN.
+        constexpr double top = static_cast<double>(std::numeric_limits<float>::max());
+        if (v > top) out[i] = std::numeric_limits<float>::infinity();
+        else if (v < -top) out[i] = -std::numeric_limits<float>::infinity();
+        else out[i] = static_cast<float>(v);
+      } else {
+        out[i] = static_cast<float>(v);
+      }
     }
   };
   switch (dtype) {
@@ -130,7 +140,7 @@ public:
     }
     ++pos_;  // '}'
     skip_ws();
-    if (pos_ != s_.size()) fail("NPY header", "unexpected text after the closing '}'", pos_);
+    if (pos_ != s_.size()) fail("NPY header", "unexpected text after the closing '}', expected only whitespace", pos_);
     if (!have_descr) fail("NPY header", "missing key 'descr'", 0);
     if (!have_order) fail("NPY header", "missing key 'fortran_order'", 0);
     if (!have_shape) fail("NPY header", "missing key 'shape'", 0);
@@ -157,10 +167,10 @@ private:
     const std::size_t start = pos_++;
     std::string out;
     for (;;) {
-      if (pos_ >= s_.size() || s_[pos_] == '\n') fail("NPY header", "unterminated string", start);
+      if (pos_ >= s_.size() || s_[pos_] == '\n') fail("NPY header", "unterminated string, expected a closing quote on the same line", start);
       const char c = s_[pos_++];
       if (c == q) break;
-      if (c == '\\') fail("NPY header", "escape sequences are not supported in strings", pos_ - 1);
+      if (c == '\\') fail("NPY header", "escape sequences are not supported in strings, expected plain text", pos_ - 1);
       out += c;
     }
     return out;
@@ -219,14 +229,14 @@ private:
       while (peek() >= '0' && peek() <= '9') {
         const std::size_t d = static_cast<std::size_t>(peek() - '0');
         if (v > (std::numeric_limits<std::size_t>::max() - d) / 10)
-          fail("NPY shape", "dimension does not fit in 64 bits", digits_at);
+          fail("NPY shape", "dimension does not fit in 64 bits, expected at most 2^64 - 1", digits_at);
         v = v * 10 + d;
         ++pos_;
       }
-      if (pos_ - digits_at > 1 && s_[digits_at] == '0') fail("NPY shape", "leading zeros are not allowed", digits_at);
+      if (pos_ - digits_at > 1 && s_[digits_at] == '0') fail("NPY shape", "leading zeros are not allowed, expected a decimal integer such as 3", digits_at);
       if (peek() == 'L' || peek() == 'l') ++pos_;  // Python 2 long, as old numpy wrote
       if (h.shape.size() == npy_max_rank)
-        fail("NPY shape", "more than " + std::to_string(npy_max_rank) + " dimensions", digits_at);
+        fail("NPY shape", "more than " + std::to_string(npy_max_rank) + " dimensions, expected at most " + std::to_string(npy_max_rank), digits_at);
       h.shape.push_back(v);
       skip_ws();
       if (peek() == ',') {
@@ -353,7 +363,9 @@ LAMINA_INLINE npy_array parse_npy(std::span<const std::byte> bytes, const std::f
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
   const std::size_t pre = detail::npy_preamble_size(name, p, bytes.size());
   if (bytes.size() < pre)
-    throw format_error(name, "NPY header length", "truncated, the file ends inside the header length field");
+    throw format_error(name, "NPY header length",
+                       "truncated, expected " + std::to_string(pre) + " bytes of magic, version and header length, the file has " +
+                           std::to_string(bytes.size()));
   const std::uint64_t hlen = detail::npy_read_le(p + 8, static_cast<int>(pre - 8));
   if (hlen > detail::npy_max_header_bytes || hlen > bytes.size() - pre)
     throw format_error(name, "NPY header length",
@@ -388,7 +400,10 @@ LAMINA_INLINE npy_array read_npy(const std::filesystem::path& file) {
   unsigned char pre_bytes[12] = {};
   const std::size_t got = std::fread(pre_bytes, 1, std::min<std::uint64_t>(size, 12), fp.get());
   const std::size_t pre = detail::npy_preamble_size(file, pre_bytes, got);
-  if (got < pre) throw format_error(file, "NPY header length", "truncated, the file ends inside the header length field");
+  if (got < pre)
+    throw format_error(file, "NPY header length",
+                       "truncated, expected " + std::to_string(pre) + " bytes of magic, version and header length, the file has " +
+                           std::to_string(got));
   const std::uint64_t hlen = detail::npy_read_le(pre_bytes + 8, static_cast<int>(pre - 8));
   if (hlen > detail::npy_max_header_bytes || hlen > size - pre)
     throw format_error(file, "NPY header length",
@@ -398,7 +413,7 @@ LAMINA_INLINE npy_array read_npy(const std::filesystem::path& file) {
   std::string text(static_cast<std::size_t>(hlen), '\0');
   if (std::fseek(fp.get(), static_cast<long>(pre), SEEK_SET) != 0 ||
       std::fread(text.data(), 1, text.size(), fp.get()) != text.size())
-    throw format_error(file, "NPY header", "read error, the file changed while reading?");
+    throw format_error(file, "NPY header", "read error, expected " + std::to_string(hlen) + " header bytes (the file changed while reading?)");
   const detail::npy_header h = detail::npy_parse_header(file, text, size - pre - hlen);
   npy_array a;
   a.dtype = h.dtype;

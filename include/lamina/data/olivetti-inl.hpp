@@ -24,7 +24,8 @@ LAMINA_INLINE face_set load_olivetti_faces_from(const olivetti_options& options,
   for (std::size_t i = 0; i < values.size(); ++i)
     if (!(values[i] >= 0.0f && values[i] <= 1.0f))
       throw format_error(file, "NPY data",
-                         "value " + std::to_string(values[i]) + " at index " + std::to_string(i) + " is outside [0, 1]");
+                         "value " + std::to_string(values[i]) + " at index " + std::to_string(i) +
+                             " is outside [0, 1], expected pixel values in [0, 1] (or uint8 pixels)");
 
   face_set set;
   set.images = options.flatten ? Tensor(make_dims(n, side * side)) : Tensor(make_dims(n, 1, side, side));

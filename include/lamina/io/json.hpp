@@ -1,6 +1,11 @@
 #pragma once
 // A small, strict JSON reader and string escaper: enough for safetensors headers, with limits
-// on depth and size so that hostile input fails with a message instead of a crash.
+// on depth and on the number of values so that hostile input fails with a message instead of a
+// crash or gigabytes of memory. Strict means RFC 8259's grammar: numbers exactly as it defines
+// them (no leading zeros, "1.", ".5", "+1" or hex), duplicate keys and trailing text rejected,
+// \u escapes decoded with surrogate pairs combined (a lone surrogate is an error).
+// String contents are kept as the bytes the text holds: a caller that needs text checks them
+// with utf8_problem() and names the field in its own message (read_safetensors does).
 #include <cstdint>
 #include <cstdio>
 #include <map>
@@ -40,7 +45,20 @@ class json_error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// At most this many values (objects, arrays, strings, numbers, literals) per document: a 100 MiB
+// safetensors header of "0," would otherwise cost some 5 GiB of json_values.
+inline constexpr std::size_t json_max_values = std::size_t{1} << 22;
+inline constexpr int json_max_depth = 64;
+
 LAMINA_INLINE json_value parse_json(std::string_view text);
+
+// Empty when `s` is valid UTF-8 (RFC 3629: shortest forms only, no surrogates, at most
+// U+10FFFF), else what is wrong and at which byte, e.g. "overlong 2-byte encoding of U+002F at
+// byte 3".
+LAMINA_INLINE std::string utf8_problem(std::string_view s);
+
+// `s` for a message: printable ASCII as is, every other byte as \xNN, at most 60 bytes shown.
+LAMINA_INLINE std::string printable_excerpt(std::string_view s);
 
 // "text" with JSON escapes.
 LAMINA_INLINE std::string json_quote(std::string_view s);

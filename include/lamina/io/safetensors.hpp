@@ -1,8 +1,16 @@
 #pragma once
 // The safetensors format (Hugging Face): an 8-byte little-endian header length, a JSON header
 // {name: {dtype, shape, data_offsets}, "__metadata__": {str: str}}, then the raw bytes.
-// Reading validates everything against the file size before allocating; every error names
-// the file, the tensor or field, and what was expected.
+// Reading validates everything against the file size before allocating, as strictly as the
+// reference implementation: the header is a JSON object (parse_json: strict grammar, no
+// duplicate keys) whose strings are valid UTF-8; each tensor has exactly dtype, shape and
+// data_offsets, a known dtype, a shape whose byte size fits the data section (checked, never
+// overflowing) and matches its offsets; in offset order the tensors tile the data section
+// exactly (no gaps, overlaps or trailing bytes). Every error is a data::format_error naming the
+// file, the tensor or field ("tensor 'w'", "tensor name", "__metadata__ key", "__metadata__.<key>",
+// "safetensors header", "safetensors data"), and what was expected.
+// Writing refuses (std::invalid_argument) what reading would reject: unknown dtypes, sizes that
+// do not match the shape, names or metadata that are not UTF-8, duplicate or reserved names.
 #include <cstdint>
 #include <algorithm>
 #include <bit>
