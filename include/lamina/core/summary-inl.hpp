@@ -17,7 +17,7 @@ LAMINA_INLINE void add_summary_row(std::vector<summary_row>& rows, std::size_t d
   std::string indent;
   for (std::size_t d = 1; d < depth; ++d) indent += "│    ";
   rows.push_back({indent + "├─" + std::string(name) + ": " + std::to_string(depth) + "-" + std::to_string(index),
-                  out, params, container});
+                  out, params, container, name.find("Conv") != std::string_view::npos});
 }
 
 LAMINA_INLINE std::string format_summary(const std::vector<summary_row>& rows, const summary_totals& totals,
@@ -44,17 +44,27 @@ LAMINA_INLINE std::string format_summary(const std::vector<summary_row>& rows, c
     std::snprintf(line, sizeof line, "%s %-25s %13s", label.c_str(), with_batch(r.out).c_str(), params.c_str());
     add(line);
   }
-  const double mb = 1024.0 * 1024.0;
+  // torchinfo's totals (summary.hpp): mult-adds and activation bytes over the leaf layers.
+  double mult_adds = 0, activation_bytes = 0;
+  for (const auto& r : rows) {
+    if (r.container || r.params == 0) continue;
+    const double spatial = r.conv && r.out.rank > 1 ? double(r.out.size() / r.out[0]) : 1.0;
+    mult_adds += double(r.params) * double(batch) * spatial;
+    activation_bytes += 2.0 * double(r.out.size() * batch * sizeof(float));  // output and its gradient
+  }
+  const double mb = 1e6;  // torchinfo's MB
   const std::size_t P = totals.params;
-  const double flops = double(totals.flops) * double(batch);
   const double in_mb = double(totals.in.size() * batch * sizeof(float)) / mb;
-  const double act_mb = double(totals.activation_floats * batch * sizeof(float)) * 2.0 / mb;
+  const double act_mb = activation_bytes / mb;
   const double par_mb = double(P * sizeof(float)) / mb;
+  // torchinfo's unit for the mult-adds: T, G or M
+  const char* unit = mult_adds >= 1e12 ? "T" : mult_adds >= 1e9 ? "G" : "M";
+  const double scaled = mult_adds / (mult_adds >= 1e12 ? 1e12 : mult_adds >= 1e9 ? 1e9 : 1e6);
   add(rule);
   add("Total params: " + thousands(P));
   add("Trainable params: " + thousands(P));
   add("Non-trainable params: 0");
-  std::snprintf(line, sizeof line, "Total mult-adds (M): %.2f", flops / 2.0 / 1e6);
+  std::snprintf(line, sizeof line, "Total mult-adds (%s): %.2f", unit, scaled);
   add(line);
   add(rule);
   std::snprintf(line, sizeof line, "Input size (MB): %.2f\nForward/backward pass size (MB): %.2f\n"

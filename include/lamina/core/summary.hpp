@@ -2,6 +2,11 @@
 // A torchinfo-like summary, computed from the compile-time description alone: every row
 // (layer, output shape, parameters) and every total comes from constexpr data. Only the walk over
 // the network's children is a template; building and formatting the table is not (summary-inl.hpp).
+// The totals follow torchinfo's rules, so the two tables agree for the same network:
+//  - mult-adds: per leaf layer, batch * parameters, or for convolutions (a name containing
+//    "Conv") parameters * batch * output height * width; layers without parameters count 0;
+//  - forward/backward pass size: twice the output bytes of every leaf layer with parameters;
+//  - sizes in MB of 10^6 bytes (float32: 4 bytes a value).
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -20,12 +25,13 @@ struct summary_row {
   dims out;
   std::size_t params;
   bool container;
+  bool conv = false;  // counted as a convolution in the mult-adds (torchinfo: "Conv" in the name)
 };
 
-// The totals under the table, for a batch of one.
+// The network-wide figures under the table (per sample: the input shape; the parameter count).
 struct summary_totals {
   dims in;
-  std::size_t params, flops, activation_floats;
+  std::size_t params;
 };
 
 LAMINA_INLINE std::string thousands(std::size_t n);
@@ -59,8 +65,7 @@ std::string summary(std::size_t batch = 1) {
   std::vector<detail::summary_row> rows;
   rows.push_back({"Sequential", network::output(in), network::param_count, true});
   detail::summary_rows<network>(in, 1, rows);
-  return detail::format_summary(
-      rows, {in, network::param_count, network::flops(in), network::activation_floats(in)}, batch);
+  return detail::format_summary(rows, {in, network::param_count}, batch);
 }
 
 }  // namespace lamina

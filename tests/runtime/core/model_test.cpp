@@ -101,6 +101,18 @@ TEST_CASE("The summary is torchinfo's table from compile-time data", "[model][su
   REQUIRE_THAT(s, Catch::Contains("├─Linear: 1-2"));
   REQUIRE_THAT(s, Catch::Contains("[64, 784]"));
   REQUIRE_THAT(s, Catch::Contains("401,920"));
+  // torchinfo's totals for the same network and batch: mult-adds = batch * parameters of each
+  // Linear; MB = 10^6 bytes; the forward/backward size counts the outputs of layers with parameters.
+  REQUIRE_THAT(s, Catch::Contains("Total mult-adds (M): 42.86"));
+  REQUIRE_THAT(s, Catch::Contains("Input size (MB): 0.20"));
+  REQUIRE_THAT(s, Catch::Contains("Forward/backward pass size (MB): 0.53"));
+  REQUIRE_THAT(s, Catch::Contains("Params size (MB): 2.68"));
+  REQUIRE_THAT(s, Catch::Contains("Estimated Total Size (MB): 3.41"));
+  // Convolutions: parameters * output height * width (torchinfo's rule), 80 * 26 * 26 + 16 + 13,530.
+  using Small = lm::Sequential<lm::Conv2d<1, 8, 3>, lm::BatchNorm2d<8>, lm::ReLU, lm::MaxPool2d<2>, lm::Flatten,
+                               lm::Linear<8 * 13 * 13, 10>>;
+  REQUIRE_THAT((lm::summary<Small, lm::Shape<1, 28, 28>>(1000)), Catch::Contains("Total mult-adds (M): 67.63"));
+  REQUIRE_THAT((lm::summary<Small, lm::Shape<1, 28, 28>>(100000)), Catch::Contains("Total mult-adds (G): 6.76"));
   const std::string n = lm::Model<Net, lm::Shape<3, 2, 2>>::summary();
   REQUIRE_THAT(n, Catch::Contains("│    ├─Linear: 2-1"));
 }
