@@ -158,8 +158,10 @@ def split_chunks(lines, first_line):
                     j += 1
                 if j < n and clean[j] == ";":
                     i = j
+                eol = clean.find("\n", i + 1)
+                same_line = clean[i + 1:eol if eol >= 0 else n].strip()  # `} name;`, `} else {`
                 rest = clean[i + 1:].lstrip()
-                if not re.match(r"(else|while|catch)\b", rest):
+                if not same_line and not re.match(r"(else|while|catch)\b", rest):
                     flush(chunks, text, clean, pos, i + 1, first_line)
                     pos = i + 1
         elif c == ";" and depth == 0:
