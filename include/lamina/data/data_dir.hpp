@@ -33,8 +33,9 @@ inline std::vector<std::filesystem::path> data_dir_candidates() {
     if (!std::filesystem::is_directory(st))
       throw format_error("$LAMINA_DATA_DIR", "environment variable",
                          "'" + std::string(env) + "' " +
-                             (std::filesystem::exists(st) ? std::string("is not a directory")
-                                                          : "does not exist" + (ec ? " (" + ec.message() + ")" : std::string())) +
+                             (std::filesystem::exists(st)                     ? std::string("is not a directory")
+                              : st.type() == std::filesystem::file_type::none ? "cannot be examined (" + ec.message() + ")"
+                                                                              : std::string("does not exist")) +
                              ", expected the folder holding faces/ and images/ (or unset it for the bundled data)");
     dirs.emplace_back(env);
   }

@@ -138,9 +138,9 @@ LAMINA_INLINE image_header png_header(std::span<const unsigned char> b, const st
       if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')))
         fail("image data", "PNG chunk " + std::to_string(index) + " at byte " + std::to_string(i) + " has type bytes " +
                                image_bytes_string(b, i + 4, 4) + ", expected 4 ASCII letters (corrupt file)");
-    const std::string chunk = "PNG chunk '" + type + "' at byte " + std::to_string(i);
+    const std::string chunk = "chunk '" + type + "' at byte " + std::to_string(i);
     if (len > 0x7FFFFFFFu)
-      fail("image data", chunk + " declares " + std::to_string(len) + " data bytes, expected at most 2^31 - 1");
+      fail("image data", "PNG " + chunk + " declares " + std::to_string(len) + " data bytes, expected at most 2^31 - 1");
     if (n - i - 12 < len)
       fail(index == 0 ? "image header" : "image data",
            "truncated PNG: " + chunk + " declares " + std::to_string(len) + " data bytes and a 4-byte CRC, the file has only " +
@@ -149,7 +149,7 @@ LAMINA_INLINE image_header png_header(std::span<const unsigned char> b, const st
     if (stored != crc) {
       char buf[64];
       std::snprintf(buf, sizeof buf, "CRC 0x%08x, expected 0x%08x", static_cast<unsigned>(stored), static_cast<unsigned>(crc));
-      fail("image data", chunk + ": " + buf + " (the chunk is corrupt)");
+      fail("image data", "PNG " + chunk + ": " + buf + " (the chunk is corrupt)");
     }
     const std::size_t d = i + 8;  // the chunk's data
     if (index == 0) {
@@ -182,15 +182,15 @@ LAMINA_INLINE image_header png_header(std::span<const unsigned char> b, const st
         fail("image header", "PNG IHDR interlace method " + std::to_string(b[d + 12]) + ", expected 0 or 1");
       h.sixteen = depth == 16;
     } else if (type == "IHDR") {
-      fail("image data", chunk + ": a second IHDR, expected exactly one, first");
+      fail("image data", "PNG " + chunk + ": a second IHDR, expected exactly one, first");
     } else if (type == "IDAT") {
-      if (idat_done) fail("image data", chunk + ": IDAT chunks must be consecutive, expected no other chunk between them");
+      if (idat_done) fail("image data", "PNG " + chunk + ": IDAT chunks must be consecutive, expected no other chunk between them");
       seen_idat = true;
     } else {
       if (seen_idat) idat_done = true;
       if (type == "PLTE") seen_plte = true;
       if (type == "IEND") {
-        if (!seen_idat) fail("image data", chunk + ": IEND before any IDAT, expected the image data first");
+        if (!seen_idat) fail("image data", "PNG " + chunk + ": IEND before any IDAT, expected the image data first");
         break;  // bytes after IEND are ignored, as libpng does
       }
     }

@@ -141,9 +141,10 @@ public:
     ++pos_;  // '}'
     skip_ws();
     if (pos_ != s_.size()) fail("NPY header", "unexpected text after the closing '}', expected only whitespace", pos_);
-    if (!have_descr) fail("NPY header", "missing key 'descr'", 0);
-    if (!have_order) fail("NPY header", "missing key 'fortran_order'", 0);
-    if (!have_shape) fail("NPY header", "missing key 'shape'", 0);
+    const std::string keys = ", expected 'descr', 'fortran_order' and 'shape'";
+    if (!have_descr) fail("NPY header", "missing key 'descr'" + keys, 0);
+    if (!have_order) fail("NPY header", "missing key 'fortran_order'" + keys, 0);
+    if (!have_shape) fail("NPY header", "missing key 'shape'" + keys, 0);
   }
 
 private:

@@ -60,12 +60,12 @@ LAMINA_INLINE std::string utf8_problem(std::string_view s) {
     std::uint32_t cp, min;
     if (c >= 0x80 && c <= 0xBF) return "unexpected continuation byte 0x" + hex(c, 2) + " at byte " + std::to_string(i);
     if (c == 0xC0 || c == 0xC1) return "overlong encoding (lead byte 0x" + hex(c, 2) + ") at byte " + std::to_string(i);
-    if (c >= 0xF5) return "invalid byte 0x" + hex(c, 2) + " at byte " + std::to_string(i) + " (UTF-8 ends at U+10FFFF)";
+    if (c >= 0xF5) return "byte 0x" + hex(c, 2) + " at byte " + std::to_string(i) + ", which never occurs in UTF-8";
     if (c <= 0xDF) len = 2, cp = c & 0x1F, min = 0x80;
     else if (c <= 0xEF) len = 3, cp = c & 0x0F, min = 0x800;
     else len = 4, cp = c & 0x07, min = 0x10000;
     if (n - i < len)
-      return "truncated " + std::to_string(len) + "-byte sequence at byte " + std::to_string(i) + " (the text ends)";
+      return std::to_string(len) + "-byte sequence at byte " + std::to_string(i) + " cut off by the end of the text";
     for (std::size_t k = 1; k < len; ++k) {
       const unsigned b = static_cast<unsigned char>(s[i + k]);
       if ((b & 0xC0) != 0x80)
@@ -86,7 +86,7 @@ namespace detail {
 // The parser behind parse_json (only it uses the class, so it lives here).
 class json_parser {
  public:
-  explicit json_parser(std::string_view text) : s_(text) {}
+  json_parser(std::string_view text, std::size_t max_values) : s_(text), max_values_(max_values) {}
   json_value parse() {
     json_value v = value(0);
     skip_ws();
@@ -112,8 +112,8 @@ class json_parser {
   }
   bool digit() const { return i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9'; }
   json_value value(int depth) {
-    if (depth > json_max_depth) fail("nesting deeper than " + std::to_string(json_max_depth));
-    if (++values_ > json_max_values) fail("more than " + std::to_string(json_max_values) + " values");
+    if (depth >= json_max_depth) fail("nesting deeper than " + std::to_string(json_max_depth) + " levels, expected at most that");
+    if (++values_ > max_values_) fail("more than " + std::to_string(max_values_) + " values, expected at most that many");
     const char c = peek();
     json_value out;
     if (c == '{') {
@@ -270,11 +270,14 @@ class json_parser {
   }
   std::string_view s_;
   std::size_t i_ = 0;
+  std::size_t max_values_;
   std::size_t values_ = 0;
 };
 }  // namespace detail
 
-LAMINA_INLINE json_value parse_json(std::string_view text) { return detail::json_parser(text).parse(); }
+LAMINA_INLINE json_value parse_json(std::string_view text, std::size_t max_values) {
+  return detail::json_parser(text, max_values).parse();
+}
 
 LAMINA_INLINE std::string json_quote(std::string_view s) {
   std::string out = "\"";

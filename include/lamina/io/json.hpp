@@ -50,7 +50,7 @@ class json_error : public std::runtime_error {
 inline constexpr std::size_t json_max_values = std::size_t{1} << 22;
 inline constexpr int json_max_depth = 64;
 
-LAMINA_INLINE json_value parse_json(std::string_view text);
+LAMINA_INLINE json_value parse_json(std::string_view text, std::size_t max_values = json_max_values);
 
 // Empty when `s` is valid UTF-8 (RFC 3629: shortest forms only, no surrogates, at most
 // U+10FFFF), else what is wrong and at which byte, e.g. "overlong 2-byte encoding of U+002F at

@@ -14,6 +14,7 @@ sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "fuzz"))
 from seeds import JPEG_RGB, bmp24, idx, npy, png, safetensors  # noqa: E402
+import zlib  # noqa: E402
 
 F4 = struct.pack("<6f", *range(6))
 
@@ -34,9 +35,44 @@ def png_header_only(width, height):
     full = png(1, 1, 0, [b"\x00"])
     ihdr = bytearray(full[:33])
     ihdr[16:24] = struct.pack(">II", width, height)
-    import zlib
     ihdr[29:33] = struct.pack(">I", zlib.crc32(bytes(ihdr[12:29])) & 0xFFFFFFFF)
     return bytes(ihdr) + full[33:]
+
+
+def png_bad_crc():
+    # One byte of the IDAT data flipped; its CRC no longer matches (stb ignores CRCs).
+    p = bytearray(png(3, 2, 2, [bytes(9), bytes(9)]))
+    p[p.index(b"IDAT") + 6] ^= 0x01
+    return bytes(p)
+
+
+def bmp8(width, height, palette, indices, offset_extra=0):
+    # An 8-bit palette BMP (BITMAPINFOHEADER); `palette` is a list of (b, g, r).
+    row_len = (width + 3) // 4 * 4
+    data = b"".join(bytes(indices[y * width:(y + 1) * width]) + bytes(row_len - width) for y in range(height))
+    pal = b"".join(bytes(c) + b"\x00" for c in palette)
+    offset = 14 + 40 + len(pal) + offset_extra
+    info = struct.pack("<IiiHHIIiiII", 40, width, height, 1, 8, 0, len(data), 2835, 2835, len(palette), 0)
+    return b"BM" + struct.pack("<IHHI", offset + len(data), 0, 0, offset) + info + pal + bytes(offset_extra) + data
+
+
+def bmp_with_compression(code):
+    b = bytearray(bmp24(2, 2, (1, 2, 3)))
+    b[30:34] = struct.pack("<I", code)
+    return bytes(b)
+
+
+def tga_rgb(width, height):
+    # Uncompressed true-colour TGA: there is no signature, so lamina cannot tell it from noise.
+    return struct.pack("<BBBHHBHHHHBB", 0, 0, 2, 0, 0, 0, 0, 0, width, height, 24, 0) + bytes(3 * width * height)
+
+
+def st_raw(header, data=b""):
+    # A safetensors file from a raw header (bytes), for headers json.dumps would not write.
+    return struct.pack("<Q", len(header)) + header + data
+
+
+W8 = b'{"dtype":"F32","shape":[2],"data_offsets":[0,8]}'
 
 
 def files():
@@ -62,6 +98,9 @@ def files():
         "npy/truncated_data.npy": good[:-4],
         "npy/trailing_data.npy": good + b"\x00\x00\x00\x00",
         "npy/huge_shape.npy": npy("<f4", (4294967296, 4294967296), F4),
+        "npy/leading_zero.npy": body("{'descr': '<f4', 'fortran_order': False, 'shape': (06,), }"),
+        "npy/dim_over_64_bits.npy": body("{'descr': '<f4', 'fortran_order': False, 'shape': (18446744073709551616,), }"),
+        "npy/cut_in_length_v2.npy": npy("<f4", (6,), F4, version=(2, 0))[:11],
         # --- image ---------------------------------------------------------------------------
         "image/empty.png": b"",
         "image/text.png": b"this is not an image\n",
@@ -72,6 +111,28 @@ def files():
         "image/truncated_header.jpg": JPEG_RGB[:30],
         "image/pgm_bad_maxval.pgm": b"P5\n2 2\n70000\n" + bytes(8),
         "image/bmp_bad_bits.bmp": bmp24(2, 2, (1, 2, 3))[:28] + struct.pack("<H", 7) + bmp24(2, 2, (1, 2, 3))[30:],
+        # Formats stb pads or accepts silently: each is refused with the format's own reason.
+        "image/huge_65535.png": png_header_only(65535, 65535),
+        "image/bad_crc.png": png_bad_crc(),
+        "image/no_iend.png": png(3, 2, 2, [bytes(9), bytes(9)])[:-12],
+        "image/ihdr_bad_depth.png": png(1, 1, 2, [bytes(3)], bit_depth=4),
+        "image/truncated_scan.jpg": JPEG_RGB[:-40],
+        "image/no_eoi.jpg": JPEG_RGB[:-2],
+        "image/truncated.bmp": bmp24(4, 4, (9, 9, 9))[:-10],
+        "image/bmp_palette_index.bmp": bmp8(2, 2, [(0, 0, 0), (255, 255, 255)], [0, 1, 5, 0]),
+        "image/bmp_rle.bmp": bmp_with_compression(1),
+        "image/bmp_bad_offset.bmp": bmp24(2, 2, (1, 2, 3))[:10] + struct.pack("<I", 60) + bmp24(2, 2, (1, 2, 3))[14:],
+        "image/pgm_maxval_0.pgm": b"P5\n2 2\n0\n" + bytes(4),
+        "image/truncated.pgm": b"P5\n3 2\n255\n" + bytes(4),
+        "image/truncated16.ppm": b"P6\n2 1\n65535\n" + bytes(10),
+        "image/pgm_sample_over_maxval.pgm": b"P5\n2 1\n15\n" + bytes([3, 200]),
+        "image/pgm_header_cut.pgm": b"P5\n3 ",
+        "image/pgm_trailing.pgm": b"P5\n2 1\n255\n" + bytes(2) + b"P5\n2 1\n255\n" + bytes(2),
+        "image/ascii.pgm": b"P2\n2 1\n255\n0 255\n",
+        "image/psd.psd": b"8BPS\x00\x01" + bytes(20),
+        "image/radiance.hdr": b"#?RADIANCE\nFORMAT=32-bit_rle_rgbe\n\n-Y 1 +X 1\n" + bytes(4),
+        "image/softimage.pic": b"\x53\x80\xf6\x34" + bytes(100),
+        "image/uncompressed.tga": tga_rgb(2, 2),
         # --- safetensors ---------------------------------------------------------------------
         "safetensors/short.safetensors": b"\x08\x00\x00\x00",
         "safetensors/header_too_long.safetensors": struct.pack("<Q", 1 << 40) + b"{}",
@@ -79,6 +140,30 @@ def files():
         "safetensors/unknown_dtype.safetensors": safetensors({"w": ("Q8", [6], F4[:6])}),
         "safetensors/offsets_outside.safetensors": safetensors({"w": ("F32", [6], F4)})[:-8],
         "safetensors/size_mismatch.safetensors": safetensors({"w": ("F32", [2, 2], F4)}),
+        # Strings that are not UTF-8: overlong, surrogate, above U+10FFFF, truncated, stray byte.
+        "safetensors/name_overlong.safetensors": st_raw(b'{"\xc0\xaf":' + W8 + b"}", bytes(8)),
+        "safetensors/name_surrogate.safetensors": st_raw(b'{"\xed\xa0\x80":' + W8 + b"}", bytes(8)),
+        "safetensors/name_above_max.safetensors": st_raw(b'{"\xf4\x90\x80\x80":' + W8 + b"}", bytes(8)),
+        "safetensors/metadata_key.safetensors": st_raw(b'{"__metadata__":{"\xff":"x"},"w":' + W8 + b"}", bytes(8)),
+        "safetensors/metadata_value.safetensors": st_raw(b'{"__metadata__":{"k":"a\xe2\x82"},"w":' + W8 + b"}", bytes(8)),
+        "safetensors/lone_surrogate_escape.safetensors": st_raw(b'{"\\ud800":' + W8 + b"}", bytes(8)),
+        # The rest of the header: JSON, keys, offsets, shapes.
+        "safetensors/duplicate_key.safetensors": st_raw(b'{"w":' + W8 + b',"w":' + W8 + b"}", bytes(8)),
+        "safetensors/trailing_json.safetensors": st_raw(b'{"w":' + W8 + b"}x", bytes(8)),
+        "safetensors/not_object.safetensors": st_raw(b"[1, 2]   "),
+        "safetensors/leading_zero.safetensors": st_raw(b'{"w":{"dtype":"F32","shape":[02],"data_offsets":[0,8]}}', bytes(8)),
+        "safetensors/float_shape.safetensors": st_raw(b'{"w":{"dtype":"F32","shape":[2.0],"data_offsets":[0,8]}}', bytes(8)),
+        "safetensors/unknown_field.safetensors": st_raw(b'{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8],"x":1}}', bytes(8)),
+        "safetensors/reversed_offsets.safetensors": st_raw(b'{"w":{"dtype":"F32","shape":[0],"data_offsets":[8,0]}}', bytes(8)),
+        "safetensors/overlap.safetensors": st_raw(
+            b'{"a":' + W8 + b',"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}', bytes(8)),
+        "safetensors/gap.safetensors": st_raw(
+            b'{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}',
+            bytes(12)),
+        "safetensors/trailing_data.safetensors": st_raw(b'{"w":' + W8 + b"}", bytes(16)),
+        "safetensors/shape_overflow.safetensors": st_raw(
+            b'{"w":{"dtype":"F64","shape":[4294967296,4294967296,4294967296],"data_offsets":[0,8]}}', bytes(8)),
+        "safetensors/deep.safetensors": st_raw(b'{"w":' + b"[" * 100 + b"]" * 100 + b"}"),
         # --- idx -----------------------------------------------------------------------------
         "idx/bad_magic.idx": b"\x01\x02\x08\x01" + struct.pack(">I", 1) + b"\x00",
         "idx/unknown_type.idx": idx(0x0A, [2], b"\x00\x00"),
@@ -87,6 +172,11 @@ def files():
         "idx/trailing.idx": idx(0x08, [2], bytes(3)),
         "idx/huge_dims.idx": idx(0x0D, [65536, 65536, 65536], b""),
         "idx/corrupt_gzip.idx.gz": gzip.compress(idx(0x08, [4], bytes(4)), mtime=0)[:10] + b"\xff" * 16,
+        "idx/truncated_gzip.idx.gz": gzip.compress(idx(0x08, [64], bytes(range(64))), mtime=0)[:-12],
+        "idx/gzip_trailing_garbage.idx.gz": gzip.compress(idx(0x08, [4], bytes(4)), mtime=0) + b"junk",
+        "idx/rank_0.idx": bytes([0, 0, 0x08, 0]),
+        "idx/rank_9.idx": bytes([0, 0, 0x08, 9]) + bytes(36),
+        "idx/cut_in_dims.idx": idx(0x08, [2, 3], b"")[:9],
     }
 
 

@@ -43,14 +43,37 @@ TEST_CASE("data_path finds the bundled data and lists where it looked", "[data][
   const auto faces = lm::data::data_path("faces/olivetti_faces.npy");
   REQUIRE(std::filesystem::is_regular_file(faces));
   REQUIRE(std::filesystem::is_directory(lm::data::default_data_dir()));
+  const auto other = std::filesystem::temp_directory_path() / ("lamina_data_dir_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(other);
   {
-    scoped_env env("LAMINA_DATA_DIR", "/nonexistent/lamina-data");
-    REQUIRE(lm::data::data_dir_candidates().front() == "/nonexistent/lamina-data");
-    REQUIRE(lm::data::data_path("faces/olivetti_faces.npy") == faces);  // falls through to the next folder
+    // An existing folder without the file: the next folder is tried, and a missing file lists them all.
+    scoped_env env("LAMINA_DATA_DIR", other.c_str());
+    REQUIRE(lm::data::data_dir_candidates().front() == other);
+    REQUIRE(lm::data::data_path("faces/olivetti_faces.npy") == faces);
     REQUIRE_THROWS_WITH(lm::data::data_path("faces/missing.npy"),
-                        Catch::Contains("cannot find data file") && Catch::Contains("/nonexistent/lamina-data/faces/missing.npy") &&
+                        Catch::Contains("cannot find data file") && Catch::Contains((other / "faces/missing.npy").string()) &&
                             Catch::Contains("LAMINA_DATA_DIR"));
   }
+  {
+    // A folder that does not exist is an error, never a silent fallback.
+    scoped_env env("LAMINA_DATA_DIR", "/nonexistent/lamina-data");
+    const std::string expected =
+        "$LAMINA_DATA_DIR: environment variable: '/nonexistent/lamina-data' does not exist, expected the folder "
+        "holding faces/ and images/ (or unset it for the bundled data)";
+    REQUIRE_THROWS_AS(lm::data::data_path("faces/olivetti_faces.npy"), lm::data::format_error);
+    REQUIRE_THROWS_WITH(lm::data::data_path("faces/olivetti_faces.npy"), expected);
+    REQUIRE_THROWS_WITH(lm::data::default_data_dir(), expected);
+    REQUIRE_THROWS_WITH(lm::data::load_olivetti_faces(), expected);
+  }
+  {
+    scoped_env env("LAMINA_DATA_DIR", faces.c_str());  // a file, not a folder
+    REQUIRE_THROWS_WITH(lm::data::default_data_dir(), Catch::Contains("is not a directory, expected the folder"));
+  }
+  {
+    scoped_env env("LAMINA_DATA_DIR", "");  // empty: as if unset
+    REQUIRE(lm::data::data_path("faces/olivetti_faces.npy") == faces);
+  }
+  std::filesystem::remove_all(other);
 }
 
 TEST_CASE("Olivetti faces: 400 images of 40 subjects in [0, 1]", "[data][faces]") {

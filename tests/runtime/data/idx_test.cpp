@@ -381,6 +381,19 @@ TEST_CASE("fashion_mnist_default_dir honours LAMINA_FASHION_MNIST_DIR", "[data][
   CHECK(fashion_mnist_default_dir() == fs::path("/usr/share/datasets/fashion-mnist"));
   if (old) ::setenv("LAMINA_FASHION_MNIST_DIR", saved.c_str(), 1);
 }
+
+TEST_CASE("load_fashion_mnist: a folder that does not exist names the variable", "[data][fashion_mnist_fake]") {
+  const char* old = std::getenv("LAMINA_FASHION_MNIST_DIR");
+  const std::string saved = old ? old : "";
+  ::setenv("LAMINA_FASHION_MNIST_DIR", "/nonexistent/fashion", 1);
+  REQUIRE_THROWS_WITH(load_fashion_mnist(split::train),
+                      Catch::StartsWith("/nonexistent/fashion: Fashion-MNIST folder: does not exist (the value of "
+                                        "$LAMINA_FASHION_MNIST_DIR), expected the folder holding train-images-idx3-ubyte.gz"));
+  ::unsetenv("LAMINA_FASHION_MNIST_DIR");
+  REQUIRE_THROWS_WITH(load_fashion_mnist(split::test, "/nonexistent/other"),
+                      Catch::StartsWith("/nonexistent/other: Fashion-MNIST folder: does not exist, expected"));
+  if (old) ::setenv("LAMINA_FASHION_MNIST_DIR", saved.c_str(), 1);
+}
 #endif
 
 TEST_CASE("load_fashion_mnist: the real dataset", "[data][fashion_mnist]") {

@@ -1,5 +1,6 @@
-// Image reading (stb_image: PNG, JPEG, BMP, PGM/PPM) to float [C, H, W] in [0, 1], PNG writing,
-// channel conversion, the pixel limit, ImageFolder listing, and the sample photographs.
+// Image reading (PNG, JPEG, BMP through stb_image, PGM/PPM by lamina) to float [C, H, W] in
+// [0, 1], PNG writing, channel conversion, the limits, truncation and structure checks,
+// ImageFolder listing, and the sample photographs.
 #include <lamina/data/image_io.hpp>
 
 #include <catch2/catch.hpp>
@@ -7,6 +8,8 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <iterator>
+#include <span>
 #include <fstream>
 #include <random>
 #include <string>
@@ -32,6 +35,41 @@ void touch(const fs::path& p, const std::string& bytes = "x") {
 }
 
 float q8(int v) { return static_cast<float>(v) / 255.0f; }
+
+std::string slurp(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+}
+
+lamina::data::float_image decode(const std::string& b, const lamina::data::image_read_options& opt = {}) {
+  return lamina::data::decode_image(std::span<const unsigned char>(reinterpret_cast<const unsigned char*>(b.data()), b.size()),
+                                    "mem.img", opt);
+}
+
+void put32(std::string& s, std::size_t at, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) s[at + std::size_t(i)] = char((v >> (8 * i)) & 0xFF);
+}
+void put16(std::string& s, std::size_t at, std::uint32_t v) {
+  s[at] = char(v & 0xFF);
+  s[at + 1] = char((v >> 8) & 0xFF);
+}
+
+// A BMP with a 40-byte header: `rows` are the stored rows (bottom-up unless top_down), already
+// padded to 4 bytes; `palette` holds B, G, R, 0 quadruples.
+std::string bmp(int width, int height, int bpp, const std::string& palette, const std::string& rows, bool top_down = false) {
+  std::string h(54, '\0');
+  h[0] = 'B', h[1] = 'M';
+  const std::uint32_t offset = 54 + static_cast<std::uint32_t>(palette.size());
+  put32(h, 2, offset + static_cast<std::uint32_t>(rows.size()));
+  put32(h, 10, offset);
+  put32(h, 14, 40);
+  put32(h, 18, static_cast<std::uint32_t>(width));
+  put32(h, 22, static_cast<std::uint32_t>(top_down ? -height : height));
+  put16(h, 26, 1);
+  put16(h, 28, static_cast<std::uint32_t>(bpp));
+  put32(h, 46, static_cast<std::uint32_t>(palette.size() / 4));
+  return h + palette + rows;
+}
 
 // The photographs: the repository's data/images (copied from /work/shared/data), else the shared copy.
 fs::path photo(const std::string& name) {
@@ -137,6 +175,90 @@ TEST_CASE("read_image: file errors", "[data][image]") {
   REQUIRE_THROWS_WITH(lamina::data::read_image(dir.path), Catch::Contains(": cannot open: Is a directory"));
   REQUIRE(::mkfifo((dir / "fifo.png").c_str(), 0600) == 0);
   REQUIRE_THROWS_WITH(lamina::data::read_image(dir / "fifo.png"), Catch::Contains("fifo.png: cannot open: not a regular file"));
+}
+
+TEST_CASE("read_image: every truncation of every format is an error", "[data][image]") {
+  // stb_image pads truncated BMP and PNM data with zeros (or leaves it uninitialised) and
+  // accepts a JPEG without its end: lamina checks the structure first.
+  for (const auto& e : fs::directory_iterator(seeds)) {
+    const std::string b = slurp(e.path());
+    INFO(e.path().filename().string());
+    REQUIRE_NOTHROW(decode(b));
+    for (std::size_t n = 0; n < b.size(); ++n) {
+      INFO("first " << n << " of " << b.size() << " bytes");
+      REQUIRE_THROWS_AS(decode(b.substr(0, n)), lamina::data::format_error);
+    }
+  }
+  for (const char* name : {"chelsea.png", "rocket.jpg"}) {  // real files, cut at a few places
+    const fs::path p = photo(name);
+    if (!fs::exists(p)) continue;
+    const std::string b = slurp(p);
+    INFO(name);
+    for (std::size_t n : {b.size() / 10, b.size() / 2, b.size() - 100, b.size() - 2, b.size() - 1})
+      REQUIRE_THROWS_WITH(decode(b.substr(0, n)), Catch::StartsWith("mem.img: image ") && Catch::Contains("truncated"));
+  }
+}
+
+TEST_CASE("read_image: the format comes from the signature, not the name", "[data][image]") {
+  temp_dir dir;
+  touch(dir / "really_a_png.jpg", slurp(seeds / "rgb_3x2.png"));
+  CHECK(lamina::data::read_image(dir / "really_a_png.jpg").width == 3);
+  // A truncated JPEG reports the JPEG's problem (not another format's, as stb's last-tried reason would).
+  const std::string jpg = slurp(seeds / "rgb_8x6.jpg");
+  CHECK_THROWS_WITH(decode(jpg.substr(0, jpg.size() - 10)), Catch::Contains("truncated JPEG"));
+  CHECK_THROWS_WITH(decode("\x89PNG\n\x1a\n\n" + std::string(40, '\0')), Catch::Contains("damaged PNG signature"));
+  CHECK_THROWS_WITH(decode("P7\nWIDTH 1\n"), Catch::Contains("PNM type P7 (PAM) is not supported"));
+  CHECK_THROWS_WITH(decode(std::string("RIFF\x10\0\0\0WEBPVP8 ", 16)), Catch::Contains("a WebP image"));
+}
+
+TEST_CASE("read_image: dimension limits before decoding", "[data][image]") {
+  // A 2^24 + 1 wide PGM header: refused for its width before the (absent) raster is looked at.
+  CHECK_THROWS_WITH(decode("P5 16777217 1 255\n"),
+                    Catch::Contains("image header: PGM dimensions 16777217x1 exceed the limit of 16777216 (2^24) per side"));
+  CHECK_THROWS_WITH(decode("P5 70000 70000 255\n"),
+                    Catch::Contains("70000x70000 = 4900000000 pixels exceeds the limit of 268435456"));
+  CHECK_THROWS_WITH(decode("P5 0 3 255\n"), Catch::Contains("PGM dimensions 0x3, expected width and height >= 1"));
+  CHECK_THROWS_WITH(decode("P5 99999999999 1 255\n"), Catch::Contains("more than 10 digits"));
+  CHECK_THROWS_WITH(decode("P5 3 2 255"), Catch::Contains("expected one whitespace character after the maxval"));
+  CHECK_THROWS_WITH(decode("P5 -3 2 255\n"), Catch::Contains("header field 'width'"));
+}
+
+TEST_CASE("read_image: PGM/PPM scaled by maxval, 16-bit, comments", "[data][image]") {
+  const auto g = decode("P5\n# a comment\n3 1 # another\n15\n" + std::string("\x00\x05\x0f", 3));
+  CHECK(g.data == std::vector<float>{0.0f, 5.0f / 15.0f, 1.0f});
+  const auto p = decode("P6 1 1 65535\n" + std::string("\xff\xff\x80\x00\x00\x01", 6));
+  CHECK(p.data == std::vector<float>{1.0f, 32768.0f / 65535.0f, 1.0f / 65535.0f});
+  const auto g16 = decode("P5 2 1 1000\n" + std::string("\x03\xe8\x01\xf4", 4));
+  CHECK(g16.data == std::vector<float>{1.0f, 500.0f / 1000.0f});
+  CHECK_THROWS_WITH(decode("P5 2 1 1000\n" + std::string("\x03\xe9\x01\xf4", 4)),
+                    Catch::Contains("PGM sample 0 (at byte 12) is 1001, expected at most the maxval 1000"));
+  CHECK(decode("P5 1 1 255\n\x07\n").data == std::vector<float>{q8(7)});  // trailing whitespace is fine
+  const auto rgb = decode("P5 1 1 255\n\x80", {.channels = image_channels::rgb});
+  CHECK(rgb.data == std::vector<float>{q8(128), q8(128), q8(128)});
+}
+
+TEST_CASE("read_image: BMP palettes, bit depths and orientation", "[data][image]") {
+  const std::string pal = std::string("\x00\x00\x00\x00", 4) + std::string("\xff\xff\xff\x00", 4);
+  // 8-bit: rows bottom-up, each padded to 4 bytes.
+  const auto b8 = decode(bmp(2, 2, 8, pal, std::string("\x01\x00\x00\x00\x00\x01\x00\x00", 8)));
+  CHECK(b8.channels == 3);
+  CHECK(b8.at(0, 0, 1) == 1.0f);  // top row (stored last) is 0, 1
+  CHECK(b8.at(0, 1, 0) == 1.0f);
+  const auto top = decode(bmp(2, 2, 8, pal, std::string("\x01\x00\x00\x00\x00\x01\x00\x00", 8), true));
+  CHECK(top.at(0, 0, 0) == 1.0f);
+  // 1-bit and 4-bit; padding bits beyond the width are ignored.
+  CHECK(decode(bmp(3, 1, 1, pal, std::string("\xbf\x00\x00\x00", 4))).data == std::vector<float>{1, 0, 1, 1, 0, 1, 1, 0, 1});
+  CHECK_THROWS_WITH(decode(bmp(3, 1, 4, pal, std::string("\x10\x20\x00\x00", 4))),
+                    Catch::Contains("BMP palette index 2 at pixel (2, row 0 in file order), expected < 2"));
+  CHECK(decode(bmp(3, 1, 4, pal, std::string("\x10\x1f\x00\x00", 4))).width == 3);  // the padding nibble may be anything
+  // 32-bit BGRA.
+  const auto b32 = decode(bmp(1, 1, 32, "", std::string("\x10\x20\x30\x40", 4)));
+  CHECK(b32.data == std::vector<float>{q8(0x30), q8(0x20), q8(0x10), q8(0x40)});
+  CHECK_THROWS_WITH(decode(bmp(1, 1, 32, "", std::string("\x10\x20\x30", 3))), Catch::Contains("truncated BMP"));
+  CHECK_THROWS_WITH(decode(bmp(2, 1, 8, "", std::string("\x00\x00\x00\x00", 4))),
+                    Catch::Contains("leaves no room for the palette of a 8-bit image"));
+  CHECK_THROWS_WITH(decode(bmp(0, 1, 24, "", "")), Catch::Contains("BMP width 0, expected >= 1"));
+  CHECK_THROWS_WITH(decode(bmp(1, 0, 24, "", "")), Catch::Contains("BMP height 0"));
 }
 
 TEST_CASE("read_image: mutated images either decode or throw format_error", "[data][image]") {

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -220,6 +221,21 @@ TEST_CASE("read_npy: header syntax NumPy and older writers produce", "[data][npy
     spit(p, npy_with_header(h, payload));
     REQUIRE_THROWS_WITH(lamina::data::read_npy(p), Catch::Contains(p.string() + ": " + msg));
   }
+}
+
+TEST_CASE("as_floats: doubles beyond float's range saturate to infinity", "[data][npy]") {
+  lamina::data::npy_array a;
+  a.dtype = lamina::data::npy_dtype::f8;
+  a.shape = {5};
+  const double v[5] = {1e300, -1e300, 1.5, std::numeric_limits<double>::quiet_NaN(), 3.4028234663852886e38};
+  a.data.resize(sizeof v);
+  std::memcpy(a.data.data(), v, sizeof v);
+  const std::vector<float> f = a.as_floats();
+  CHECK(f[0] == std::numeric_limits<float>::infinity());
+  CHECK(f[1] == -std::numeric_limits<float>::infinity());
+  CHECK(f[2] == 1.5f);
+  CHECK(std::isnan(f[3]));
+  CHECK(f[4] == std::numeric_limits<float>::max());
 }
 
 TEST_CASE("read_npy: typed access checks the dtype", "[data][npy]") {
