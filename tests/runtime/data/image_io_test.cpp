@@ -71,11 +71,9 @@ std::string bmp(int width, int height, int bpp, const std::string& palette, cons
   return h + palette + rows;
 }
 
-// The photographs: the repository's data/images (copied from /work/shared/data), else the shared copy.
+// The photographs in the repository's data/images.
 fs::path photo(const std::string& name) {
-  const fs::path in_repo = fs::path(LAMINA_TEST_FIXTURES) / ".." / ".." / "data" / "images" / name;
-  if (fs::exists(in_repo)) return in_repo;
-  return fs::path("/work/shared/data/images") / name;
+  return fs::path(LAMINA_TEST_FIXTURES) / ".." / ".." / "data" / "images" / name;
 }
 
 }  // namespace
