@@ -2,13 +2,13 @@
 # Builds the libFuzzer targets (tests/fuzz: idx, npy, image, safetensors readers) with clang,
 # ASan and UBSan in their own build dir, and runs each from its seed corpus.
 #   scripts/fuzz.sh [RUNS | Ns] [build-dir]
-#     RUNS: executions per fuzzer (default 20000); "60s": run each fuzzer for 60 seconds.
+#     RUNS: executions per fuzzer (default 100000, what CI runs); "60s": run each fuzzer for 60 seconds.
 # New inputs the fuzzer finds go to <build-dir>/corpus/<reader>/ (the committed seeds in
 # tests/fuzz/corpus/ and tests/data/broken/ are only read). A crash leaves its input in
 # <build-dir>/artifacts/ and makes this script fail; reproduce with <build-dir>/tests/fuzz/<reader>_fuzz FILE.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-budget=${1:-20000}
+budget=${1:-100000}
 build=${2:-build-fuzz}
 limit=(-runs="$budget")
 if [[ $budget == *s ]]; then limit=(-max_total_time="${budget%s}"); fi
@@ -30,6 +30,7 @@ for r in "${readers[@]}"; do
   seeds=("tests/fuzz/corpus/$r")
   [ -d "tests/data/broken/$r" ] && seeds+=("tests/data/broken/$r")
   log="$build/$r.log"
+  start=$SECONDS
   if ! "$build/tests/fuzz/${r}_fuzz" "${limit[@]}" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
        -artifact_prefix="$build/artifacts/${r}-" -print_final_stats=1 \
        "$build/corpus/$r" "${seeds[@]}" > "$log" 2>&1; then
@@ -38,5 +39,5 @@ for r in "${readers[@]}"; do
     exit 1
   fi
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
-  echo "fuzz.sh: $r: $runs executions, no crash ($(ls "$build/corpus/$r" | wc -l) corpus files)"
+  echo "fuzz.sh: $r: $runs executions in $((SECONDS - start)) s, no crash ($(ls "$build/corpus/$r" | wc -l) corpus files)"
 done

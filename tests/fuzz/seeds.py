@@ -45,6 +45,21 @@ def bmp24(width, height, pixel):
     return b"BM" + struct.pack("<IHHI", 14 + 40 + len(data), 0, 0, 54) + info + data
 
 
+def bmp_indexed(width, height, bpp, palette, rows):
+    # A palette BMP (1, 4 or 8 bits); `rows` are the stored rows, each padded to 4 bytes.
+    pal = b"".join(bytes(c) + b"\x00" for c in palette)
+    data = b"".join(rows)
+    offset = 14 + 40 + len(pal)
+    info = struct.pack("<IiiHHIIiiII", 40, width, height, 1, bpp, 0, len(data), 2835, 2835, len(palette), 0)
+    return b"BM" + struct.pack("<IHHI", offset + len(data), 0, 0, offset) + info + pal + data
+
+
+def bmp32(width, height, pixel, top_down=False):
+    data = bytes(pixel) * width * height
+    info = struct.pack("<IiiHHIIiiII", 40, width, -height if top_down else height, 1, 32, 0, len(data), 2835, 2835, 0, 0)
+    return b"BM" + struct.pack("<IHHI", 54 + len(data), 0, 0, 54) + info + data
+
+
 def safetensors(tensors):
     import json
     header, data = {}, b""
@@ -79,11 +94,28 @@ def valid_files():
         "image/rgb_2x2.bmp": bmp24(2, 2, (10, 20, 30)),
         "image/gray_3x2.pgm": b"P5\n3 2\n255\n" + bytes([0, 50, 100, 150, 200, 250]),
         "image/rgb_2x1.ppm": b"P6\n2 1\n255\n" + bytes([255, 0, 0, 0, 0, 255]),
+        "image/rgb16_1x2.ppm": b"P6 1 2 65535\n" + struct.pack(">6H", 65535, 0, 1, 2, 3, 40000),
+        "image/gray15_comment.pgm": b"P5\n# maxval 15\n3 1\n15\n" + bytes([0, 7, 15]),
+        "image/pal8_2x2.bmp": bmp_indexed(2, 2, 8, [(0, 0, 0), (255, 255, 255)], [b"\x01\x00\x00\x00", b"\x00\x01\x00\x00"]),
+        "image/pal1_3x1.bmp": bmp_indexed(3, 1, 1, [(0, 0, 0), (9, 99, 199)], [b"\xa0\x00\x00\x00"]),
+        "image/pal4_3x1.bmp": bmp_indexed(3, 1, 4, [(0, 0, 0), (1, 2, 3), (4, 5, 6)], [b"\x12\x00\x00\x00"]),
+        "image/bgra_2x1_topdown.bmp": bmp32(2, 1, (10, 20, 30, 40), top_down=True),
+        "image/gray_alpha_1x1.png": png(1, 1, 4, [b"\x80\x40"]),
+        "image/pal_2x1.png": b"",
         "safetensors/two.safetensors": safetensors({"w": ("F32", [2, 3], f4), "b": ("I64", [1], struct.pack("<q", 3))}),
         "safetensors/meta.safetensors": b"",
     }
     meta = b'{"__metadata__":{"format":"pt"},"x":{"dtype":"U8","shape":[2],"data_offsets":[0,2]}}'
     out["safetensors/meta.safetensors"] = struct.pack("<Q", len(meta)) + meta + b"\x01\x02"
+    uni = ('{"__metadata__":{"caf\\u00e9":"\u20ac \\ud83d\\ude00"},"\u00e9t\u00e9":{"dtype":"F32","shape":[1],'
+           '"data_offsets":[0,4]},"z":{"dtype":"I64","shape":[0,2],"data_offsets":[4,4]}}').encode()
+    out["safetensors/unicode.safetensors"] = struct.pack("<Q", len(uni)) + uni + struct.pack("<f", 1.5)
+    # A palette PNG (colour type 3) with PLTE and tRNS.
+    def chunk(tag, data):
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+    ihdr = struct.pack(">IIBBBBB", 2, 1, 8, 3, 0, 0, 0)
+    out["image/pal_2x1.png"] = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"PLTE", bytes([255, 0, 0, 0, 0, 255])) +
+                                chunk(b"tRNS", b"\x80") + chunk(b"IDAT", zlib.compress(b"\x00\x00\x01")) + chunk(b"IEND", b""))
     return out
 
 
