@@ -1,8 +1,8 @@
 // ELEC5306 project 2, section 1.4: a convolutional / deconvolutional autoencoder on RGB photo
-// patches, swept over channel counts (N, M) and Adam learning rates (experiments.md section A).
+// patches, swept over channel counts (N, M) and Adam learning rates.
 //
 //   conv_autoencoder [--jobs K] [--quick] [--out DIR] [--epochs 30] [--train 850] [--val 200]
-//                    [--batch 16] [--seed 0] [--show 8]
+//                    [--batch 16] [--seed 0] [--show 8] [--threads N] [--help]
 //   conv_autoencoder --run N,M,LR [same options]     one configuration, e.g. --run 64,96,1e-3
 //   conv_autoencoder --aggregate [same options]      only the tables, from the runs' CSV files
 //
@@ -26,7 +26,9 @@
 // The sweep runs every configuration in its own process: the program re-executes itself
 // (posix_spawn of /proc/self/exe with --run), K processes at a time (--jobs, default: as many
 // as there are cores, at most 9), each with OMP_NUM_THREADS set so that the threads of all
-// running processes add up to the number of cores; the largest networks start first. Each
+// running processes add up to the number of cores (or to --threads N); the largest networks
+// start first. The children get the options that shape a run (--quick, --epochs, --train,
+// --val, --batch, --show, --seed) as they were given, and --run and an absolute --out. Each
 // child writes its output to <tag>.log. A child that fails (non-zero exit status or a signal)
 // is reported with its log's last lines, the sweep goes on, the tables mark its cells "n/a"
 // and the program exits with 1. Then the aggregation step (also --aggregate alone) reads the
@@ -158,6 +160,7 @@ struct options {
   bool quick = false, aggregate_only = false;
   std::optional<config> run;  // --run: one configuration in this process
   std::size_t jobs = 0;       // 0: the number of cores (at most the number of runs)
+  int threads = 0;            // --threads: the sweep's threads in all (0: one per core)
   std::string out = "results/conv_autoencoder";
   int epochs = 30;
   std::size_t train = 850, val = 200, batch = 16, show = 8;
@@ -174,53 +177,52 @@ struct options {
   }
 };
 
-static config parse_run(const std::string& v) {
-  std::size_t n = 0, m = 0;
-  double lr = 0;
-  char tail = 0;
-  if (std::sscanf(v.c_str(), "%zu,%zu,%lf%c", &n, &m, &lr, &tail) != 3 || !(lr > 0))
-    throw std::invalid_argument("--run expects N,M,LR (e.g. --run 64,96,1e-3), got '" + v + "'");
-  for (const auto& s : all_sizes)
-    if (s.n == n && s.m == m) return {s, lr};
-  throw std::invalid_argument("--run " + v + ": (N, M) must be one of (32,48), (64,96), (128,192) (the network is a "
-                              "compile-time type; add a size to all_sizes and run_config to sweep another)");
+// --run N,M,LR: (N, M) must be a compiled size (the network is a compile-time type; add a size
+// to all_sizes and run_config to sweep another).
+static config parse_run(const std::vector<double>& v, const examples::cli& cli) {
+  if (v.size() == 3)
+    for (const auto& s : all_sizes)
+      if (double(s.n) == v[0] && double(s.m) == v[1]) return {s, v[2]};
+  std::string got;
+  for (double x : v) got += (got.empty() ? "" : ",") + examples::format(x);
+  cli.reject("--run", "\"" + got + "\"", "N,M,LR with (N, M) one of (32,48), (64,96), (128,192) (e.g. 64,96,1e-3)");
 }
 
 static options parse(int argc, char** argv) {
   options o;
-  bool epochs_set = false, train_set = false, val_set = false;
-  for (examples::command_line args(argc, argv); args.next();) {
-    const std::string& a = args.flag();
-    auto value = [&] { return args.value(); };
-    auto pass = [&](const std::string& v) { o.passed.insert(o.passed.end(), {a, v}); };
-    auto number = [&](const std::string& v) -> std::size_t {
-      if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos)
-        throw std::invalid_argument(a + " expects a non-negative integer, got '" + v + "'");
-      return std::stoul(v);
-    };
-    if (a == "--quick") o.quick = true, o.passed.push_back(a);
-    else if (a == "--aggregate") o.aggregate_only = true;
-    else if (a == "--run") o.run = parse_run(value());
-    else if (a == "--jobs") o.jobs = number(value());
-    else if (a == "--out") o.out = value();  // handed on explicitly (absolute) by the sweep
-    else if (a == "--epochs") { const auto v = value(); o.epochs = int(number(v)), epochs_set = true, pass(v); }
-    else if (a == "--train") { const auto v = value(); o.train = number(v), train_set = true, pass(v); }
-    else if (a == "--val") { const auto v = value(); o.val = number(v), val_set = true, pass(v); }
-    else if (a == "--batch") { const auto v = value(); o.batch = number(v), pass(v); }
-    else if (a == "--show") { const auto v = value(); o.show = number(v), pass(v); }
-    else if (a == "--seed") { const auto v = value(); o.seed = number(v), pass(v); }
-    else throw std::invalid_argument("unknown option " + a + " (see the comment at the top of conv_autoencoder.cpp)");
-  }
+  std::vector<double> run;
+  examples::cli cli("conv_autoencoder",
+                    "ELEC5306 project 2, section 1.4: a convolutional / deconvolutional autoencoder on 64x64 RGB photo "
+                    "patches, swept over the channel counts (N, M) = (32, 48), (64, 96), (128, 192) and the Adam "
+                    "learning rates 1e-3, 1e-4, 1e-5 (MSE loss), every configuration in its own process (the program "
+                    "starts itself with --run), --jobs at a time, their threads adding up to the cores (or to "
+                    "--threads). Then it reads the runs' CSV files and writes the MSE, PSNR and SSIM tables. Tables, "
+                    "logs and figures go to --out.");
+  cli.option("--jobs K", o.jobs, "processes at a time (0: one per core, at most the number of runs)");
+  cli.option("--run N,M,LR", run, "train one configuration in this process, e.g. 64,96,1e-3", examples::above(0));
+  cli.flag("--aggregate", o.aggregate_only, "only write the tables, from the runs' CSV files in --out");
+  cli.option("--out DIR", o.out, "where the tables, logs and figures go");
+  cli.option("--epochs N", o.epochs, "epochs per run (--quick: 3)", examples::at_least(1));
+  cli.option("--train N", o.train, "training patches (--quick: 96)", examples::at_least(1));
+  cli.option("--val N", o.val, "validation patches (--quick: 32)", examples::at_least(1));
+  cli.option("--batch N", o.batch, "patches per training step", examples::at_least(1));
+  cli.option("--show N", o.show, "validation patches in each reconstruction picture");
+  cli.option("--seed N", o.seed, "seed of the weights, the shuffling and the patch split");
+  cli.flag("--quick", o.quick, "96 training and 32 validation patches, 3 epochs, (32, 48) at lr 1e-3 and 1e-4; "
+                               "checks the outcomes, exits with 1 when one fails (seconds; CTest runs it)");
+  cli.parse(argc, argv);
+  if (cli.given("--run")) o.run = parse_run(run, cli);
+  if (o.run && o.aggregate_only) cli.fail("--run and --aggregate exclude each other");
+  o.threads = cli.threads();
+  // The options that shape a run, for the --run children (--out goes to them as an absolute path).
+  o.passed = cli.arguments_of({"--quick", "--epochs", "--train", "--val", "--batch", "--show", "--seed"});
   if (o.quick) {
-    if (!epochs_set) o.epochs = 3;
-    if (!train_set) o.train = 96;
-    if (!val_set) o.val = 32;
+    if (!cli.given("--epochs")) o.epochs = 3;
+    if (!cli.given("--train")) o.train = 96;
+    if (!cli.given("--val")) o.val = 32;
     o.sizes = {all_sizes[0]};
     o.lrs = {1e-3, 1e-4};
   }
-  if (o.epochs < 1 || o.train == 0 || o.val == 0 || o.batch == 0)
-    throw std::invalid_argument("--epochs, --train, --val and --batch must be positive");
-  if (o.run && o.aggregate_only) throw std::invalid_argument("--run and --aggregate exclude each other");
   return o;
 }
 
@@ -443,7 +445,7 @@ static std::vector<config> run_sweep(const options& o, const fs::path& dir) {
   auto pending = o.configs();
   std::stable_sort(pending.begin(), pending.end(),
                    [](const config& a, const config& b) { return relative_cost(a.size) > relative_cost(b.size); });
-  const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  const std::size_t cores = o.threads > 0 ? std::size_t(o.threads) : std::max(1u, std::thread::hardware_concurrency());
   const std::size_t jobs = std::min(o.jobs ? o.jobs : cores, pending.size());
   std::printf("\nSweep: %zu runs, %zu processes at a time on %zu cores; logs in %s/<tag>.log\n", pending.size(), jobs,
               cores, dir.string().c_str());

@@ -1,11 +1,12 @@
 // A tour of lamina's data sets: loads each one, prints shapes, a few statistics and load
 // times, and writes a PNG grid of samples of each to the results folder.
 //
-//   datasets_tour [--out results/datasets_tour] [--quick]
+//   datasets_tour [--out results/datasets_tour] [--quick] [--seed 0] [--threads N] [--help]
 //
 // Data: Fashion-MNIST from Debian's dataset-fashion-mnist (or $LAMINA_FASHION_MNIST_DIR; skipped
 // with a note when absent), faces and photos from lamina's data/ folder (or $LAMINA_DATA_DIR),
-// balls generated. --quick makes smaller synthetic sets (used by CTest).
+// balls generated. --quick makes smaller synthetic sets (used by CTest). --seed S shifts the
+// seeds of the random draws (noise, patches, balls; S + 0 ... S + 3).
 #include <lamina/data/balls.hpp>
 #include <lamina/data/bouncing_balls.hpp>
 #include <lamina/data/coordinate_grid.hpp>
@@ -22,8 +23,11 @@
 
 #include <algorithm>
 #include <array>
+#include "../common/command_line.hpp"
+
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <stdexcept>
@@ -70,12 +74,15 @@ lm::ConstTensorView first(const lm::Tensor& t, std::size_t n) {
 int main(int argc, char** argv) try {
   fs::path out = "results/datasets_tour";
   bool quick = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--quick") quick = true;
-    else if (a == "--out" && i + 1 < argc) out = argv[++i];
-    else throw std::invalid_argument("unknown option " + a + " (usage: datasets_tour [--out DIR] [--quick])");
-  }
+  std::uint64_t seed = 0;
+  examples::cli cli("datasets_tour",
+                    "Loads each of lamina's data sets (Fashion-MNIST if installed, the Olivetti faces, the photos, "
+                    "their 64x64 patches and coordinate grids, the generated balls and bouncing-ball sequences), "
+                    "prints its shape, statistics and load time, and writes a PNG grid of samples of each to --out.");
+  cli.option("--out DIR", out, "where the PNG grids go");
+  cli.flag("--quick", quick, "smaller generated sets (CTest runs it)");
+  cli.option("--seed N", seed, "first seed of the random draws (noise, patches, balls)");
+  cli.parse(argc, argv);
   fs::create_directories(out);
   std::printf("data folder: %s\n\n", lm::data::default_data_dir().string().c_str());
   using clock = std::chrono::steady_clock;
@@ -88,7 +95,7 @@ int main(int argc, char** argv) try {
     const auto train = lm::data::load_fashion_mnist(lm::data::split::train);
     const double ms = ms_since(t);
     print("Fashion-MNIST train images", lm::make_dims(train.size, 1, 28, 28), train.images.data(), ms);
-    const auto s = lm::data::split_indices(train.size, {.validation = 1.0 / 6.0, .seed = 0});
+    const auto s = lm::data::split_indices(train.size, {.validation = 1.0 / 6.0, .seed = seed});
     std::printf("  split 5:1 -> train %zu, validation %zu\n", s.train.size(), s.validation.size());
     const auto val = lm::data::subset(train, s.validation);
     lm::data::ClassificationLoader loader(val.images, val.labels, val.sample_size(), {.batch_size = 256, .prefetch = true});
@@ -106,7 +113,7 @@ int main(int argc, char** argv) try {
   const auto faces = lm::data::load_olivetti_faces();
   print("Olivetti faces", faces.images.shape(), faces.images.data(), ms_since(t));
   std::printf("  %zu subjects, labels %d..%d\n", lm::data::olivetti_subjects, faces.labels.front(), faces.labels.back());
-  lm::rng gen(0);
+  lm::rng gen(seed);
   const lm::Tensor noisy = lm::data::with(first(faces.images, 10), [&](lm::TensorView x) {
     lm::data::add_uniform_noise(x, 0.4f, gen);
   });
@@ -124,7 +131,8 @@ int main(int argc, char** argv) try {
 
   // Patches for the autoencoder.
   t = clock::now();
-  const auto patches = lm::data::make_patches(rgb, {.size = 64, .count = quick ? 200u : 2000u, .validation = 0.25, .seed = 1});
+  const auto patches =
+      lm::data::make_patches(rgb, {.size = 64, .count = quick ? 200u : 2000u, .validation = 0.25, .seed = seed + 1});
   const double patch_ms = ms_since(t);
   print("64x64 patches, train", patches.train.shape(), patches.train.data(), patch_ms);
   print("64x64 patches, validation", patches.validation.shape(), patches.validation.data(), 0);
@@ -141,12 +149,12 @@ int main(int argc, char** argv) try {
   // Balls: counting, a harder test set, bouncing sequences.
   const std::size_t n_balls = quick ? 300 : 3000;
   t = clock::now();
-  const auto balls = lm::data::make_balls({.count = n_balls, .seed = 1});
+  const auto balls = lm::data::make_balls({.count = n_balls, .seed = seed + 1});
   print("balls (count 1-3)", balls.images.shape(), balls.images.data(), ms_since(t));
   std::array<std::size_t, 3> per_class{};
   for (auto l : balls.labels) ++per_class[std::size_t(l)];
   std::printf("  classes (1, 2, 3 balls): %zu / %zu / %zu\n", per_class[0], per_class[1], per_class[2]);
-  const auto hard = lm::data::make_balls(lm::data::balls_options::harder({.count = n_balls / 5, .seed = 2}));
+  const auto hard = lm::data::make_balls(lm::data::balls_options::harder({.count = n_balls / 5, .seed = seed + 2}));
   print("balls, harder test set", hard.images.shape(), hard.images.data(), 0);
   std::vector<std::string> captions;
   for (std::size_t i = 0; i < 20; ++i) captions.push_back(std::to_string(balls.labels[i] + 1));
@@ -156,7 +164,8 @@ int main(int argc, char** argv) try {
   lm::viz::save_png(out / "balls_harder.png", lm::viz::grid(first(hard.images, 20), g));
 
   t = clock::now();
-  const auto seqs = lm::data::make_bouncing_balls({.sequences = quick ? 20u : 200u, .frames = 20, .size = 32, .seed = 3});
+  const auto seqs =
+      lm::data::make_bouncing_balls({.sequences = quick ? 20u : 200u, .frames = 20, .size = 32, .seed = seed + 3});
   print("bouncing balls sequences", seqs.frames.shape(), seqs.frames.data(), ms_since(t));
   const auto pairs = lm::data::next_frame_pairs(seqs, 3);
   print("  next-frame inputs (3 frames)", pairs.inputs.shape(), pairs.inputs.data(), 0);

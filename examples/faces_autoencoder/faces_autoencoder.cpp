@@ -3,7 +3,7 @@
 //
 //   faces_autoencoder [--quick] [--out DIR] [--epochs 400] [--batch 64] [--optimizer adam|sgd]
 //                     [--lr 1e-2] [--momentum 0] [--constant-lr] [--raw] [--test-fraction 0.2]
-//                     [--dropout 0.5] [--no-extras] [--seed 0]
+//                     [--dropout 0.5] [--no-extras] [--seed 0] [--threads N] [--help]
 //
 // Data: the 400 Olivetti faces (data/faces), flattened to 4096 values in [0, 1], split 80/20 with
 // a seed: 320 training and 80 test faces (a subject's ten images spread over both sets).
@@ -107,30 +107,29 @@ struct options {
 
 static options parse(int argc, char** argv) {
   options o;
-  bool epochs_set = false;
-  for (examples::command_line args(argc, argv); args.next();) {
-    const std::string& a = args.flag();
-    auto value = [&] { return args.value(); };
-    if (a == "--quick") o.quick = true;
-    else if (a == "--out") o.out = value();
-    else if (a == "--epochs") o.epochs = std::stoi(value()), epochs_set = true;
-    else if (a == "--batch") o.batch = std::stoul(value());
-    else if (a == "--lr") o.lr = std::stod(value());
-    else if (a == "--optimizer") o.optimizer = value();
-    else if (a == "--momentum") o.momentum = std::stod(value());
-    else if (a == "--raw") o.raw = true;
-    else if (a == "--constant-lr") o.cosine = false;
-    else if (a == "--test-fraction") o.test_fraction = std::stod(value());
-    else if (a == "--dropout") o.dropout = std::stof(value());
-    else if (a == "--no-extras") o.extras = false;
-    else if (a == "--seed") o.seed = std::stoull(value());
-    else throw std::invalid_argument("unknown option " + a + " (see the comment at the top of faces_autoencoder.cpp)");
-  }
-  if (o.quick && !epochs_set) o.epochs = 60;
-  if (o.optimizer != "adam" && o.optimizer != "sgd") throw std::invalid_argument("--optimizer must be adam or sgd");
-  if (o.epochs < 1 || o.batch == 0) throw std::invalid_argument("--epochs and --batch must be positive");
-  if (!(o.test_fraction > 0 && o.test_fraction < 1)) throw std::invalid_argument("--test-fraction must be in (0, 1)");
-  if (!(o.dropout >= 0 && o.dropout < 1)) throw std::invalid_argument("--dropout must be in [0, 1)");
+  examples::cli cli("faces_autoencoder",
+                    "ECE4179 assignment 2, Q1.1-Q1.3, on the 400 Olivetti faces (64x64): Q1.1 autoencoders "
+                    "Linear(4096, n), ReLU, Linear(n, 4096) for n = 16 and 64, their reconstructions and the first "
+                    "layer's weights over the epochs; Q1.2 eigenfaces by SVD, PCA against the autoencoders and the "
+                    "principal angles between their subspaces; Q1.3 the autoencoders and PCA on noisy faces, and "
+                    "denoising autoencoders. Tables, logs and figures go to --out.");
+  cli.option("--out DIR", o.out, "where the tables, logs and figures go");
+  cli.option("--epochs N", o.epochs, "epochs per network (--quick: 60)", examples::at_least(1));
+  cli.option("--batch N", o.batch, "faces per training step", examples::at_least(1));
+  cli.choice("--optimizer NAME", o.optimizer, {"adam", "sgd"}, "the optimizer of every network");
+  cli.option("--lr X", o.lr, "learning rate", examples::above(0));
+  cli.option("--momentum X", o.momentum, "SGD momentum", examples::at_least(0).below(1));
+  cli.flag("--constant-lr", o.cosine, "no cosine decay of the learning rate", false);
+  cli.flag("--raw", o.raw, "train on the raw faces, not the faces minus the mean training face");
+  cli.option("--test-fraction X", o.test_fraction, "share of the faces held out for testing",
+             examples::above(0).below(1));
+  cli.option("--dropout X", o.dropout, "pixel-dropout probability of the Q1.3 noise", examples::at_least(0).below(1));
+  cli.flag("--no-extras", o.extras, "skip the reference, linear and denoising autoencoders", false);
+  cli.option("--seed N", o.seed, "seed of the split, the weights, the shuffling and the noise");
+  cli.flag("--quick", o.quick, "60 epochs, no references; checks the outcomes, exits with 1 when one fails "
+                               "(seconds; CTest runs it)");
+  cli.parse(argc, argv);
+  if (o.quick && !cli.given("--epochs")) o.epochs = 60;
   return o;
 }
 
@@ -319,7 +318,7 @@ static trained_ae train_ae(const options& o, const face_split& d, const run_spec
   r.apply = [model, &d, center = spec.center](lm::ConstTensorView x) {
     const std::size_t m = x.shape[0];
     const lm::Tensor in = d.input(x, center);
-    const auto y = model->forward(in.data(), m);
+    const auto y = model->forward(in, m);
     lm::Tensor out(lm::make_dims(m, pixels));
     std::copy(y.begin(), y.end(), out.begin());
     return out;
