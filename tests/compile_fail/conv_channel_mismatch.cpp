@@ -12,6 +12,6 @@ using Net = lm::Sequential<lm::Conv2d<3, 8, 3>, lm::ReLU, lm::Flatten, lm::Linea
 int main() {
   lm::Model<Net, lm::Shape<1, 28, 28>> model;
   std::vector<float> x(28 * 28);
-  model.forward(x.data(), 1);
+  model.forward(x, 1);
   model.backward();
 }

@@ -12,6 +12,6 @@ using Net = lm::Sequential<lm::ReLU, lm::Conv2d<1, 4, 7>, lm::Flatten>;
 int main() {
   lm::Model<Net, lm::Shape<1, 5, 5>> model;
   std::vector<float> x(25);
-  model.forward(x.data(), 1);
+  model.forward(x, 1);
   model.backward();
 }

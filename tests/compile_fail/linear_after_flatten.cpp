@@ -12,6 +12,6 @@ using Net = lm::Sequential<lm::Flatten, lm::Linear<1000, 10>>;
 int main() {
   lm::Model<Net, lm::Shape<16, 8, 8>> model;
   std::vector<float> x(16 * 8 * 8);
-  model.forward(x.data(), 1);
+  model.forward(x, 1);
   model.backward();
 }
