@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "../core/config.hpp"
+#include "../core/rng.hpp"
+#include "../kernels/kernels.hpp"
 #include "../io/model_file.hpp"
 #include "../optim/concepts.hpp"
 #include "../optim/lr_scheduler.hpp"
