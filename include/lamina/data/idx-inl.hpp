@@ -105,7 +105,8 @@ public:
       const auto size = std::filesystem::file_size(file_, ec);
       if (!ec) file_size_ = size;
     }
-    in_.resize(buffer_size);
+    // A small file gets a buffer of its own size (plus one byte, to see the end in one read).
+    in_.resize(file_size_ ? static_cast<std::size_t>(std::min<std::uint64_t>(buffer_size, *file_size_ + 1)) : buffer_size);
     refill();
     if (in_len_ >= 2 && in_[0] == 0x1f && in_[1] == 0x8b) {
       auto z = std::make_unique<z_stream>();
@@ -255,7 +256,7 @@ public:
     } else {
       // Unknown decompressed size: start modestly and grow only as data arrives.
       const std::uint64_t hint = src_.file_size() ? *src_.file_size() * 8 : 0;
-      initial = static_cast<std::size_t>(std::min<std::uint64_t>(expected, std::max<std::uint64_t>(hint, 1u << 20)));
+      initial = static_cast<std::size_t>(std::min<std::uint64_t>(expected, std::max<std::uint64_t>(hint, 1u << 16)));
     }
     out.clear();
     out.resize(initial);
