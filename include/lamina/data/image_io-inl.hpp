@@ -208,7 +208,8 @@ LAMINA_INLINE image_header png_header(std::span<const unsigned char> b, const st
 // header (SOF) gives the dimensions, and that the end-of-image marker is there: stb would pad a
 // truncated scan with zeros. It also rejects what stb 2.27 (Debian 12's libstb) mishandles: a
 // DHT segment whose 16 code counts sum to over 256 writes past its Huffman tables (fixed upstream
-// in 2.28).
+// in 2.28), and a scan that uses a Huffman or quantization table no DHT/DQT segment defined
+// makes stb decode with uninitialised tables (reading out of bounds).
 LAMINA_INLINE image_header jpeg_header(std::span<const unsigned char> b, const std::filesystem::path& name,
                                        const image_read_options& opt) {
   image_header h;
@@ -220,8 +221,14 @@ LAMINA_INLINE image_header jpeg_header(std::span<const unsigned char> b, const s
     std::snprintf(buf, sizeof buf, "FF%02X", m);
     return std::string(buf);
   };
-  bool have_sof = false, in_scan = false;
+  bool have_sof = false, in_scan = false, progressive = false;
   std::size_t scan_at = 0;
+  bool huffman_defined[2][4] = {}, quant_defined[4] = {};  // [DC, AC][table]; [table]
+  struct frame_component {
+    unsigned id, quant;
+  };
+  frame_component comps[4] = {};
+  std::size_t ncomps = 0;
   std::size_t i = 2;
   for (;;) {
     if (in_scan) {  // entropy-coded data: FF 00 is a stuffed byte, FF D0..D7 a restart marker
@@ -264,6 +271,21 @@ LAMINA_INLINE image_header jpeg_header(std::span<const unsigned char> b, const s
         fail("image header", "JPEG frame header height 0 (set later by a DNL marker), expected >= 1 (not supported)");
       check_image_dimensions(name, h, opt);
       have_sof = true;
+      progressive = m == 0xC2;
+      const std::size_t nc = b[i + 7];
+      for (std::size_t k = 0; k < nc && k < 4 && 8 + 3 * k + 2 < len; ++k)
+        comps[ncomps++] = {b[i + 8 + 3 * k], b[i + 10 + 3 * k]};
+    }
+    if (m == 0xDB) {  // DQT: tables of 64 8-bit or 16-bit values
+      std::size_t p = i + 2, left = len - 2;
+      while (left > 0) {
+        const unsigned pq = b[p] >> 4, tq = b[p] & 15u;
+        const std::size_t size = pq ? 129 : 65;
+        if (size > left) break;  // stb reports the bad length
+        if (tq < 4) quant_defined[tq] = true;
+        p += size;
+        left -= size;
+      }
     }
     if (m == 0xC4) {
       long left = static_cast<long>(len) - 2;
@@ -274,6 +296,8 @@ LAMINA_INLINE image_header jpeg_header(std::span<const unsigned char> b, const s
         if (count > 256)
           fail("image data", "corrupt JPEG: Huffman table (DHT) at byte " + std::to_string(at) + " declares " +
                                  std::to_string(count) + " codes, at most 256 are possible");
+        const unsigned tc = b[p] >> 4, th = b[p] & 15u;
+        if (tc < 2 && th < 4 && static_cast<long>(17 + count) <= left) huffman_defined[tc][th] = true;
         p += 17 + count;
         left -= static_cast<long>(17 + count);
       }
@@ -281,6 +305,27 @@ LAMINA_INLINE image_header jpeg_header(std::span<const unsigned char> b, const s
     if (m == 0xDA) {
       if (!have_sof)
         fail("image header", "JPEG scan (SOS) at byte " + std::to_string(at) + " before any frame header (SOF), expected SOF first");
+      // Which tables the scan's components use: both in a sequential scan; in a progressive one
+      // the DC table for a first DC scan, the AC table for an AC scan, none for DC refinement.
+      const std::size_t ns = b[i + 2];
+      if (len >= 6 + 2 * ns) {
+        const unsigned ss = b[i + 3 + 2 * ns], ah = b[i + 5 + 2 * ns] >> 4;
+        const bool need_dc = !progressive || (ss == 0 && ah == 0), need_ac = !progressive || ss != 0;
+        for (std::size_t k = 0; k < ns; ++k) {
+          const unsigned cid = b[i + 3 + 2 * k], sel = b[i + 4 + 2 * k], dc = sel >> 4, ac = sel & 15u;
+          const std::string who = "JPEG scan at byte " + std::to_string(at) + ": component " + std::to_string(cid);
+          if (need_dc && dc < 4 && !huffman_defined[0][dc])
+            fail("image data", who + " uses DC Huffman table " + std::to_string(dc) +
+                                   ", expected a DHT segment defining it before the scan");
+          if (need_ac && ac < 4 && !huffman_defined[1][ac])
+            fail("image data", who + " uses AC Huffman table " + std::to_string(ac) +
+                                   ", expected a DHT segment defining it before the scan");
+          for (std::size_t c = 0; c < ncomps; ++c)
+            if (comps[c].id == cid && comps[c].quant < 4 && !quant_defined[comps[c].quant])
+              fail("image data", who + " uses quantization table " + std::to_string(comps[c].quant) +
+                                     ", expected a DQT segment defining it before the scan");
+        }
+      }
       in_scan = true;
       scan_at = at;
     }

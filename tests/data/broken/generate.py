@@ -39,6 +39,19 @@ def png_header_only(width, height):
     return bytes(ihdr) + full[33:]
 
 
+def jpeg_scan_table(which, value):
+    # The first scan's first component selects Huffman tables that no DHT segment defined
+    # ("ac": AC table `value`), or the frame's first component a quantization table that no DQT did.
+    j = bytearray(JPEG_RGB)
+    if which == "ac":
+        p = j.index(b"\xff\xda")
+        j[p + 6] = (j[p + 6] & 0xF0) | value
+    else:
+        p = j.index(b"\xff\xc0")
+        j[p + 12] = value
+    return bytes(j)
+
+
 def png_bad_crc():
     # One byte of the IDAT data flipped; its CRC no longer matches (stb ignores CRCs).
     p = bytearray(png(3, 2, 2, [bytes(9), bytes(9)]))
@@ -118,6 +131,8 @@ def files():
         "image/ihdr_bad_depth.png": png(1, 1, 2, [bytes(3)], bit_depth=4),
         "image/truncated_scan.jpg": JPEG_RGB[:-40],
         "image/no_eoi.jpg": JPEG_RGB[:-2],
+        "image/undefined_huffman_table.jpg": jpeg_scan_table("ac", 2),
+        "image/undefined_quant_table.jpg": jpeg_scan_table("dqt", 2),
         "image/truncated.bmp": bmp24(4, 4, (9, 9, 9))[:-10],
         "image/bmp_palette_index.bmp": bmp8(2, 2, [(0, 0, 0), (255, 255, 255)], [0, 1, 5, 0]),
         "image/bmp_rle.bmp": bmp_with_compression(1),

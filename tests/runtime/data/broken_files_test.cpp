@@ -70,6 +70,8 @@ const expectation expectations[] = {
     {"image/truncated_header.jpg", "image header", "truncated JPEG: segment FFDB at byte 20 declares 132 bytes, the file has only 8"},
     {"image/truncated_scan.jpg", "image data", "truncated JPEG: the file ends at byte 689 in the scan that starts at byte 593 without the end-of-image marker FFD9"},
     {"image/no_eoi.jpg", "image data", "without the end-of-image marker FFD9"},
+    {"image/undefined_huffman_table.jpg", "image data", "JPEG scan at byte 593: component 1 uses AC Huffman table 2, expected a DHT segment defining it"},
+    {"image/undefined_quant_table.jpg", "image data", "JPEG scan at byte 593: component 1 uses quantization table 2, expected a DQT segment defining it"},
     //   BMP
     {"image/bmp_bad_bits.bmp", "image header", "BMP bits per pixel 7, expected 1, 4, 8, 16, 24 or 32"},
     {"image/bmp_rle.bmp", "image header", "BMP compression 1 (RLE) is not supported, expected 0 (none) or 3 (bit fields)"},
