@@ -195,13 +195,70 @@ def files():
     }
 
 
+# --- checkpoints (tests/runtime/train/hardening_test.cpp loads them into its Dropout network,
+#     Linear<6, 16>, ReLU, Dropout, Linear<16, 3> with Adam): valid safetensors whose counters,
+#     lr, history or generator state are wrong, or whose optimizer state is missing.
+def checkpoint(changes=None, drop=()):
+    import json
+    params = {"0.weight": [16, 6], "0.bias": [16], "3.weight": [3, 16], "3.bias": [3],
+              "optimizer.exp_avg": [163], "optimizer.exp_avg_sq": [163]}
+    meta = {"epoch": "2", "optimizer.steps": "12", "optimizer.lr": "0.01",
+            "generator": "0123456789abcdef 0123456789abcdef 0123456789abcdef 0123456789abcdef 00000000 0",
+            "history": "1 0.5 100 loss=1.1 lr=0.01\n2 0.5 100 loss=1 lr=0.01\n"}
+    for k, v in (changes or {}).items():
+        if v is None:
+            meta.pop(k)
+        else:
+            meta[k] = v
+    header, data = {"__metadata__": meta}, b""
+    for name, shape in params.items():
+        if name in drop:
+            continue
+        n = 1
+        for d in shape:
+            n *= d
+        payload = struct.pack("<%df" % n, *[0.01 * (i % 7) for i in range(n)])
+        header[name] = {"dtype": "F32", "shape": shape, "data_offsets": [len(data), len(data) + len(payload)]}
+        data += payload
+    h = json.dumps(header, separators=(",", ":")).encode()
+    h += b" " * ((8 - len(h) % 8) % 8)
+    return struct.pack("<Q", len(h)) + h + data
+
+
+def checkpoint_files():
+    return {
+        "checkpoint/epoch_huge.safetensors": checkpoint({"epoch": "18446744073709551615"}),
+        "checkpoint/epoch_negative.safetensors": checkpoint({"epoch": "-5"}),
+        "checkpoint/epoch_nan.safetensors": checkpoint({"epoch": "nan"}),
+        "checkpoint/epoch_1e300.safetensors": checkpoint({"epoch": "1e300"}),
+        "checkpoint/epoch_missing.safetensors": checkpoint({"epoch": None}),
+        "checkpoint/epoch_after_history.safetensors": checkpoint({"epoch": "3"}),
+        "checkpoint/steps_negative.safetensors": checkpoint({"optimizer.steps": "-5"}),
+        "checkpoint/steps_1e300.safetensors": checkpoint({"optimizer.steps": "1e300"}),
+        "checkpoint/steps_max.safetensors": checkpoint({"optimizer.steps": "18446744073709551615"}),
+        "checkpoint/lr_nan.safetensors": checkpoint({"optimizer.lr": "nan"}),
+        "checkpoint/lr_inf.safetensors": checkpoint({"optimizer.lr": "inf"}),
+        "checkpoint/lr_1e300.safetensors": checkpoint({"optimizer.lr": "1e300"}),
+        "checkpoint/lr_trailing.safetensors": checkpoint({"optimizer.lr": "0.1abc"}),
+        "checkpoint/history_gap.safetensors": checkpoint({"history": "1 0.5 100 loss=1\n3 0.5 100 loss=1\n"}),
+        "checkpoint/history_short.safetensors": checkpoint({"history": "1 0.5 100 loss=1\n"}),
+        "checkpoint/history_value.safetensors": checkpoint({"history": "1 0.5 100 loss=oops\n2 1 1 loss=1\n"}),
+        "checkpoint/generator_zero.safetensors": checkpoint(
+            {"generator": "0000000000000000 0000000000000000 0000000000000000 0000000000000000 00000000 0"}),
+        "checkpoint/generator_text.safetensors": checkpoint({"generator": "zz"}),
+        "checkpoint/no_optimizer_state.safetensors": checkpoint(drop=("optimizer.exp_avg_sq",)),
+        "checkpoint/missing_weight.safetensors": checkpoint(drop=("3.weight",)),
+    }
+
+
 def main():
-    for rel, data in files().items():
+    every = {**files(), **checkpoint_files()}
+    for rel, data in every.items():
         path = os.path.join(HERE, rel)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as f:
             f.write(data)
-    print("wrote", len(files()), "broken files under", os.path.relpath(HERE))
+    print("wrote", len(every), "broken files under", os.path.relpath(HERE))
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -316,4 +318,52 @@ TEST_CASE("A checkpoint with bad counters, lr, history or generator does not res
   target.trainer.resume(good);
   REQUIRE(target.trainer.get_history().epochs.size() == 2);
   REQUIRE(values(target.model.parameters()) == values(source.model.parameters()));
+}
+
+TEST_CASE("The broken checkpoints of tests/data/broken/checkpoint do not resume, and change nothing",
+          "[train][hardening][checkpoint][broken]") {
+  const fs::path dir = fs::path(LAMINA_TEST_FIXTURES) / ".." / "data" / "broken" / "checkpoint";
+  const std::map<std::string, std::string> expected = {
+      {"epoch_huge.safetensors", "__metadata__.epoch: expected an integer in [0, 10000000]"},
+      {"epoch_negative.safetensors", "__metadata__.epoch: expected an integer"},
+      {"epoch_nan.safetensors", "__metadata__.epoch: expected an integer"},
+      {"epoch_1e300.safetensors", "__metadata__.epoch: expected an integer"},
+      {"epoch_missing.safetensors", "__metadata__.epoch: missing"},
+      {"epoch_after_history.safetensors", "__metadata__.history: the history has 2 epochs, expected 3"},
+      {"steps_negative.safetensors", "__metadata__.optimizer.steps: expected an integer"},
+      {"steps_1e300.safetensors", "__metadata__.optimizer.steps: expected an integer"},
+      {"steps_max.safetensors", "__metadata__.optimizer.steps: expected an integer in [0, 9007199254740992]"},
+      {"lr_nan.safetensors", "__metadata__.optimizer.lr: expected a finite number"},
+      {"lr_inf.safetensors", "__metadata__.optimizer.lr: expected a finite number"},
+      {"lr_1e300.safetensors", "__metadata__.optimizer.lr: expected a finite number"},
+      {"lr_trailing.safetensors", "__metadata__.optimizer.lr: expected a finite number"},
+      {"history_gap.safetensors", "__metadata__.history: line 2: expected epoch 2"},
+      {"history_short.safetensors", "__metadata__.history: the history has 1 epochs, expected 2"},
+      {"history_value.safetensors", "__metadata__.history: line 1: expected a number"},
+      {"generator_zero.safetensors", "__metadata__.generator: expected the generator state"},
+      {"generator_text.safetensors", "__metadata__.generator: expected the generator state"},
+      {"no_optimizer_state.safetensors", "tensor 'optimizer.exp_avg_sq': missing"},
+      {"missing_weight.safetensors", "tensor '3.weight': missing"},
+  };
+  std::set<std::string> on_disk;
+  for (const auto& entry : fs::directory_iterator(dir)) on_disk.insert(entry.path().filename().string());
+  std::set<std::string> listed;
+  for (const auto& [name, _] : expected) listed.insert(name);
+  REQUIRE(on_disk == listed);
+
+  dropout_run target;
+  target.trainer.fit(target.loader, 1);
+  const auto params = values(target.model.parameters());
+  const auto exp_avg = values(target.opt.exp_avg());
+  const auto steps = target.opt.steps();
+  const auto gen = target.model.generator().state();
+  for (const auto& [name, message] : expected) {
+    INFO(name);
+    REQUIRE_THROWS_WITH(target.trainer.resume(dir / name), Contains((dir / name).string()) && Contains(message));
+    REQUIRE(values(target.model.parameters()) == params);
+    REQUIRE(values(target.opt.exp_avg()) == exp_avg);
+    REQUIRE(target.opt.steps() == steps);
+    REQUIRE(target.model.generator().state() == gen);
+    REQUIRE(target.trainer.get_history().epochs.size() == 1);
+  }
 }
