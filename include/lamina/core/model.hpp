@@ -152,14 +152,17 @@ class Model {
     shape.d[0] = n;
     for (std::size_t i = 0; i < output_shape::rank; ++i) shape.d[i + 1] = output_shape::value[i];
     Tensor out(shape);
-    const bool was_training = training_;
+    struct mode_guard {  // the mode comes back even if a forward throws
+      Model& m;
+      bool was_training;
+      ~mode_guard() { m.train(was_training); }
+    } guard{*this, training_};
     eval();
     for (std::size_t b = 0; b < n; b += batch_size) {
       const std::size_t m = std::min(batch_size, n - b);
       const auto y = forward(x.subspan(b * input_size, m * input_size), m);
       kernels::download(Backend{}, y.data, out.data() + b * output_size, m * output_size);
     }
-    train(was_training);
     return out;
   }
 

@@ -307,6 +307,9 @@ LAMINA_INLINE image_header jpeg_header(std::span<const unsigned char> b, const s
         fail("image header", "JPEG scan (SOS) at byte " + std::to_string(at) + " before any frame header (SOF), expected SOF first");
       // Which tables the scan's components use: both in a sequential scan; in a progressive one
       // the DC table for a first DC scan, the AC table for an AC scan, none for DC refinement.
+      if (len < 3)
+        fail("image header", "JPEG scan (SOS) at byte " + std::to_string(at) + " has length " + std::to_string(len) +
+                                 ", expected at least 3 (the component count)");
       const std::size_t ns = b[i + 2];
       if (len >= 6 + 2 * ns) {
         const unsigned ss = b[i + 3 + 2 * ns], ah = b[i + 5 + 2 * ns] >> 4;

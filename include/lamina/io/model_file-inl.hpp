@@ -17,12 +17,6 @@ LAMINA_INLINE std::vector<std::uint64_t> shape_of(const dims& d) {
   return std::vector<std::uint64_t>(d.d.begin(), d.d.begin() + std::ptrdiff_t(d.rank));
 }
 
-LAMINA_INLINE std::string shape_string(const std::vector<std::uint64_t>& s) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
-  return out + "]";
-}
-
 LAMINA_INLINE std::vector<float> as_floats(const tensor_record& t, const std::filesystem::path& file, bool integral) {
   const std::size_t n = t.numel();
   std::vector<float> out(n);

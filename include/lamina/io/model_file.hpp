@@ -25,7 +25,6 @@ struct load_options {
 
 namespace detail {
 LAMINA_INLINE std::vector<std::uint64_t> shape_of(const dims& d);
-LAMINA_INLINE std::string shape_string(const std::vector<std::uint64_t>& s);
 
 // Host copy of a backend view.
 template <class Backend>

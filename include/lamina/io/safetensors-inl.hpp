@@ -29,7 +29,7 @@ LAMINA_INLINE std::size_t dtype_size(std::string_view dtype) {
 
 namespace detail {
 
-LAMINA_INLINE std::string safetensors_shape_string(const std::vector<std::uint64_t>& shape) {
+LAMINA_INLINE std::string shape_string(const std::vector<std::uint64_t>& shape) {
   std::string s = "[";
   for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
   return s + "]";
@@ -162,7 +162,7 @@ LAMINA_INLINE safetensors_file read_safetensors(const std::filesystem::path& fil
     std::uint64_t bytes = 0;
     if (!detail::checked_tensor_bytes(t.shape, esize, data_size, bytes)) {
       const bool fits = detail::checked_tensor_bytes(t.shape, esize, std::numeric_limits<std::uint64_t>::max(), bytes);
-      throw format_error(file, field, "shape: " + detail::safetensors_shape_string(t.shape) + " of " + t.dtype + " needs " +
+      throw format_error(file, field, "shape: " + detail::shape_string(t.shape) + " of " + t.dtype + " needs " +
                                           (fits ? std::to_string(bytes) : std::string("more than 2^64")) +
                                           " bytes, expected at most the data section's " + std::to_string(data_size) +
                                           " (larger than the file)");
@@ -255,7 +255,7 @@ LAMINA_INLINE void write_safetensors(const std::filesystem::path& file, const st
     if (!fits || t.data.size() != bytes)
       bad("tensor '" + printable_excerpt(t.name) + "' has " + std::to_string(t.data.size()) + " bytes, expected " +
           (fits ? std::to_string(bytes) : std::string("more than 2^64")) + " for " + t.dtype + " of shape " +
-          detail::safetensors_shape_string(t.shape));
+          detail::shape_string(t.shape));
     header += std::string(header.size() > 1 ? "," : "") + json_quote(t.name) + ":{\"dtype\":\"" + t.dtype + "\",\"shape\":[";
     for (std::size_t i = 0; i < t.shape.size(); ++i) header += (i ? "," : "") + std::to_string(t.shape[i]);
     header += "],\"data_offsets\":[" + std::to_string(offset) + "," + std::to_string(offset + t.data.size()) + "]}";

@@ -59,6 +59,11 @@ struct safetensors_file {
 // Bytes per element of a safetensors dtype, or 0 when unknown.
 LAMINA_INLINE std::size_t dtype_size(std::string_view dtype);
 
+namespace detail {
+// "[2, 3]": a shape as the error messages print it.
+LAMINA_INLINE std::string shape_string(const std::vector<std::uint64_t>& shape);
+}  // namespace detail
+
 LAMINA_INLINE safetensors_file read_safetensors(const std::filesystem::path& file);
 
 // Writes tensors (in the given order) and metadata atomically.

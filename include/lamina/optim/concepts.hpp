@@ -4,6 +4,7 @@
 // and the argument checks that name the option and the bad value.
 #include <concepts>
 #include <cstdio>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -54,15 +55,18 @@ LAMINA_INLINE void require_steps(const char* who, std::size_t steps);
 
 }  // namespace detail
 
-// Throws unless `optimizer` updates `model`'s parameters: an optimizer built for another model
-// would step that one, and this one would never change. Optimizers without parameters() (a
-// class of yours) are not checked.
+// Throws unless `optimizer` updates `model`'s parameters (all of them, or a part, as an
+// optimizer built from views of model.parameters() does): one built for another model would
+// step that one, and this one would never change. Optimizers without parameters() (a class of
+// yours) are not checked.
 template <class Optimizer, class Model>
 void require_built_for(const Optimizer& optimizer, Model& model, const char* who) {
   if constexpr (requires { optimizer.parameters().data; }) {
     const auto p = optimizer.parameters();
     const auto m = model.parameters();
-    if (p.data != m.data || p.size() != m.size())
+    const std::less_equal<const float*> le;  // a total order, also for pointers into other buffers
+    const bool inside = le(m.data, p.data) && le(p.data + p.size(), m.data + m.size());
+    if (!inside || (m.size() && !p.size()))
       throw std::invalid_argument(std::string("lamina::") + who +
                                   ": the optimizer updates another model's parameters (" + std::to_string(p.size()) +
                                   " values), not this model's (" + std::to_string(m.size()) +

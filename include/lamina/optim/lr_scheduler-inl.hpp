@@ -18,8 +18,8 @@ LAMINA_INLINE double scheduler_base::current_lr() const {
 }
 
 LAMINA_INLINE void scheduler_base::apply(double lr) {
+  opt_.set_lr(lr);  // first: it refuses a non-finite lr
   last_lr_ = lr;
-  opt_.set_lr(lr);
   applied_ = opt_.lr();
 }
 

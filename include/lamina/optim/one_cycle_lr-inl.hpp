@@ -25,13 +25,17 @@ LAMINA_INLINE scheduler_state OneCycleLR::state() const {
 }
 
 LAMINA_INLINE void OneCycleLR::load_state(const scheduler_state& s) {
-  const double momentum = find(s, "last_momentum");
-  if (!(momentum >= 0 && momentum <= 1))
-    throw std::invalid_argument("lamina::optim::OneCycleLR::load_state: last_momentum must be in [0, 1], got " +
-                                detail::format_value(momentum));
-  load_base_state(s);
+  // The optimizer's own setter checks the momentum (or beta1); it goes first and is put back if
+  // the rest of the state is refused.
+  const double momentum = find(s, "last_momentum"), before = opt_.momentum();
+  if (options_.cycle_momentum) opt_.set_momentum(momentum);
+  try {
+    load_base_state(s);
+  } catch (...) {
+    if (options_.cycle_momentum) opt_.set_momentum(before);
+    throw;
+  }
   last_momentum_ = momentum;
-  if (options_.cycle_momentum) opt_.set_momentum(last_momentum_);
 }
 
 LAMINA_INLINE double OneCycleLR::anneal(double start, double end, double pct) const {

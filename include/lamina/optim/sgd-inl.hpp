@@ -51,12 +51,12 @@ LAMINA_INLINE void SGD::step() {
   ++steps_;
 }
 
-LAMINA_INLINE void SGD::set_momentum(float momentum) {
-  detail::require_option(momentum >= 0, "SGD", "momentum", ">= 0", momentum);
+LAMINA_INLINE void SGD::set_momentum(double momentum) {
+  detail::require_option(momentum >= 0 && momentum <= 3.4e38, "SGD", "momentum", ">= 0", momentum);
   if (options_.nesterov && momentum <= 0)
     throw std::invalid_argument("lamina::optim::SGD: Nesterov momentum requires a momentum");
   if (momentum != 0 && momentum_.size() != params_.size()) momentum_.resize(params_.size());
-  options_.momentum = momentum;
+  options_.momentum = float(momentum);
 }
 
 LAMINA_INLINE named_state SGD::state() {

@@ -7,6 +7,7 @@
 // It works on the model's packed parameters, so one step is one vector loop. Constructed from
 // a model, it runs on the model's backend (its momentum buffer lives there too); constructed
 // from views, on the CPU.
+#include <cmath>
 #include <cstddef>
 #include <stdexcept>
 #include <string>
@@ -72,15 +73,15 @@ class SGD {
  public:
 
   float lr() const { return options_.lr; }
-  void set_lr(float lr) {
-    detail::require_option(true, "SGD", "lr", "finite", lr);  // schedulers may go below 0, as in PyTorch
-    options_.lr = lr;
+  void set_lr(double lr) {  // schedulers may go below 0, as in PyTorch
+    detail::require_option(std::abs(lr) <= 3.4e38, "SGD", "lr", "a finite float", lr);
+    options_.lr = float(lr);
   }
   // The momentum factor (OneCycleLR cycles it). Setting a momentum on an optimizer built
   // without one allocates its buffer here, never in step(); like PyTorch's momentum_buffer, it
   // starts as the gradient on the first step with momentum.
   float momentum() const { return options_.momentum; }
-  void set_momentum(float momentum);
+  void set_momentum(double momentum);
   const sgd_options& options() const { return options_; }
   // The parameters it updates (the model's packed parameters when built from a model).
   TensorView parameters() const { return params_; }

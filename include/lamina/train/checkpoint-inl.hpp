@@ -20,8 +20,11 @@ LAMINA_INLINE io::tensor_record flat_record(const std::string& name, ConstTensor
 }
 LAMINA_INLINE std::string format_double(double v) {
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
+  return {buf, std::to_chars(buf, buf + sizeof buf, v).ptr};
+}
+LAMINA_INLINE bool parse_double(std::string_view text, double& v) {
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  return !text.empty() && ec == std::errc{} && end == text.data() + text.size();
 }
 
 LAMINA_INLINE const std::string& field(const std::filesystem::path& file, const std::map<std::string, std::string>& meta,
@@ -45,13 +48,13 @@ LAMINA_INLINE std::size_t count_field(const std::filesystem::path& file, const s
 
 LAMINA_INLINE double number_field(const std::filesystem::path& file, const std::string& key, const std::string& text,
                                   double lo, double hi) {
-  char* end = nullptr;
-  const double v = text.empty() ? NAN : std::strtod(text.c_str(), &end);
-  if (text.empty() || end != text.c_str() + text.size() || !(v >= lo && v <= hi)) {
+  double v = NAN;
+  if (!parse_double(text, v) || !(v >= lo && v <= hi)) {
     char range[64];
-    std::snprintf(range, sizeof range, "[%g, %g]", lo, hi);
+    std::snprintf(range, sizeof range, "a finite number in [%g, %g]", lo, hi);
     throw data::format_error(file, "__metadata__." + key,
-                             std::string("expected a finite number in ") + range + ", got \"" + text + "\"");
+                             std::string("expected ") + (std::isinf(lo) ? "a number (not NaN)" : range) + ", got \"" +
+                                 text + "\"");
   }
   return v;
 }

@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "../core/config.hpp"
@@ -34,7 +35,10 @@ inline constexpr std::size_t max_checkpoint_epochs = 10'000'000;
 
 namespace detail {
 LAMINA_INLINE io::tensor_record flat_record(const std::string& name, ConstTensorView v);
+// Shortest round-trip text of a double and its reverse (the whole text must be a number),
+// independent of the C locale, so a checkpoint written anywhere reads back anywhere.
 LAMINA_INLINE std::string format_double(double v);
+LAMINA_INLINE bool parse_double(std::string_view text, double& v);
 // Metadata fields, checked: "missing", "expected ..., got ..." name the file and the field.
 LAMINA_INLINE const std::string& field(const std::filesystem::path& file, const std::map<std::string, std::string>& meta,
                                        const std::string& key);

@@ -100,6 +100,12 @@ LAMINA_INLINE void trainer_base::check_loader(const char* role, std::size_t batc
   if (batches == 0) throw std::invalid_argument(who + " has no batches (no samples, or fewer than one batch with drop_last)");
 }
 
+LAMINA_INLINE void trainer_base::check_metric_name(const std::string& name) {
+  if (name.empty() || name.find_first_of(" =\n\r\t,") != std::string::npos)
+    throw std::invalid_argument("lamina::train::Trainer::add_metric: metric name \"" + name +
+                                "\" must be non-empty, without spaces, '=' or ',' (it names a history column)");
+}
+
 LAMINA_INLINE void trainer_base::nonfinite(const char* quantity, double value, std::size_t epoch, std::size_t batch,
                                            std::size_t batches) {
   if (nonfinite_ == on_nonfinite::ignore) return;
@@ -139,14 +145,9 @@ LAMINA_INLINE std::string trainer_base::summary(const epoch_record& r, std::size
 
 LAMINA_INLINE std::string trainer_base::history_text() const {
   std::string s;
-  char buf[64];
   for (const auto& e : history_.epochs) {
-    std::snprintf(buf, sizeof buf, "%zu %.17g %.17g", e.epoch, e.seconds, e.samples_per_second);
-    s += buf;
-    for (const auto& [k, v] : e.values) {
-      std::snprintf(buf, sizeof buf, " %.17g", v);
-      s += " " + k + "=" + std::string(buf + 1);
-    }
+    s += std::to_string(e.epoch) + " " + detail::format_double(e.seconds) + " " + detail::format_double(e.samples_per_second);
+    for (const auto& [k, v] : e.values) s += " " + k + "=" + detail::format_double(v);
     s += "\n";
   }
   return s;
@@ -159,9 +160,8 @@ LAMINA_INLINE history trainer_base::parse_history(const std::string& text, std::
     throw std::invalid_argument("line " + std::to_string(h.epochs.size() + 1) + ": " + what);
   };
   auto number = [&](const std::string& s) {
-    char* end = nullptr;
-    const double v = std::strtod(s.c_str(), &end);
-    if (s.empty() || end != s.c_str() + s.size()) bad("expected a number, got \"" + s + "\"");
+    double v = 0;
+    if (!detail::parse_double(s, v)) bad("expected a number, got \"" + s + "\"");
     return v;
   };
   while (pos < text.size()) {

@@ -125,6 +125,8 @@ class trainer_base {
   // fits a model whose input is `input_size` floats of shape `input_shape`.
   LAMINA_INLINE static void check_loader(const char* role, std::size_t batches, std::size_t sample_size,
                                          std::size_t input_size, const std::string& input_shape);
+  // Throws unless `name` can be a history column (and a checkpoint's history entry).
+  LAMINA_INLINE static void check_metric_name(const std::string& name);
   // A non-finite `quantity` at (epoch, batch of batches): throws, warns or does nothing.
   LAMINA_INLINE void nonfinite(const char* quantity, double value, std::size_t epoch, std::size_t batch,
                                std::size_t batches);
@@ -153,6 +155,7 @@ class Trainer : public trainer_base {
   }
 
   Trainer& add_metric(metric m) {
+    check_metric_name(m.name);
     metrics_.push_back(std::move(m));
     return *this;
   }
@@ -254,7 +257,7 @@ class Trainer : public trainer_base {
       const auto batch = train.batch(b);
       const auto out = model_.forward(batch.x, batch.size);
       const float l = call_loss(out, batch, model_.output_grad());
-      if (nonfinite_ != on_nonfinite::ignore && !std::isfinite(l)) nonfinite("loss", l, epoch, b + 1, steps);
+      if (nonfinite_ != on_nonfinite::ignore && !kernels::is_finite(l)) nonfinite("loss", l, epoch, b + 1, steps);
       model_.backward();
       if (nonfinite_ != on_nonfinite::ignore) {
         const auto g = model_.gradients();

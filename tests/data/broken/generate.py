@@ -136,6 +136,7 @@ def files():
         "image/truncated.bmp": bmp24(4, 4, (9, 9, 9))[:-10],
         "image/bmp_palette_index.bmp": bmp8(2, 2, [(0, 0, 0), (255, 255, 255)], [0, 1, 5, 0]),
         "image/bmp_rle.bmp": bmp_with_compression(1),
+        "image/sos_too_short.jpg": bytes.fromhex("FFD8" "FFC0000B08000100010101 1100".replace(" ", "") + "FFDA0002"),
         "image/bmp_bad_offset.bmp": bmp24(2, 2, (1, 2, 3))[:10] + struct.pack("<I", 60) + bmp24(2, 2, (1, 2, 3))[14:],
         "image/pgm_maxval_0.pgm": b"P5\n2 2\n0\n" + bytes(4),
         "image/truncated.pgm": b"P5\n3 2\n255\n" + bytes(4),

@@ -79,6 +79,7 @@ const expectation expectations[] = {
     //   BMP
     {"image/bmp_bad_bits.bmp", "image header", "BMP bits per pixel 7, expected 1, 4, 8, 16, 24 or 32"},
     {"image/bmp_rle.bmp", "image header", "BMP compression 1 (RLE) is not supported, expected 0 (none) or 3 (bit fields)"},
+    {"image/sos_too_short.jpg", "image header", "JPEG scan (SOS) at byte 15 has length 2, expected at least 3"},
     {"image/bmp_bad_offset.bmp", "image header", "BMP pixel data offset 60, expected 54"},
     {"image/truncated.bmp", "image data", "truncated BMP: 4 rows of 12 bytes from the pixel data offset 54 end at byte 102, the file has 92 bytes"},
     {"image/bmp_palette_index.bmp", "image data", "BMP palette index 5 at pixel (0, row 1 in file order), expected < 2"},

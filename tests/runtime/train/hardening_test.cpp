@@ -41,6 +41,8 @@ using ImageModel = lm::Model<ImageNet, lm::Shape<3, 16, 16>>;
 using Net = lm::Sequential<lm::Linear<6, 16>, lm::ReLU, lm::Dropout<0.3f>, lm::Linear<16, 3>>;
 using M = lm::Model<Net, lm::Shape<6>>;
 
+std::vector<float> values(lm::TensorView v) { return {v.begin(), v.end()}; }
+
 // A loss that is finite but hands back a NaN gradient (as a bad custom loss would).
 struct nan_gradient_loss {
   float operator()(lm::ConstTensorView y, std::span<const std::int32_t>, lm::TensorView grad) const {
@@ -106,6 +108,14 @@ TEST_CASE("An optimizer built for another model is refused", "[train][hardening]
   REQUIRE_THROWS_WITH(lm::train::step(model, x, 4, classes(4, 3), lm::loss::CrossEntropy{}, opt),
                       Contains("another model"));
   REQUIRE_THROWS_WITH(lm::train::Trainer(model, lm::loss::CrossEntropy{}, opt), Contains("another model"));
+  // An optimizer over a part of this model's parameters (fine-tuning the last layer) is fine.
+  const auto last = model.parameter("3.weight");
+  const std::size_t n = last.size() + model.parameter("3.bias").size();
+  const std::size_t off = std::size_t(last.data - model.parameters().data);
+  lm::optim::SGD head({last.data, lm::make_dims(n)}, {model.gradients().data + off, lm::make_dims(n)}, {.lr = 0.1f});
+  const auto first_layer = values(model.parameter("0.weight"));
+  REQUIRE(lm::train::step(model, x, 4, classes(4, 3), lm::loss::CrossEntropy{}, head) > 0);
+  REQUIRE(values(model.parameter("0.weight")) == first_layer);
 }
 
 TEST_CASE("Optimizer options and step counts are range-checked", "[optim][hardening]") {
@@ -116,7 +126,8 @@ TEST_CASE("Optimizer options and step counts are range-checked", "[optim][harden
   REQUIRE_THROWS_WITH(lm::optim::Adam(model, {.lr = double(nan)}), Contains("lr"));
   REQUIRE_THROWS_WITH(lm::optim::RMSprop(model, {.eps = -1.0}), Contains("eps"));
   lm::optim::SGD sgd(model, {.lr = 0.1f});
-  REQUIRE_THROWS_WITH(sgd.set_lr(nan), Contains("lr must be finite, got nan"));
+  REQUIRE_THROWS_WITH(sgd.set_lr(nan), Contains("lr must be a finite float, got nan"));
+  REQUIRE_THROWS_WITH(sgd.set_lr(1e300), Contains("lr must be a finite float"));
   REQUIRE_THROWS_WITH(sgd.set_steps(std::numeric_limits<std::size_t>::max()), Contains("2^53"));
   lm::optim::Adam adam(model, {});
   REQUIRE_THROWS_WITH(adam.set_steps(std::numeric_limits<std::size_t>::max()), Contains("2^53"));
@@ -127,7 +138,7 @@ TEST_CASE("Optimizer options and step counts are range-checked", "[optim][harden
 TEST_CASE("A non-finite loss or gradient stops the Trainer, naming epoch, batch and quantity", "[train][hardening]") {
   auto x = ramp(64 * 6);
   const auto y = classes(64, 3);
-  x[6 * 20] = std::numeric_limits<float>::quiet_NaN();  // sample 20: in batch 3 of 4 without shuffling
+  x[6 * 20] = std::numeric_limits<float>::quiet_NaN();  // sample 20: in batch 3 of 8 without shuffling
   lm::data::ClassificationLoader loader(x, y, 6, {.batch_size = 8, .shuffle = false});
   {
     M model(1);
@@ -176,7 +187,25 @@ TEST_CASE("A non-finite loss or gradient stops the Trainer, naming epoch, batch 
 TEST_CASE("find_nonfinite names the first layer that produces a NaN, forward and backward", "[testing][hardening]") {
   M model(1);
   const auto x = ramp(4 * 6);
+  const auto gen = model.generator().state();
   REQUIRE_FALSE(lm::testing::find_nonfinite(model, x, 4).found);
+  REQUIRE(model.generator().state() == gen);  // the model is not changed, its generator included
+  // Weights that overflow: layer 0 produces infinities from finite values.
+  const auto w0 = values(model.parameter("0.weight"));
+  for (float& w : model.parameter("0.weight")) w = 3e38f;
+  auto huge = lm::testing::find_nonfinite(model, std::vector<float>(4 * 6, 10.f), 4);
+  REQUIRE(huge.found);
+  REQUIRE(huge.layer == 0);
+  REQUIRE(huge.quantity == "output");
+  std::copy(w0.begin(), w0.end(), model.parameter("0.weight").begin());
+  // Backward: an overflowing dLoss/dOutput makes the last layer's gradients overflow first.
+  std::vector<float> big(4 * 3, 3e38f);
+  for (float& w : model.parameter("3.weight")) w = 1e30f;
+  huge = lm::testing::find_nonfinite(model, x, 4, big);
+  REQUIRE(huge.found);
+  REQUIRE(huge.layer == 3);
+  M fresh(1);
+  std::copy(fresh.parameters().begin(), fresh.parameters().end(), model.parameters().begin());
   model.parameter("3.bias")[1] = INFINITY;
   auto r = lm::testing::find_nonfinite(model, x, 4);
   REQUIRE(r.found);
@@ -227,7 +256,6 @@ struct dropout_run {
   lm::train::Trainer<M, lm::loss::CrossEntropy, lm::optim::Adam> trainer{model, lm::loss::CrossEntropy{}, opt,
                                                                          {.progress = silent}};
 };
-std::vector<float> values(lm::TensorView v) { return {v.begin(), v.end()}; }
 }  // namespace
 
 TEST_CASE("Resume is bit-identical with Dropout (the generator is in the checkpoint)", "[train][hardening][checkpoint]") {
@@ -366,4 +394,57 @@ TEST_CASE("The broken checkpoints of tests/data/broken/checkpoint do not resume,
     REQUIRE(target.model.generator().state() == gen);
     REQUIRE(target.trainer.get_history().epochs.size() == 1);
   }
+}
+
+TEST_CASE("Metric names that a checkpoint's history cannot hold are refused", "[train][hardening]") {
+  M model(1);
+  lm::optim::SGD opt(model, {.lr = 0.1f});
+  lm::train::Trainer trainer(model, lm::loss::CrossEntropy{}, opt, {.progress = silent});
+  auto m = lm::train::accuracy();
+  m.name = "top 5";
+  REQUIRE_THROWS_WITH(trainer.add_metric(m), Contains("\"top 5\""));
+  m.name = "a=b";
+  REQUIRE_THROWS_WITH(trainer.add_metric(m), Contains("'='"));
+}
+
+TEST_CASE("predict gives forward's outputs in evaluation mode", "[train][hardening]") {
+  M model(1);
+  const auto x = ramp(5 * 6);
+  const lm::Tensor p = model.predict(x, 2);
+  model.eval();
+  const auto y = model.forward(x, 5);
+  REQUIRE(std::vector<float>(p.span().begin(), p.span().end()) == std::vector<float>(y.begin(), y.end()));
+}
+
+TEST_CASE("A scheduler that refuses its state leaves scheduler, optimizer and model as they were; "
+          "checkpoints without a generator still load", "[train][hardening][checkpoint]") {
+  lamina_test::temp_dir dir("lamina_scheduler_rollback");
+  M model(1);
+  lm::optim::SGD opt(model, {.lr = 0.1f, .momentum = 0.9f});
+  lm::optim::StepLR sched(opt, {.step_size = 2, .gamma = 0.5});
+  sched.step();
+  lm::train::save_checkpoint(dir / "ok.safetensors", model, opt, 1, &sched);
+  const auto file = lm::io::read_safetensors(dir / "ok.safetensors");
+
+  auto meta = file.metadata;
+  meta.erase("scheduler.base_lr");
+  lm::io::write_safetensors(dir / "bad.safetensors", file.tensors, meta);
+  M other(2);
+  lm::optim::SGD other_opt(other, {.lr = 0.3f, .momentum = 0.9f});
+  lm::optim::StepLR other_sched(other_opt, {.step_size = 2, .gamma = 0.5});
+  const auto params = values(other.parameters());
+  const auto state = other_sched.state();
+  REQUIRE_THROWS_WITH(lm::train::load_checkpoint(dir / "bad.safetensors", other, other_opt, &other_sched),
+                      Contains("bad.safetensors") && Contains("base_lr"));
+  REQUIRE(values(other.parameters()) == params);
+  REQUIRE(other_opt.lr() == 0.3f);
+  REQUIRE(other_sched.state() == state);
+
+  meta = file.metadata;
+  meta.erase("generator");  // written before checkpoints carried it
+  lm::io::write_safetensors(dir / "old.safetensors", file.tensors, meta);
+  const auto gen = other.generator().state();
+  REQUIRE(lm::train::load_checkpoint(dir / "old.safetensors", other, other_opt, &other_sched).epoch == 1);
+  REQUIRE(values(other.parameters()) == values(model.parameters()));
+  REQUIRE(other.generator().state() == gen);  // left as it was
 }

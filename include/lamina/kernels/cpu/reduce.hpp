@@ -1,6 +1,8 @@
 #pragma once
 // Reductions with a fixed summation order, so results are bit-identical for any thread count.
+#include <bit>
 #include <cstddef>
+#include <cstdint>
 
 #include <xsimd/xsimd.hpp>
 
@@ -17,6 +19,10 @@ LAMINA_INLINE double sum(cpu, const float* x, std::size_t n);
 
 // True when no value is NaN or infinite (the Trainer's check of every step's gradients).
 LAMINA_INLINE bool all_finite(cpu, const float* x, std::size_t n);
+
+// NaN and infinities are the floats whose exponent bits are all ones. Tested on the bits, so that
+// -ffast-math (which lets the compiler assume finite values) cannot fold the test away.
+inline bool is_finite(float v) { return (std::bit_cast<std::uint32_t>(v) & 0x7f800000u) != 0x7f800000u; }
 
 }  // namespace lamina::kernels
 
