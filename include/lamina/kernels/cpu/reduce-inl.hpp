@@ -33,9 +33,11 @@ LAMINA_INLINE double sum(cpu, const float* x, std::size_t n) {
 LAMINA_INLINE bool all_finite(cpu, const float* x, std::size_t n) {
   // The largest exponent field: all ones exactly when some value is NaN or infinite (see
   // is_finite). One vectorised pass of integer ops, which -ffast-math leaves alone.
+  // Split across threads from 64 Ki values on (a large network's gradients, every step).
   std::uint32_t top = 0;
-  LAMINA_OMP(omp simd reduction(max : top))
-  for (std::size_t i = 0; i < n; ++i) top = std::max(top, std::bit_cast<std::uint32_t>(x[i]) & 0x7f800000u);
+  const std::ptrdiff_t count = std::ptrdiff_t(n);
+  LAMINA_OMP(omp parallel for simd reduction(max : top) schedule(static) if (n >= (std::size_t{1} << 16)))
+  for (std::ptrdiff_t i = 0; i < count; ++i) top = std::max(top, std::bit_cast<std::uint32_t>(x[i]) & 0x7f800000u);
   return top != 0x7f800000u;
 }
 
