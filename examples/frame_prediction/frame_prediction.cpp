@@ -202,22 +202,6 @@ static quality measure(lm::ConstTensorView prediction, lm::ConstTensorView targe
   return {q.mse(), q.psnr(), q.ssim(), count ? sum / double(count) : 0.0};
 }
 
-// The model's predictions for every input, in evaluation mode.
-template <class M>
-static lm::Tensor predict(M& model, const lm::Tensor& inputs) {
-  const bool was_training = model.is_training();
-  model.eval();
-  const std::size_t n = inputs.shape()[0], in = K * Side * Side, out = Side * Side, step = 256;
-  lm::Tensor pred(lm::make_dims(n, 1, Side, Side));
-  for (std::size_t i = 0; i < n; i += step) {
-    const std::size_t b = std::min(step, n - i);
-    const auto y = model.forward(std::span<const float>(inputs).subspan(i * in, b * in), b);
-    std::copy_n(y.data, b * out, pred.data() + i * out);
-  }
-  model.train(was_training);
-  return pred;
-}
-
 struct outcome {
   std::string tag, title, schedule;
   std::size_t params = 0;
@@ -293,7 +277,7 @@ static outcome train_variant(const options& o, const lm::data::frame_pairs& trai
     const auto& h = trainer.fit(train, std::size_t(epoch));  // one more epoch
     lm::train::epoch_record e = h.last();                    // "loss", "lr" (the lr this epoch used)
     const auto t0 = std::chrono::steady_clock::now();
-    const lm::Tensor pred = predict(*model, val_set.inputs);
+    const lm::Tensor pred = model->predict(val_set.inputs);  // evaluation mode, batches of 256
     const quality q = measure(pred.view(), val_set.targets.view());
     e.values["val_mse"] = q.mse;
     e.values["val_psnr"] = q.psnr;
@@ -309,7 +293,7 @@ static outcome train_variant(const options& o, const lm::data::frame_pairs& trai
   }
   r.first_loss = r.log.epochs.front().get("loss");
   r.last_loss = r.log.last().get("loss");
-  r.predictions = predict(*model, val_set.inputs);
+  r.predictions = model->predict(val_set.inputs);
   r.val = measure(r.predictions.view(), val_set.targets.view());
   return r;
 }
