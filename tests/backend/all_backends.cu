@@ -4,4 +4,5 @@
 #include "backend/layers_test.cpp"
 #include "backend/loss_optim_test.cpp"
 #include "backend/training_test.cpp"
+#include "backend/trainer_test.cpp"
 #include "backend/cuda_runtime_test.cpp"

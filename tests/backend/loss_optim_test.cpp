@@ -36,15 +36,15 @@ void compare_loss(const Loss& loss, lm::dims shape, const Target& target, std::u
 
 // Runs `steps` optimizer steps with fixed gradients on B and on the CPU; compares parameters
 // and state.
-template <class B, class Opt, class Options>
+template <class B, template <class> class Opt, class Options>
 void compare_optimizer(Options options, std::size_t n = 1000, int steps = 4) {
   using lamina_test::close_to;
   const auto p0 = lamina_test::random_values(n, 11);
   const lm::dims d = lm::make_dims(n);
   std::vector<float> pc = p0, gc(n);
   on_backend<B> pb(p0, d), gb(std::vector<float>(n), d);
-  Opt ref(lm::TensorView{pc.data(), d}, lm::TensorView{gc.data(), d}, options);
-  Opt dut(B{}, pb.view(), gb.view(), options);
+  Opt<lm::cpu> ref(lm::TensorView{pc.data(), d}, lm::TensorView{gc.data(), d}, options);
+  Opt<B> dut(B{}, pb.view(), gb.view(), options);
   for (int s = 0; s < steps; ++s) {
     const auto g = lamina_test::random_values(n, 100 + std::uint64_t(s));
     gc = g;

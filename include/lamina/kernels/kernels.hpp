@@ -14,7 +14,8 @@
 #include "cpu/pooling.hpp"
 #include "cpu/reduce.hpp"
 #include "cpu/softmax.hpp"
-#include "backend_seam.hpp"
+#include "cpu/parallel_for.hpp"
+#include "common/dispatch.hpp"
 #if defined(__CUDACC__)
 #include "cuda/cuda.cuh"
 #endif

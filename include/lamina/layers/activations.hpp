@@ -1,6 +1,7 @@
 #pragma once
 // Element-wise activations: ReLU, LeakyReLU, Sigmoid, Tanh. Shape in = shape out, no
-// parameters; each names its forward and backward kernels.
+// parameters; each maps its forward and backward bodies (kernels/common/elementwise.hpp) over
+// the batch on the model's backend.
 #include <string>
 
 #include "../core/layer.hpp"
@@ -21,10 +22,10 @@ struct ReLU : detail::elementwise_layer {
   static constexpr std::string_view name = "ReLU";
   static constexpr epilogue as_epilogue = epilogue::relu;  // a preceding layer may absorb it
   template <dims In, class B> static void forward(B b, const forward_args& a) {
-    kernels::relu_forward(b, a.x, a.y, a.batch * In.size());
+    kernels::map(b, a.batch * In.size(), a.y, kernels::fn::relu_forward{}, a.x);
   }
   template <dims In, class B> static void backward(B b, const backward_args& a) {
-    if (a.dx) kernels::relu_backward(b, a.y, a.dy, a.dx, a.batch * In.size());
+    if (a.dx) kernels::map(b, a.batch * In.size(), a.dx, kernels::fn::relu_backward{}, a.y, a.dy);
   }
 };
 
@@ -35,10 +36,10 @@ struct LeakyReLUOf : detail::elementwise_layer {
   static constexpr float negative_slope = NegativeSlope;
   static std::string describe() { return "LeakyReLU(negative_slope=" + std::to_string(NegativeSlope) + ")"; }
   template <dims In, class B> static void forward(B b, const forward_args& a) {
-    kernels::leaky_relu_forward(b, a.x, a.y, a.batch * In.size(), NegativeSlope);
+    kernels::map(b, a.batch * In.size(), a.y, kernels::fn::leaky_relu_forward{NegativeSlope}, a.x);
   }
   template <dims In, class B> static void backward(B b, const backward_args& a) {
-    if (a.dx) kernels::leaky_relu_backward(b, a.x, a.dy, a.dx, a.batch * In.size(), NegativeSlope);
+    if (a.dx) kernels::map(b, a.batch * In.size(), a.dx, kernels::fn::leaky_relu_backward{NegativeSlope}, a.x, a.dy);
   }
 };
 using LeakyReLU = LeakyReLUOf<0.01f>;
@@ -46,20 +47,20 @@ using LeakyReLU = LeakyReLUOf<0.01f>;
 struct Sigmoid : detail::elementwise_layer {
   static constexpr std::string_view name = "Sigmoid";
   template <dims In, class B> static void forward(B b, const forward_args& a) {
-    kernels::sigmoid_forward(b, a.x, a.y, a.batch * In.size());
+    kernels::map(b, a.batch * In.size(), a.y, kernels::fn::sigmoid_forward{}, a.x);
   }
   template <dims In, class B> static void backward(B b, const backward_args& a) {
-    if (a.dx) kernels::sigmoid_backward(b, a.y, a.dy, a.dx, a.batch * In.size());
+    if (a.dx) kernels::map(b, a.batch * In.size(), a.dx, kernels::fn::sigmoid_backward{}, a.y, a.dy);
   }
 };
 
 struct Tanh : detail::elementwise_layer {
   static constexpr std::string_view name = "Tanh";
   template <dims In, class B> static void forward(B b, const forward_args& a) {
-    kernels::tanh_forward(b, a.x, a.y, a.batch * In.size());
+    kernels::map(b, a.batch * In.size(), a.y, kernels::fn::tanh_forward{}, a.x);
   }
   template <dims In, class B> static void backward(B b, const backward_args& a) {
-    if (a.dx) kernels::tanh_backward(b, a.y, a.dy, a.dx, a.batch * In.size());
+    if (a.dx) kernels::map(b, a.batch * In.size(), a.dx, kernels::fn::tanh_backward{}, a.y, a.dy);
   }
 };
 

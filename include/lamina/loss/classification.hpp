@@ -6,12 +6,48 @@
 #include <span>
 #include <stdexcept>
 #include <string>
-#include <type_traits>
 
-#include "../kernels/cpu/softmax.hpp"
+#include "../core/config.hpp"
 #include "reduction.hpp"
 
 namespace lamina::loss {
+
+namespace detail {
+// Row i's term: -sum_k q_k log p_k with q = (1 - eps) onehot(t) + eps / C, and its gradient
+// (p - q) * scale; log-sum-exp from the row's maximum, summed in double.
+struct cross_entropy_row {
+  const float* logits; const std::int32_t* targets; std::size_t classes; double eps, scale; float* grad;
+  LAMINA_HOST_DEVICE double operator()(std::size_t i) const {
+    const std::size_t c = classes;
+    const float* x = logits + i * c;
+    float m = x[0];
+    for (std::size_t k = 1; k < c; ++k) m = x[k] > m ? x[k] : m;
+    double s = 0.0;
+    for (std::size_t k = 0; k < c; ++k) s += ::exp(double(x[k] - m));
+    const float lse = m + float(::log(s));
+    const std::size_t t = std::size_t(targets[i]);
+    double mean_logp = 0.0;
+    if (eps > 0)
+      for (std::size_t k = 0; k < c; ++k) mean_logp += double(x[k] - lse);
+    if (grad) {
+      float* g = grad + i * c;
+      for (std::size_t k = 0; k < c; ++k) {
+        const double q = (t == k ? 1.0 - eps : 0.0) + eps / double(c);
+        g[k] = float((::exp(double(x[k] - lse)) - q) * scale);
+      }
+    }
+    return -(1.0 - eps) * double(x[t] - lse) - eps * mean_logp / double(c);
+  }
+};
+
+// Binary cross-entropy on logits: l = max(x, 0) - x t + log(1 + exp(-|x|)), dl/dx = sigmoid(x) - t.
+struct bce_with_logits_term {
+  LAMINA_HOST_DEVICE double value(double x, double t) const {
+    return (x < 0.0 ? 0.0 : x) - x * t + ::log1p(::exp(-::fabs(x)));
+  }
+  LAMINA_HOST_DEVICE double derivative(double x, double t) const { return 1.0 / (1.0 + ::exp(-x)) - t; }
+};
+}  // namespace detail
 
 struct CrossEntropy {
   float label_smoothing = 0.0f;
@@ -22,9 +58,10 @@ struct CrossEntropy {
                    TensorView grad = {}) const {
     return (*this)(cpu{}, logits, targets, grad);
   }
-  // On a backend: logits and grad in its memory, targets on the host (checked there).
+  // On a backend: logits and grad in its memory, targets on the host (checked there). One
+  // detail::cross_entropy_row per sample, summed in a fixed order.
   template <lamina::Backend Backend>
-  float operator()(Backend, ConstTensorView logits, std::span<const std::int32_t> targets,
+  float operator()(Backend b, ConstTensorView logits, std::span<const std::int32_t> targets,
                    TensorView grad = {}) const {
     if (logits.rank() < 2)
       throw std::invalid_argument("lamina::loss::CrossEntropy: logits must be [batch, classes], got " +
@@ -40,33 +77,11 @@ struct CrossEntropy {
       throw std::invalid_argument("lamina::loss::CrossEntropy: gradient has " +
                                   std::to_string(grad.size()) + " values, expected " +
                                   std::to_string(logits.size()));
-    const double eps = label_smoothing, scale = reduce == reduction::mean ? 1.0 / double(n) : 1.0;
-    if constexpr (!std::is_same_v<Backend, cpu>) {
-      for (std::size_t i = 0; i < n; ++i) check_target(targets[i], i, c);
-      return kernels::cross_entropy(Backend{}, kernels::cross_entropy_args{
-          .logits = logits.data, .targets = targets.data(), .n = n, .classes = c, .label_smoothing = eps,
-          .scale = scale, .grad = grad.data});
-    }
-    double total = 0.0;
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::int32_t t = targets[i];
-      check_target(t, i, c);
-      const float* x = logits.data + i * c;
-      const float lse = kernels::logsumexp(x, c);
-      // -sum_k q_k log p_k with q = (1 - eps) onehot(t) + eps / C.
-      double mean_logp = 0.0;
-      if (eps > 0)
-        for (std::size_t k = 0; k < c; ++k) mean_logp += double(x[k] - lse);
-      total += -(1.0 - eps) * double(x[t] - lse) - eps * mean_logp / double(c);
-      if (grad.data) {
-        float* g = grad.data + i * c;
-        for (std::size_t k = 0; k < c; ++k) {
-          const double q = (std::size_t(t) == k ? 1.0 - eps : 0.0) + eps / double(c);
-          g[k] = float((std::exp(double(x[k] - lse)) - q) * scale);
-        }
-      }
-    }
-    return float(total * scale);
+    const double scale = reduce == reduction::mean ? 1.0 / double(n) : 1.0;
+    for (std::size_t i = 0; i < n; ++i) check_target(targets[i], i, c);
+    const auto t = kernels::readable(b, targets.data(), n);
+    return float(kernels::sum_terms(b, n, detail::cross_entropy_row{logits.data, t.get(), c, label_smoothing, scale,
+                                                                      grad.data}) * scale);
   }
 
  private:
@@ -78,8 +93,7 @@ struct CrossEntropy {
   }
 };
 
-// Binary cross-entropy on logits (torch.nn.BCEWithLogitsLoss), stable for any logit:
-// l = max(x, 0) - x t + log(1 + exp(-|x|)), dl/dx = sigmoid(x) - t.
+// Binary cross-entropy on logits (torch.nn.BCEWithLogitsLoss), stable for any logit.
 struct BCEWithLogits {
   reduction reduce = reduction::mean;
   float operator()(ConstTensorView logits, ConstTensorView targets, TensorView grad = {}) const {
@@ -87,10 +101,7 @@ struct BCEWithLogits {
   }
   template <lamina::Backend Backend>
   float operator()(Backend b, ConstTensorView logits, ConstTensorView targets, TensorView grad = {}) const {
-    return detail::pointwise_on(b, kernels::device::pointwise_kind::bce_with_logits, 0.0, "BCEWithLogits", logits,
-        targets, grad, reduce,
-        [](double x, double t) { return std::max(x, 0.0) - x * t + std::log1p(std::exp(-std::abs(x))); },
-        [](double x, double t) { return 1.0 / (1.0 + std::exp(-x)) - t; });
+    return detail::pointwise(b, "BCEWithLogits", detail::bce_with_logits_term{}, logits, targets, grad, reduce);
   }
 };
 

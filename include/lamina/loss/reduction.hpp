@@ -1,15 +1,16 @@
 #pragma once
 // Shared pieces of the losses: the reduction and the argument checks.
 #include <concepts>
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
 
 #include "../core/backend.hpp"
+#include "../core/config.hpp"
 #include "../core/tensor.hpp"
 #include "../core/type_list.hpp"
 #include "../kernels/kernels.hpp"
-#include "../kernels/cuda/logic/loss.hpp"
 
 namespace lamina::loss {
 
@@ -32,34 +33,28 @@ inline void check_same_size(const char* loss, ConstTensorView pred, std::size_t 
                                 std::to_string(pred.size()));
 }
 
-// sum_i f(p_i, t_i) in double and in index order (thread-count independent); when grad is
-// given, grad_i = df(p_i, t_i) * scale.
-template <class F, class DF>
-float pointwise(const char* loss, ConstTensorView pred, ConstTensorView target, TensorView grad,
-                reduction r, F f, DF df) {
+// A point-wise loss's term for element i: Fn's value(p, t) (the loss) and derivative(p, t)
+// (written to grad, times scale, when a gradient is asked for), in double.
+template <class Fn>
+struct pointwise_term {
+  Fn fn; const float* pred; const float* target; double scale; float* grad;
+  LAMINA_HOST_DEVICE double operator()(std::size_t i) const {
+    const double p = pred[i], t = target[i];
+    if (grad) grad[i] = float(fn.derivative(p, t) * scale);
+    return fn.value(p, t);
+  }
+};
+
+// The point-wise loss Fn on `backend`: the sum of its terms in a fixed order (thread-count
+// independent), times 1/n for the mean. target may be host memory (read where the backend can).
+template <class Backend, class Fn>
+float pointwise(Backend backend, const char* loss, Fn fn, ConstTensorView pred, ConstTensorView target,
+                TensorView grad, reduction r) {
   check_same_size(loss, pred, target.size(), grad);
   const std::size_t n = pred.size();
-  const double scale = r == reduction::mean && n ? 1.0 / double(n) : 1.0;
-  double total = 0.0;
-  for (std::size_t i = 0; i < n; ++i) total += f(pred[i], target[i]);
-  if (grad.data)
-    for (std::size_t i = 0; i < n; ++i) grad[i] = float(df(pred[i], target[i]) * scale);
-  return float(total * scale);
-}
-
-// The point-wise loss `kind` on `backend`: the CPU loop above, else the backend's kernel.
-template <class Backend, class F, class DF>
-float pointwise_on(Backend, kernels::device::pointwise_kind kind, double delta, const char* loss, ConstTensorView pred,
-                   ConstTensorView target, TensorView grad, reduction r, F f, DF df) {
-  if constexpr (std::is_same_v<Backend, cpu>) {
-    return pointwise(loss, pred, target, grad, r, f, df);
-  } else {
-    check_same_size(loss, pred, target.size(), grad);
-    const std::size_t n = pred.size();
-    return kernels::pointwise_loss(Backend{}, kernels::pointwise_loss_args{
-        .kind = int(kind), .delta = delta, .pred = pred.data, .target = target.data, .n = n,
-        .scale = r == reduction::mean && n ? 1.0 / double(n) : 1.0, .grad = grad.data});
-  }
+  const double scale = r == reduction::mean ? 1.0 / double(n) : 1.0;
+  const auto t = kernels::readable(backend, target.data, n);
+  return float(kernels::sum_terms(backend, n, pointwise_term<Fn>{fn, pred.data, t.get(), scale, grad.data}) * scale);
 }
 }  // namespace detail
 
@@ -73,7 +68,7 @@ float evaluate(const Loss& loss, Backend backend, const Pred& pred, const Target
   if constexpr (requires { { loss(backend, pred, target, grad) } -> std::convertible_to<float>; }) {
     return loss(backend, pred, target, grad);
   } else {
-    static_assert(std::is_same_v<Backend, cpu>,
+    static_assert(kernels::host_memory<Backend>,
                   "lamina::loss::evaluate: this loss has no overload for the model's backend. Give it "
                   "`template <class Backend> float operator()(Backend, ConstTensorView pred, Target target, "
                   "TensorView grad) const` (see lamina::loss::MSE).");

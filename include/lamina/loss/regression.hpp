@@ -1,18 +1,36 @@
 #pragma once
 // Point-wise regression losses with torch.nn semantics: MSELoss, L1Loss, HuberLoss.
 // Each returns the loss and, given a gradient view (model.output_grad()), writes dLoss/dpred.
+// Each is called as loss(pred, target, grad) on the CPU or loss(backend, pred, target, grad)
+// on any backend (see reduction.hpp); its formula is one functor that every backend runs.
 #include <cmath>
 
+#include "../core/config.hpp"
 #include "reduction.hpp"
 
 namespace lamina::loss {
 
-// Each has the CPU form loss(pred, target, grad) and the backend form
-// loss(backend, pred, target, grad) (see reduction.hpp); the formulas are shared with the
-// device kernels (kernels/cuda/logic/loss.hpp).
 namespace detail {
-inline constexpr kernels::device::pointwise_loss_fn mse_fn{kernels::device::pointwise_kind::mse, 0.0};
-inline constexpr kernels::device::pointwise_loss_fn l1_fn{kernels::device::pointwise_kind::l1, 0.0};
+struct mse_term {
+  LAMINA_HOST_DEVICE double value(double p, double t) const { return (p - t) * (p - t); }
+  LAMINA_HOST_DEVICE double derivative(double p, double t) const { return 2.0 * (p - t); }
+};
+// d|x|/dx at 0 is 0, as torch.sign gives.
+struct l1_term {
+  LAMINA_HOST_DEVICE double value(double p, double t) const { return ::fabs(p - t); }
+  LAMINA_HOST_DEVICE double derivative(double p, double t) const { return double((p > t) - (p < t)); }
+};
+struct huber_term {
+  double delta;
+  LAMINA_HOST_DEVICE double value(double p, double t) const {
+    const double e = ::fabs(p - t);
+    return e <= delta ? 0.5 * e * e : delta * (e - 0.5 * delta);
+  }
+  LAMINA_HOST_DEVICE double derivative(double p, double t) const {
+    const double e = p - t;
+    return ::fabs(e) <= delta ? e : delta * double((e > 0) - (e < 0));
+  }
+};
 }  // namespace detail
 
 struct MSE {
@@ -22,13 +40,10 @@ struct MSE {
   }
   template <lamina::Backend Backend>
   float operator()(Backend b, ConstTensorView pred, ConstTensorView target, TensorView grad = {}) const {
-    return detail::pointwise_on(b, kernels::device::pointwise_kind::mse, 0.0, "MSE", pred, target, grad, reduce,
-        [](double p, double t) { return detail::mse_fn.value(p, t); },
-        [](double p, double t) { return detail::mse_fn.derivative(p, t); });
+    return detail::pointwise(b, "MSE", detail::mse_term{}, pred, target, grad, reduce);
   }
 };
 
-// d|x|/dx at 0 is 0, as torch.sign gives.
 struct L1 {
   reduction reduce = reduction::mean;
   float operator()(ConstTensorView pred, ConstTensorView target, TensorView grad = {}) const {
@@ -36,9 +51,7 @@ struct L1 {
   }
   template <lamina::Backend Backend>
   float operator()(Backend b, ConstTensorView pred, ConstTensorView target, TensorView grad = {}) const {
-    return detail::pointwise_on(b, kernels::device::pointwise_kind::l1, 0.0, "L1", pred, target, grad, reduce,
-        [](double p, double t) { return detail::l1_fn.value(p, t); },
-        [](double p, double t) { return detail::l1_fn.derivative(p, t); });
+    return detail::pointwise(b, "L1", detail::l1_term{}, pred, target, grad, reduce);
   }
 };
 
@@ -50,10 +63,7 @@ struct Huber {
   }
   template <lamina::Backend Backend>
   float operator()(Backend b, ConstTensorView pred, ConstTensorView target, TensorView grad = {}) const {
-    const kernels::device::pointwise_loss_fn fn{kernels::device::pointwise_kind::huber, double(delta)};
-    return detail::pointwise_on(b, fn.kind, fn.delta, "Huber", pred, target, grad, reduce,
-        [fn](double p, double t) { return fn.value(p, t); },
-        [fn](double p, double t) { return fn.derivative(p, t); });
+    return detail::pointwise(b, "Huber", detail::huber_term{double(delta)}, pred, target, grad, reduce);
   }
 };
 

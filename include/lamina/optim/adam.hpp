@@ -10,19 +10,20 @@
 //   p = p - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
 // It works on the model's packed parameters, so one step is one vector loop; a step allocates
 // nothing and gives the same bits for any number of threads (every element is independent).
-// Constructed from a model, it runs on the model's backend (state tensors live there too).
+// Constructed from a model, it runs on the model's backend (state tensors live there too): one
+// element-wise launch of detail::adam_update per step.
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <string>
 #include <type_traits>
 
+#include "../core/backend.hpp"
 #include "../core/buffer.hpp"
 #include "../core/tensor.hpp"
 #include "../kernels/kernels.hpp"
 #include "../core/config.hpp"
 #include "concepts.hpp"
-#include "state_buffer.hpp"
 
 namespace lamina::optim {
 
@@ -46,30 +47,61 @@ struct adamw_options {
   bool amsgrad = false;
 };
 
-template <bool Decoupled>
+namespace detail {
+// One parameter's update, with the float operations of PyTorch's single-tensor Adam. The flags
+// are options fixed for a step (dispatched by kernels::dispatch_flags).
+template <bool Decoupled, bool Amsgrad, bool WeightDecay, bool SmallWeight>
+struct adam_update {
+  float* p; const float* g; float* m; float* v; float* vmax;
+  float decay, wd, w1, beta2, w2, bc2_sqrt, eps, neg_step;
+  LAMINA_HOST_DEVICE void operator()(std::size_t i) const {
+    float pi = p[i], gi = g[i];
+    if constexpr (WeightDecay) {
+      if constexpr (Decoupled) pi = pi * decay;
+      else gi = gi + wd * pi;
+    }
+    float mi = m[i];
+    // at::lerp: the form depends on whether the weight is below 0.5.
+    if constexpr (SmallWeight) mi = mi + w1 * (gi - mi);
+    else mi = gi - (gi - mi) * (1.0f - w1);
+    m[i] = mi;
+    float vi = v[i] * beta2 + w2 * gi * gi;
+    v[i] = vi;
+    if constexpr (Amsgrad) {
+      vi = vmax[i] > vi ? vmax[i] : vi;
+      vmax[i] = vi;
+    }
+    const float denom = std::sqrt(vi) / bc2_sqrt + eps;
+    p[i] = pi + neg_step * (mi / denom);
+  }
+};
+}  // namespace detail
+
+template <bool Decoupled, lamina::Backend Backend = cpu>
 class basic_adam {
  public:
   using options_type = std::conditional_t<Decoupled, adamw_options, adam_options>;
+  using backend = Backend;
   static constexpr const char* name = Decoupled ? "AdamW" : "Adam";
 
+  // params and grads are the backend's memory.
   basic_adam(TensorView params, TensorView grads, options_type options)
-      : basic_adam(cpu{}, params, grads, options) {}
-  // On `backend`: params and grads are that backend's memory.
-  template <lamina::Backend Backend>
-  basic_adam(Backend, TensorView params, TensorView grads, options_type options)
-      : options_(options), params_(params), grads_(grads), exp_avg_(Backend{}), exp_avg_sq_(Backend{}),
-        max_exp_avg_sq_(Backend{}) {
-    if constexpr (!std::is_same_v<Backend, cpu>) device_run_ = &device_run<Backend>;
+      : options_(options), params_(params), grads_(grads) {
     detail::require_same_size(name, params.size(), grads.size());
     validate(options);
     exp_avg_.resize(params.size());
     exp_avg_sq_.resize(params.size());
     if (options.amsgrad) max_exp_avg_sq_.resize(params.size());
   }
+  basic_adam(Backend, TensorView params, TensorView grads, options_type options)
+      : basic_adam(params, grads, options) {}
   template <class M>
     requires requires(M& m) { m.parameters(); m.gradients(); }
-  basic_adam(M& model, options_type options)
-      : basic_adam(detail::backend_of_t<M>{}, model.parameters(), model.gradients(), options) {}
+  basic_adam(M& model, options_type options) : basic_adam(model.parameters(), model.gradients(), options) {
+    static_assert(std::is_same_v<backend_of_t<M>, Backend>,
+                  "lamina::optim::Adam<Backend>: the model runs on another backend; let the constructor deduce "
+                  "it: lm::optim::Adam opt(model, {...})");
+  }
 
   void step();
 
@@ -80,7 +112,10 @@ class basic_adam {
   }
   // beta1, which OneCycleLR cycles like PyTorch's cycle_momentum.
   double beta1() const { return options_.beta1; }
-  void set_beta1(double beta1);
+  void set_beta1(double beta1) {
+    detail::require_option(beta1 >= 0 && beta1 < 1, name, "beta1", "in [0, 1)", beta1);
+    options_.beta1 = beta1;
+  }
   const options_type& options() const { return options_; }
   // Steps taken: PyTorch's state["step"]. set_steps restores it from a checkpoint.
   std::size_t steps() const { return steps_; }
@@ -95,13 +130,13 @@ class basic_adam {
   TensorView exp_avg_sq() { return view(exp_avg_sq_); }
   TensorView max_exp_avg_sq() { return view(max_exp_avg_sq_); }  // empty without amsgrad
   // The state tensors by PyTorch's names, for checkpoints.
-  named_state state();
+  named_state state() {
+    named_state s{{"exp_avg", exp_avg()}, {"exp_avg_sq", exp_avg_sq()}};
+    if (options_.amsgrad) s.emplace_back("max_exp_avg_sq", max_exp_avg_sq());
+    return s;
+  }
 
  private:
-  struct scalars {
-    float decay, wd, w1, beta2, w2, bc2_sqrt, eps, neg_step;
-  };
-
   static void validate(const options_type& o) {
     detail::require_option(o.lr >= 0, name, "lr", ">= 0", o.lr);
     detail::require_option(o.eps >= 0, name, "eps", ">= 0", o.eps);
@@ -109,73 +144,67 @@ class basic_adam {
     detail::require_option(o.beta2 >= 0 && o.beta2 < 1, name, "beta2", "in [0, 1)", o.beta2);
     detail::require_option(o.weight_decay >= 0, name, "weight_decay", ">= 0", o.weight_decay);
   }
-
-  static TensorView view(detail::state_buffer& b) { return {b.data(), make_dims(b.size())}; }
-
-  // The same update on another backend (kernels::adam_step).
-  template <class Backend>
-  static void device_run(basic_adam& a, const scalars s, bool wd, bool small) {
-    kernels::adam_step(Backend{}, kernels::adam_step_args{
-        .params = a.params_.data, .grads = a.grads_.data, .exp_avg = a.exp_avg_.data(),
-        .exp_avg_sq = a.exp_avg_sq_.data(), .max_exp_avg_sq = a.max_exp_avg_sq_.data(), .n = a.params_.size(),
-        .decay = s.decay, .wd = s.wd, .w1 = s.w1, .beta2 = s.beta2, .w2 = s.w2, .bc2_sqrt = s.bc2_sqrt,
-        .eps = s.eps, .neg_step = s.neg_step, .decoupled = Decoupled, .weight_decay = wd,
-        .amsgrad = a.options_.amsgrad, .small_weight = small});
-  }
-
-  // One pass over every parameter; the template flags hoist the option tests out of the loop.
-  template <bool Amsgrad, bool WeightDecay, bool SmallWeight>
-  void run(const scalars s) {
-    float* p = params_.data;
-    const float* g = grads_.data;
-    float* m = exp_avg_.data();
-    float* v = exp_avg_sq_.data();
-    float* vmax = max_exp_avg_sq_.data();
-    kernels::detail::for_ranges(params_.size(), [&](std::size_t b, std::size_t e) {
-      LAMINA_OMP(omp simd)
-      for (std::size_t i = b; i < e; ++i) {
-        float pi = p[i], gi = g[i];
-        if constexpr (WeightDecay) {
-          if constexpr (Decoupled) pi = pi * s.decay;
-          else gi = gi + s.wd * pi;
-        }
-        float mi = m[i];
-        // at::lerp: the form depends on whether the weight is below 0.5.
-        if constexpr (SmallWeight) mi = mi + s.w1 * (gi - mi);
-        else mi = gi - (gi - mi) * (1.0f - s.w1);
-        m[i] = mi;
-        float vi = v[i] * s.beta2 + s.w2 * gi * gi;
-        v[i] = vi;
-        if constexpr (Amsgrad) {
-          vi = std::max(vmax[i], vi);
-          vmax[i] = vi;
-        }
-        const float denom = std::sqrt(vi) / s.bc2_sqrt + s.eps;
-        p[i] = pi + s.neg_step * (mi / denom);
-      }
-    });
-  }
+  static TensorView view(buffer<Backend>& b) { return {b.data(), make_dims(b.size())}; }
 
   options_type options_;
   TensorView params_, grads_;
-  detail::state_buffer exp_avg_, exp_avg_sq_, max_exp_avg_sq_;
+  buffer<Backend> exp_avg_, exp_avg_sq_, max_exp_avg_sq_;
   std::size_t steps_ = 0;
-  void (*device_run_)(basic_adam&, scalars, bool, bool) = nullptr;  // set when the backend is not the CPU
 };
 
-// torch.optim.Adam: lm::optim::Adam opt(model, {.lr = 1e-3, .beta1 = 0.9, .amsgrad = true});
-using Adam = basic_adam<false>;
-// torch.optim.AdamW: lm::optim::AdamW opt(model, {.lr = 1e-3, .weight_decay = 1e-2});
-using AdamW = basic_adam<true>;
+template <bool Decoupled, lamina::Backend Backend>
+void basic_adam<Decoupled, Backend>::step() {
+  ++steps_;
+  const auto& o = options_;
+  const double t = double(steps_);
+  const double bias_correction1 = 1 - std::pow(o.beta1, t);
+  const double bias_correction2 = 1 - std::pow(o.beta2, t);
+  const float w1 = float(1 - o.beta1);
+  kernels::dispatch_flags(
+      [&]<bool Amsgrad, bool WeightDecay, bool SmallWeight>() {
+        // The scalars PyTorch hands to its float32 tensor ops, rounded to float as ATen does.
+        kernels::parallel_for(Backend{}, params_.size(),
+                              detail::adam_update<Decoupled, Amsgrad, WeightDecay, SmallWeight>{
+                                  .p = params_.data, .g = grads_.data, .m = exp_avg_.data(),
+                                  .v = exp_avg_sq_.data(), .vmax = max_exp_avg_sq_.data(),
+                                  .decay = float(1 - o.lr * o.weight_decay), .wd = float(o.weight_decay),
+                                  .w1 = w1, .beta2 = float(o.beta2), .w2 = float(1 - o.beta2),
+                                  .bc2_sqrt = float(std::sqrt(bias_correction2)), .eps = float(o.eps),
+                                  .neg_step = float(-(o.lr / bias_correction1))});
+      },
+      o.amsgrad, o.weight_decay != 0, std::abs(w1) < 0.5f);
+}
+
+// torch.optim.Adam: lm::optim::Adam opt(model, {.lr = 1e-3, .beta1 = 0.9, .amsgrad = true}) runs
+// on the model's backend (Adam<> is the CPU type, Adam<lm::cuda> the CUDA one).
+template <lamina::Backend Backend = cpu>
+class Adam : public basic_adam<false, Backend> {
+  using basic_adam<false, Backend>::basic_adam;
+};
+// torch.optim.AdamW: lm::optim::AdamW opt(model, {.lr = 1e-3, .weight_decay = 1e-2}).
+template <lamina::Backend Backend = cpu>
+class AdamW : public basic_adam<true, Backend> {
+  using basic_adam<true, Backend>::basic_adam;
+};
+
+template <class M>
+  requires requires(M& m) { m.parameters(); m.gradients(); }
+Adam(M&, adam_options) -> Adam<backend_of_t<M>>;
+Adam(TensorView, TensorView, adam_options) -> Adam<cpu>;
+template <lamina::Backend B>
+Adam(B, TensorView, TensorView, adam_options) -> Adam<B>;
+template <class M>
+  requires requires(M& m) { m.parameters(); m.gradients(); }
+AdamW(M&, adamw_options) -> AdamW<backend_of_t<M>>;
+AdamW(TensorView, TensorView, adamw_options) -> AdamW<cpu>;
+template <lamina::Backend B>
+AdamW(B, TensorView, TensorView, adamw_options) -> AdamW<B>;
 
 #ifdef LAMINA_COMPILED_LIB
-// Both instantiations are compiled once, in lamina::compiled (src/optim.cpp).
-extern template class basic_adam<false>;
-extern template class basic_adam<true>;
+// Both CPU instantiations are compiled once, in lamina::compiled (src/optim.cpp).
+extern template class basic_adam<false, cpu>;
+extern template class basic_adam<true, cpu>;
 #endif
 
 }  // namespace lamina::optim
 
-#ifndef LAMINA_COMPILED_LIB
-#include "adam-inl.hpp"
-#endif

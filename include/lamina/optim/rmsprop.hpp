@@ -8,7 +8,7 @@
 //   avg = avg + eps
 //   momentum > 0: buf = momentum * buf + g / avg; p = p - lr * buf   (momentum_buffer)
 //   otherwise     p = p - lr * g / avg
-// One vector loop over the model's packed parameters; a step allocates nothing and gives the
+// One element-wise launch of detail::rmsprop_update over the model's packed parameters; a step allocates nothing and gives the
 // same bits for any number of threads. Constructed from a model, it runs on the model's
 // backend (state tensors live there too).
 #include <cmath>
@@ -16,12 +16,12 @@
 #include <string>
 #include <type_traits>
 
+#include "../core/backend.hpp"
 #include "../core/buffer.hpp"
 #include "../core/tensor.hpp"
 #include "../kernels/kernels.hpp"
 #include "../core/config.hpp"
 #include "concepts.hpp"
-#include "state_buffer.hpp"
 
 namespace lamina::optim {
 
@@ -35,17 +35,51 @@ struct rmsprop_options {
   bool centered = false;
 };
 
+namespace detail {
+// One parameter's update, with the float operations of PyTorch's single-tensor RMSprop. The
+// flags are options fixed for a step (dispatched by kernels::dispatch_flags).
+template <bool Centered, bool WeightDecay, bool Momentum, bool SmallWeight>
+struct rmsprop_update {
+  float* p; const float* g; float* sq; float* ga; float* buf;
+  float wd, alpha, w, eps, momentum, neg_lr;  // w = 1 - alpha
+  LAMINA_HOST_DEVICE void operator()(std::size_t i) const {
+    const float pi = p[i];
+    float gi = g[i];
+    if constexpr (WeightDecay) gi = gi + wd * pi;
+    const float v = sq[i] * alpha + w * gi * gi;
+    sq[i] = v;
+    float avg;
+    if constexpr (Centered) {
+      float a = ga[i];
+      // at::lerp: the form depends on whether the weight is below 0.5.
+      if constexpr (SmallWeight) a = a + w * (gi - a);
+      else a = gi - (gi - a) * (1.0f - w);
+      ga[i] = a;
+      avg = std::sqrt(v + -1.0f * a * a);
+    } else {
+      avg = std::sqrt(v);
+    }
+    avg = avg + eps;
+    if constexpr (Momentum) {
+      const float bi = buf[i] * momentum + gi / avg;
+      buf[i] = bi;
+      p[i] = pi + neg_lr * bi;
+    } else {
+      p[i] = pi + neg_lr * (gi / avg);
+    }
+  }
+};
+}  // namespace detail
+
+template <lamina::Backend Backend = cpu>
 class RMSprop {
  public:
+  using backend = Backend;
   static constexpr const char* name = "RMSprop";
 
-  RMSprop(TensorView params, TensorView grads, rmsprop_options options) : RMSprop(cpu{}, params, grads, options) {}
-  // On `backend`: params and grads are that backend's memory.
-  template <lamina::Backend Backend>
-  RMSprop(Backend, TensorView params, TensorView grads, rmsprop_options options)
-      : options_(options), params_(params), grads_(grads), square_avg_(Backend{}), momentum_buffer_(Backend{}),
-        grad_avg_(Backend{}) {
-    if constexpr (!std::is_same_v<Backend, cpu>) device_run_ = &device_run<Backend>;
+  // params and grads are the backend's memory.
+  RMSprop(TensorView params, TensorView grads, rmsprop_options options)
+      : options_(options), params_(params), grads_(grads) {
     detail::require_same_size(name, params.size(), grads.size());
     detail::require_option(options.lr >= 0, name, "lr", ">= 0", options.lr);
     detail::require_option(options.eps >= 0, name, "eps", ">= 0", options.eps);
@@ -56,12 +90,30 @@ class RMSprop {
     if (options.momentum > 0) momentum_buffer_.resize(params.size());
     if (options.centered) grad_avg_.resize(params.size());
   }
+  RMSprop(Backend, TensorView params, TensorView grads, rmsprop_options options) : RMSprop(params, grads, options) {}
   template <class M>
     requires requires(M& m) { m.parameters(); m.gradients(); }
-  RMSprop(M& model, rmsprop_options options)
-      : RMSprop(detail::backend_of_t<M>{}, model.parameters(), model.gradients(), options) {}
+  RMSprop(M& model, rmsprop_options options) : RMSprop(model.parameters(), model.gradients(), options) {
+    static_assert(std::is_same_v<backend_of_t<M>, Backend>,
+                  "lamina::optim::RMSprop<Backend>: the model runs on another backend; let the constructor deduce "
+                  "it: lm::optim::RMSprop opt(model, {...})");
+  }
 
-  void step();
+  void step() {
+    ++steps_;
+    const auto& o = options_;
+    const float w = float(1 - o.alpha);
+    kernels::dispatch_flags(
+        [&]<bool Centered, bool WeightDecay, bool Momentum, bool SmallWeight>() {
+          kernels::parallel_for(Backend{}, params_.size(),
+                                detail::rmsprop_update<Centered, WeightDecay, Momentum, SmallWeight>{
+                                    .p = params_.data, .g = grads_.data, .sq = square_avg_.data(),
+                                    .ga = grad_avg_.data(), .buf = momentum_buffer_.data(),
+                                    .wd = float(o.weight_decay), .alpha = float(o.alpha), .w = w,
+                                    .eps = float(o.eps), .momentum = float(o.momentum), .neg_lr = float(-o.lr)});
+        },
+        o.centered, o.weight_decay != 0, o.momentum > 0, o.centered && std::abs(w) < 0.5f);
+  }
 
   double lr() const { return options_.lr; }
   void set_lr(double lr) {
@@ -71,7 +123,11 @@ class RMSprop {
   // The momentum factor (OneCycleLR cycles it). Setting a positive momentum on an optimizer
   // built without one allocates its (zero) buffer here, never in step().
   double momentum() const { return options_.momentum; }
-  void set_momentum(double momentum);
+  void set_momentum(double momentum) {
+    detail::require_option(momentum >= 0, name, "momentum", ">= 0", momentum);
+    if (momentum > 0 && momentum_buffer_.size() != params_.size()) momentum_buffer_.resize(params_.size());
+    options_.momentum = momentum;
+  }
   const rmsprop_options& options() const { return options_; }
   // Steps taken: PyTorch's state["step"]. set_steps restores it from a checkpoint.
   std::size_t steps() const { return steps_; }
@@ -86,71 +142,33 @@ class RMSprop {
   TensorView momentum_buffer() { return view(momentum_buffer_); }  // empty without momentum
   TensorView grad_avg() { return view(grad_avg_); }                // empty unless centered
   // The state tensors by PyTorch's names, for checkpoints.
-  named_state state();
+  named_state state() {
+    named_state s{{"square_avg", square_avg()}};
+    if (momentum_buffer_.size()) s.emplace_back("momentum_buffer", momentum_buffer());
+    if (options_.centered) s.emplace_back("grad_avg", grad_avg());
+    return s;
+  }
 
  private:
-  struct scalars {
-    float wd, alpha, w, eps, momentum, neg_lr;
-  };
-  static TensorView view(detail::state_buffer& b) { return {b.data(), make_dims(b.size())}; }
-
-  // The same update on another backend (kernels::rmsprop_step).
-  template <class Backend>
-  static void device_run(RMSprop& r, const scalars s, bool wd, bool mom) {
-    kernels::rmsprop_step(Backend{}, kernels::rmsprop_step_args{
-        .params = r.params_.data, .grads = r.grads_.data, .square_avg = r.square_avg_.data(),
-        .grad_avg = r.grad_avg_.data(), .momentum_buffer = r.momentum_buffer_.data(), .n = r.params_.size(),
-        .wd = s.wd, .alpha = s.alpha, .w = s.w, .eps = s.eps, .momentum = s.momentum, .neg_lr = s.neg_lr,
-        .centered = r.options_.centered, .weight_decay = wd, .use_momentum = mom,
-        .small_weight = std::abs(s.w) < 0.5f});
-  }
-
-  template <bool Centered, bool WeightDecay, bool Momentum, bool SmallWeight>
-  void run(const scalars s) {
-    float* p = params_.data;
-    const float* g = grads_.data;
-    float* sq = square_avg_.data();
-    float* ga = grad_avg_.data();
-    float* buf = momentum_buffer_.data();
-    kernels::detail::for_ranges(params_.size(), [&](std::size_t b, std::size_t e) {
-      LAMINA_OMP(omp simd)
-      for (std::size_t i = b; i < e; ++i) {
-        const float pi = p[i];
-        float gi = g[i];
-        if constexpr (WeightDecay) gi = gi + s.wd * pi;
-        const float v = sq[i] * s.alpha + s.w * gi * gi;
-        sq[i] = v;
-        float avg;
-        if constexpr (Centered) {
-          float a = ga[i];
-          if constexpr (SmallWeight) a = a + s.w * (gi - a);
-          else a = gi - (gi - a) * (1.0f - s.w);
-          ga[i] = a;
-          avg = std::sqrt(v + -1.0f * a * a);
-        } else {
-          avg = std::sqrt(v);
-        }
-        avg = avg + s.eps;
-        if constexpr (Momentum) {
-          const float bi = buf[i] * s.momentum + gi / avg;
-          buf[i] = bi;
-          p[i] = pi + s.neg_lr * bi;
-        } else {
-          p[i] = pi + s.neg_lr * (gi / avg);
-        }
-      }
-    });
-  }
+  static TensorView view(buffer<Backend>& b) { return {b.data(), make_dims(b.size())}; }
 
   rmsprop_options options_;
   TensorView params_, grads_;
-  detail::state_buffer square_avg_, momentum_buffer_, grad_avg_;
+  buffer<Backend> square_avg_, momentum_buffer_, grad_avg_;
   std::size_t steps_ = 0;
-  void (*device_run_)(RMSprop&, scalars, bool, bool) = nullptr;  // set when the backend is not the CPU
 };
+
+// lm::optim::RMSprop opt(model, {...}) runs on the model's backend; from views, on the CPU.
+template <class M>
+  requires requires(M& m) { m.parameters(); m.gradients(); }
+RMSprop(M&, rmsprop_options) -> RMSprop<backend_of_t<M>>;
+RMSprop(TensorView, TensorView, rmsprop_options) -> RMSprop<cpu>;
+template <lamina::Backend B>
+RMSprop(B, TensorView, TensorView, rmsprop_options) -> RMSprop<B>;
+
+#ifdef LAMINA_COMPILED_LIB
+extern template class RMSprop<cpu>;  // compiled once, in lamina::compiled (src/optim.cpp)
+#endif
 
 }  // namespace lamina::optim
 
-#ifndef LAMINA_COMPILED_LIB
-#include "rmsprop-inl.hpp"
-#endif

@@ -4,21 +4,21 @@
 //   buf = momentum * buf + (1 - dampening) * g     (buf = g on the first step)
 //   g = nesterov ? g + momentum * buf : buf        (when momentum != 0)
 //   p -= lr * g
-// It works on the model's packed parameters, so one step is one vector loop. Constructed from
-// a model, it runs on the model's backend (its momentum buffer lives there too); constructed
-// from views, on the CPU.
+// It works on the model's packed parameters, so one step is one element-wise launch of
+// detail::sgd_update on the optimizer's backend (the model's; its momentum buffer lives there
+// too): `lm::optim::SGD opt(model, {...})` deduces it. Built from views, it runs on the CPU.
 #include <cmath>
 #include <cstddef>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
 
+#include "../core/backend.hpp"
 #include "../core/buffer.hpp"
+#include "../core/config.hpp"
 #include "../core/tensor.hpp"
 #include "../kernels/kernels.hpp"
-#include "../core/config.hpp"
 #include "concepts.hpp"
-#include "state_buffer.hpp"
 
 namespace lamina::optim {
 
@@ -30,47 +30,61 @@ struct sgd_options {
   bool nesterov = false;
 };
 
+namespace detail {
+// One parameter's update. The flags are options fixed for a step, so each case is its own
+// branch-free loop (dispatched by kernels::dispatch_flags).
+template <bool Momentum, bool First, bool Nesterov>
+struct sgd_update {
+  float* p; const float* g; float* buf;
+  float lr, mu, damp, wd;  // damp = 1 - dampening
+  LAMINA_HOST_DEVICE void operator()(std::size_t i) const {
+    if constexpr (!Momentum) {
+      p[i] -= lr * (g[i] + wd * p[i]);
+    } else if constexpr (First) {
+      const float d = g[i] + wd * p[i];
+      buf[i] = d;
+      p[i] -= lr * (Nesterov ? d + mu * d : d);
+    } else if constexpr (Nesterov) {
+      const float d = g[i] + wd * p[i];
+      const float v = mu * buf[i] + damp * d;
+      buf[i] = v;
+      p[i] -= lr * (d + mu * v);
+    } else {
+      const float v = mu * buf[i] + damp * (g[i] + wd * p[i]);
+      buf[i] = v;
+      p[i] -= lr * v;
+    }
+  }
+};
+}  // namespace detail
+
+template <lamina::Backend Backend = cpu>
 class SGD {
  public:
-  SGD(TensorView params, TensorView grads, sgd_options options) : SGD(cpu{}, params, grads, options) {}
-  // On `backend`: params and grads are that backend's memory.
-  template <lamina::Backend Backend>
-  SGD(Backend, TensorView params, TensorView grads, sgd_options options)
-      : options_(options), params_(params), grads_(grads), momentum_(Backend{}) {
-    if constexpr (!std::is_same_v<Backend, cpu>) device_step_ = &device_step<Backend>;
+  using backend = Backend;
+
+  // params and grads are the backend's memory.
+  SGD(TensorView params, TensorView grads, sgd_options options)
+      : options_(options), params_(params), grads_(grads) {
     detail::require_same_size("SGD", params.size(), grads.size());
     detail::require_option(options.lr >= 0, "SGD", "lr", ">= 0", options.lr);
     detail::require_option(options.momentum >= 0, "SGD", "momentum", ">= 0", options.momentum);
-    detail::require_option(true, "SGD", "dampening", "finite",
-                           options.dampening);
+    detail::require_option(true, "SGD", "dampening", "finite", options.dampening);
     detail::require_option(options.weight_decay >= 0, "SGD", "weight_decay", ">= 0", options.weight_decay);
     if (options.nesterov && (options.momentum <= 0 || options.dampening != 0))
       throw std::invalid_argument("lamina::optim::SGD: Nesterov momentum requires a momentum and zero dampening");
     if (options.momentum != 0) momentum_.resize(params.size());
   }
+  SGD(Backend, TensorView params, TensorView grads, sgd_options options) : SGD(params, grads, options) {}
   template <class M>
     requires requires(M& m) { m.parameters(); m.gradients(); }
-  SGD(M& model, sgd_options options)
-      : SGD(detail::backend_of_t<M>{}, model.parameters(), model.gradients(), options) {}
-
-  void step();
-
- private:
-  // The same update on another backend (kernels::sgd_step).
-  template <class Backend>
-  static void device_step(SGD& s) {
-    const sgd_options& o = s.options_;
-    kernels::sgd_step(Backend{}, kernels::sgd_step_args{.params = s.params_.data, .grads = s.grads_.data,
-                                                        .momentum_buffer = s.momentum_.data(),
-                                                        .n = s.params_.size(), .lr = o.lr, .momentum = o.momentum,
-                                                        .dampening_complement = 1.0f - o.dampening,
-                                                        .weight_decay = o.weight_decay, .nesterov = o.nesterov,
-                                                        .first = !s.momentum_started_});
-    if (o.momentum != 0) s.momentum_started_ = true;
-    ++s.steps_;
+  SGD(M& model, sgd_options options) : SGD(model.parameters(), model.gradients(), options) {
+    static_assert(std::is_same_v<backend_of_t<M>, Backend>,
+                  "lamina::optim::SGD<Backend>: the model runs on another backend; let the constructor deduce it: "
+                  "lm::optim::SGD opt(model, {...})");
   }
 
- public:
+  void step();
 
   float lr() const { return options_.lr; }
   void set_lr(double lr) {  // schedulers may go below 0, as in PyTorch
@@ -101,14 +115,52 @@ class SGD {
  private:
   sgd_options options_;
   TensorView params_, grads_;
-  detail::state_buffer momentum_;
+  buffer<Backend> momentum_;
   std::size_t steps_ = 0;
   bool momentum_started_ = false;
-  void (*device_step_)(SGD&) = nullptr;  // set when the backend is not the CPU
 };
 
-}  // namespace lamina::optim
+// lm::optim::SGD opt(model, {...}) runs on the model's backend; from views, on the CPU.
+template <class M>
+  requires requires(M& m) { m.parameters(); m.gradients(); }
+SGD(M&, sgd_options) -> SGD<backend_of_t<M>>;
+SGD(TensorView, TensorView, sgd_options) -> SGD<cpu>;
+template <lamina::Backend B>
+SGD(B, TensorView, TensorView, sgd_options) -> SGD<B>;
 
-#ifndef LAMINA_COMPILED_LIB
-#include "sgd-inl.hpp"
+template <lamina::Backend Backend>
+void SGD<Backend>::step() {
+  const float mu = options_.momentum;
+  kernels::dispatch_flags(
+      [&]<bool Momentum, bool First, bool Nesterov>() {
+        kernels::parallel_for(Backend{}, params_.size(),
+                              detail::sgd_update<Momentum, First, Nesterov>{
+                                  params_.data, grads_.data, momentum_.data(), options_.lr, mu,
+                                  1.0f - options_.dampening, options_.weight_decay});
+      },
+      mu != 0, !momentum_started_, options_.nesterov);
+  if (mu != 0) momentum_started_ = true;
+  ++steps_;
+}
+
+template <lamina::Backend Backend>
+void SGD<Backend>::set_momentum(double momentum) {
+  detail::require_option(momentum >= 0 && momentum <= 3.4e38, "SGD", "momentum", ">= 0", momentum);
+  if (options_.nesterov && momentum <= 0)
+    throw std::invalid_argument("lamina::optim::SGD: Nesterov momentum requires a momentum");
+  if (momentum != 0 && momentum_.size() != params_.size()) momentum_.resize(params_.size());
+  options_.momentum = float(momentum);
+}
+
+template <lamina::Backend Backend>
+named_state SGD<Backend>::state() {
+  named_state s;
+  if (momentum_.size()) s.emplace_back("momentum_buffer", momentum_buffer());
+  return s;
+}
+
+#ifdef LAMINA_COMPILED_LIB
+extern template class SGD<cpu>;  // compiled once, in lamina::compiled (src/optim.cpp)
 #endif
+
+}  // namespace lamina::optim

@@ -12,6 +12,7 @@
 
 #include "../core/rng.hpp"
 #include "../core/tensor.hpp"
+#include "../kernels/kernels.hpp"
 
 namespace lamina::testing {
 
@@ -46,21 +47,24 @@ struct gradient_check_result {
   }
 };
 
-// `x_in` holds `batch` samples of the model's input shape (host memory, CPU backend; checked).
+// `x_in` holds `batch` samples of the model's input shape (host memory; checked). The model may
+// be on any backend: values move between it and the host through the backend's copies.
 template <class Model>
 gradient_check_result check_gradients(Model& model, std::span<const float> x_in, std::size_t batch,
                                       const gradient_check_options& opt = {}) {
+  using B = typename Model::backend;
   Model::check_input("testing::check_gradients", x_in.size(), batch);
   std::vector<float> x(x_in.begin(), x_in.end());  // probed in place
   rng gen(opt.seed);
-  std::vector<float> r(batch * Model::output_size);
+  std::vector<float> r(batch * Model::output_size), y_host;
   for (float& v : r) v = gen.uniform(-1.f, 1.f);
   // Every evaluation restarts the model's generator, so stochastic layers (dropout) draw the
   // same mask each time and the finite differences see one deterministic function.
   const rng model_gen = model.generator();
   auto objective = [&] {
     model.generator() = model_gen;
-    const auto y = model.forward_unchecked(x.data(), batch);
+    const auto y_out = model.forward_unchecked(x.data(), batch);
+    const float* y = kernels::on_host(B{}, y_out.data, r.size(), y_host);
     double s = 0;
     for (std::size_t i = 0; i < r.size(); ++i) s += double(r[i]) * double(y[i]);
     return s;
@@ -68,22 +72,26 @@ gradient_check_result check_gradients(Model& model, std::span<const float> x_in,
 
   model.compute_input_grad(opt.check_input);
   objective();
-  std::copy(r.begin(), r.end(), model.output_grad().begin());
+  kernels::upload(B{}, r.data(), model.output_grad().data, r.size());
   model.backward();
-  const std::vector<float> grads(model.gradients().begin(), model.gradients().end());
-  std::vector<float> input_grad;
-  if (opt.check_input) input_grad.assign(model.input_grad().begin(), model.input_grad().end());
+  std::vector<float> grads(Model::param_count), input_grad;
+  kernels::download(B{}, model.gradients().data, grads.data(), grads.size());
+  if (opt.check_input) {
+    input_grad.resize(x.size());
+    kernels::download(B{}, model.input_grad().data, input_grad.data(), x.size());
+  }
 
   gradient_check_result result;
-  auto probe = [&](const std::string& name, float* values, const float* analytic, std::size_t n) {
+  // Probes entries of `n` values read by get(i) and written by set(i, v).
+  auto probe = [&](const std::string& name, std::size_t n, const float* analytic, auto get, auto set) {
     for (std::size_t k = 0; k < std::min(n, opt.max_checks_per_tensor); ++k) {
       const std::size_t i = n <= opt.max_checks_per_tensor ? k : std::size_t(gen.below(n));
-      const float saved = values[i];
-      values[i] = saved + opt.epsilon;
+      const float saved = get(i);
+      set(i, saved + opt.epsilon);
       const double up = objective();
-      values[i] = saved - opt.epsilon;
+      set(i, saved - opt.epsilon);
       const double down = objective();
-      values[i] = saved;
+      set(i, saved);
       const double numeric = (up - down) / (2.0 * double(opt.epsilon));
       const double a = analytic[i];
       const double bound = opt.atol + opt.rtol * std::max(std::abs(a), std::abs(numeric));
@@ -93,8 +101,19 @@ gradient_check_result check_gradients(Model& model, std::span<const float> x_in,
     }
   };
   const float* g0 = model.gradients().data;
-  for (const auto& p : model.named_parameters()) probe(p.name, p.value.data, grads.data() + (p.grad.data - g0), p.value.size());
-  if (opt.check_input) probe("input", x.data(), input_grad.data(), x.size());
+  for (const auto& p : model.named_parameters()) {
+    float* values = p.value.data;  // backend memory
+    probe(p.name, p.value.size(), grads.data() + (p.grad.data - g0),
+          [&](std::size_t i) {
+            float v;
+            kernels::download(B{}, values + i, &v, 1);
+            return v;
+          },
+          [&](std::size_t i, float v) { kernels::upload(B{}, &v, values + i, 1); });
+  }
+  if (opt.check_input)
+    probe("input", x.size(), input_grad.data(), [&](std::size_t i) { return x[i]; },
+          [&](std::size_t i, float v) { x[i] = v; });
   model.compute_input_grad(false);
   return result;
 }

@@ -10,7 +10,7 @@
 
 #include "../loss/reduction.hpp"
 #include "../optim/concepts.hpp"
-#include "../optim/state_buffer.hpp"
+#include "../core/backend.hpp"
 
 namespace lamina::train {
 
@@ -29,7 +29,7 @@ float step(Model& model, std::span<const float> x, std::size_t batch, const Targ
   }
   model.train();
   const auto y = model.forward_unchecked(x.data(), batch);
-  const float value = loss::evaluate(loss, optim::detail::backend_of_t<Model>{}, y, target, model.output_grad());
+  const float value = loss::evaluate(loss, backend_of_t<Model>{}, y, target, model.output_grad());
   model.backward();
   optimizer.step();
   return value;

@@ -33,8 +33,9 @@
 #include "../metrics/accuracy.hpp"
 #include "../metrics/psnr.hpp"
 #include "../kernels/kernels.hpp"
+#include "../loss/reduction.hpp"
 #include "../optim/concepts.hpp"
-#include "../optim/state_buffer.hpp"
+#include "../core/backend.hpp"
 #include "callbacks.hpp"
 #include "checkpoint.hpp"
 #include "history.hpp"
@@ -149,6 +150,8 @@ class trainer_base {
 template <class Model, class Loss, class Optimizer>
 class Trainer : public trainer_base {
  public:
+  using backend = backend_of_t<Model>;  // where the model, its loss and its optimizer run
+
   Trainer(Model& model, Loss loss, Optimizer& optimizer, trainer_options options = {})
       : trainer_base(options), model_(model), loss_(std::move(loss)), optimizer_(optimizer) {
     optim::require_built_for(optimizer, model, "train::Trainer");
@@ -199,7 +202,7 @@ class Trainer : public trainer_base {
     for (std::size_t b = 0; b < loader.batches(); ++b) {
       const auto batch = loader.batch(b);
       const auto out = model_.forward(batch.x, batch.size);
-      add_batch(p, call_loss(out, batch, {}), batch.size, out, target_of(batch));
+      add_batch(p, call_loss(out, batch, {}), batch.size, for_metrics(out), target_of(batch));
     }
     model_.train(was_training);
     return evaluation_result(p);
@@ -233,10 +236,17 @@ class Trainer : public trainer_base {
     if constexpr (requires { b.labels; }) return {b.labels, {}};
     else return {{}, b.targets};
   }
+  // The loss on the model's backend (targets come from the host).
   template <class Batch>
   float call_loss(ConstTensorView out, const Batch& b, TensorView grad) {
-    if constexpr (requires { b.labels; }) return loss_(out, b.labels, grad);
-    else return loss_(out, b.targets, grad);
+    if constexpr (requires { b.labels; }) return loss::evaluate(loss_, backend{}, out, b.labels, grad);
+    else return loss::evaluate(loss_, backend{}, out, b.targets, grad);
+  }
+  // The output where metrics read it: host memory (a copy from a device, only when a metric
+  // will read it).
+  ConstTensorView for_metrics(ConstTensorView out) {
+    if (metrics_.empty()) return out;
+    return {kernels::on_host(backend{}, out.data, out.size(), host_output_), out.shape};
   }
 
   template <class Loader>
@@ -261,11 +271,11 @@ class Trainer : public trainer_base {
       model_.backward();
       if (nonfinite_ != on_nonfinite::ignore) {
         const auto g = model_.gradients();
-        if (!kernels::all_finite(optim::detail::backend_of_t<Model>{}, g.data, g.size()))
+        if (!kernels::all_finite(backend{}, g.data, g.size()))
           nonfinite("gradients", NAN, epoch, b + 1, steps);
       }
       optimizer_.step();
-      add_batch(p, l, batch.size, out, target_of(batch));
+      add_batch(p, l, batch.size, for_metrics(out), target_of(batch));
       show_batch(p, b + 1);
     }
     return epoch_result(p, epoch);
@@ -274,14 +284,18 @@ class Trainer : public trainer_base {
   callback_context context() {
     callback_context ctx;
     ctx.save = [this](const std::filesystem::path& p) { save_checkpoint(p); };
+    // The best weights so far are kept in host memory, whatever the backend.
     ctx.remember = [this] {
-      best_params_.assign(model_.parameters().begin(), model_.parameters().end());
-      best_state_.assign(model_.state().begin(), model_.state().end());
+      const auto params = model_.parameters(), state = model_.state();
+      best_params_.resize(params.size());
+      best_state_.resize(state.size());
+      kernels::download(backend{}, params.data, best_params_.data(), params.size());
+      kernels::download(backend{}, state.data, best_state_.data(), state.size());
     };
     ctx.restore = [this] {
       if (best_params_.empty()) return;
-      std::copy(best_params_.begin(), best_params_.end(), model_.parameters().begin());
-      std::copy(best_state_.begin(), best_state_.end(), model_.state().begin());
+      kernels::upload(backend{}, best_params_.data(), model_.parameters().data, best_params_.size());
+      kernels::upload(backend{}, best_state_.data(), model_.state().data, best_state_.size());
     };
     return ctx;
   }
@@ -289,6 +303,7 @@ class Trainer : public trainer_base {
   Model& model_;
   Loss loss_;
   Optimizer& optimizer_;
+  std::vector<float> host_output_;  // the output for metrics, from a device backend
 };
 
 }  // namespace lamina::train

@@ -68,15 +68,15 @@ void check_against_torch(const std::string& tag, const Options& options) {
 
 TEST_CASE("Adam matches torch.optim.Adam", "[optim]") {
   // The settings of tests/fixtures/gen_optim.py's OPTIMIZERS.
-  check_against_torch<lm::optim::Adam>("adam", lm::optim::adam_options{.lr = 0.1});
-  check_against_torch<lm::optim::Adam>("adam_amsgrad",
+  check_against_torch<lm::optim::Adam<>>("adam", lm::optim::adam_options{.lr = 0.1});
+  check_against_torch<lm::optim::Adam<>>("adam_amsgrad",
                                        lm::optim::adam_options{.lr = 0.1, .beta1 = 0.8, .beta2 = 0.99, .amsgrad = true});
-  check_against_torch<lm::optim::Adam>("adam_wd", lm::optim::adam_options{.lr = 0.05, .eps = 1e-6, .weight_decay = 0.1});
+  check_against_torch<lm::optim::Adam<>>("adam_wd", lm::optim::adam_options{.lr = 0.05, .eps = 1e-6, .weight_decay = 0.1});
 }
 
 TEST_CASE("AdamW matches torch.optim.AdamW (decoupled weight decay)", "[optim]") {
-  check_against_torch<lm::optim::AdamW>("adamw", lm::optim::adamw_options{.lr = 0.1});
-  check_against_torch<lm::optim::AdamW>(
+  check_against_torch<lm::optim::AdamW<>>("adamw", lm::optim::adamw_options{.lr = 0.1});
+  check_against_torch<lm::optim::AdamW<>>(
       "adamw_amsgrad",
       lm::optim::adamw_options{.lr = 0.1, .beta1 = 0.85, .beta2 = 0.995, .weight_decay = 0.2, .amsgrad = true});
 }
@@ -92,8 +92,8 @@ TEST_CASE("Adam and AdamW defaults are PyTorch's", "[optim]") {
   constexpr lm::optim::adamw_options w{};
   STATIC_REQUIRE(w.lr == 1e-3);
   STATIC_REQUIRE(w.weight_decay == 1e-2);
-  STATIC_REQUIRE(lm::optim::LrOptimizer<lm::optim::Adam>);
-  STATIC_REQUIRE(lm::optim::Beta1Optimizer<lm::optim::AdamW>);
+  STATIC_REQUIRE(lm::optim::LrOptimizer<lm::optim::Adam<>>);
+  STATIC_REQUIRE(lm::optim::Beta1Optimizer<lm::optim::AdamW<>>);
 }
 
 TEST_CASE("Adam works on a model's packed parameters and exposes its state", "[optim]") {

@@ -32,7 +32,7 @@ struct one_param {
   lm::TensorView grads() { return {g.data(), lm::make_dims(1)}; }
 };
 struct sgd_rig : one_param {
-  opt::SGD sgd;
+  opt::SGD<> sgd;
   explicit sgd_rig(float momentum = 0.9f) : sgd(params(), grads(), {.lr = 0.1f, .momentum = momentum}) {}
 };
 
@@ -214,14 +214,14 @@ TEST_CASE("Schedulers resume from a checkpoint of their counters", "[scheduler]"
     INFO(tag);
     REQUIRE_THAT(drive(second, b.sgd, kSaveAt, metric), close_to(tail(f.tensor(tag + ".lr"), kSaveAt + 1), kRel, kAbs));
   };
-  resume("step", [](opt::SGD& o) { return opt::StepLR(o, {.step_size = 7, .gamma = 0.5}); });
-  resume("cosine_warmup", [](opt::SGD& o) {
+  resume("step", [](opt::SGD<>& o) { return opt::StepLR(o, {.step_size = 7, .gamma = 0.5}); });
+  resume("cosine_warmup", [](opt::SGD<>& o) {
     return opt::CosineAnnealingLR(o, {.t_max = 25, .eta_min = 1e-4, .warmup_steps = 5, .warmup_start_factor = 0.1});
   });
-  resume("onecycle", [](opt::SGD& o) { return opt::OneCycleLR(o, {.max_lr = 0.5, .total_steps = kSteps}); });
+  resume("onecycle", [](opt::SGD<>& o) { return opt::OneCycleLR(o, {.max_lr = 0.5, .total_steps = kSteps}); });
   resume(
       "plateau_min",
-      [](opt::SGD& o) {
+      [](opt::SGD<>& o) {
         return opt::ReduceLROnPlateau(o, {.factor = 0.5, .patience = 2, .threshold = 0.01, .cooldown = 1, .min_lr = 0.004});
       },
       &f.tensor("plateau_min.metric").values);

@@ -76,9 +76,9 @@ TEST_CASE("RMSprop defaults are PyTorch's", "[optim]") {
   STATIC_REQUIRE(o.weight_decay == 0.0);
   STATIC_REQUIRE(o.momentum == 0.0);
   STATIC_REQUIRE(!o.centered);
-  STATIC_REQUIRE(lm::optim::MomentumOptimizer<lm::optim::RMSprop>);
-  STATIC_REQUIRE(lm::optim::MomentumOptimizer<lm::optim::SGD>);
-  STATIC_REQUIRE(!lm::optim::Beta1Optimizer<lm::optim::SGD>);
+  STATIC_REQUIRE(lm::optim::MomentumOptimizer<lm::optim::RMSprop<>>);
+  STATIC_REQUIRE(lm::optim::MomentumOptimizer<lm::optim::SGD<>>);
+  STATIC_REQUIRE(!lm::optim::Beta1Optimizer<lm::optim::SGD<>>);
 }
 
 TEST_CASE("RMSprop works on a model and exposes its state by PyTorch's names", "[optim]") {

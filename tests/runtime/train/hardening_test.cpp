@@ -252,8 +252,8 @@ struct dropout_run {
   std::vector<std::int32_t> y = classes(96, 3);
   lm::data::ClassificationLoader loader{x, y, 6, {.batch_size = 16, .seed = 3}};
   M model{7};
-  lm::optim::Adam opt{model, {.lr = 1e-2}};
-  lm::train::Trainer<M, lm::loss::CrossEntropy, lm::optim::Adam> trainer{model, lm::loss::CrossEntropy{}, opt,
+  lm::optim::Adam<> opt{model, {.lr = 1e-2}};
+  lm::train::Trainer<M, lm::loss::CrossEntropy, lm::optim::Adam<>> trainer{model, lm::loss::CrossEntropy{}, opt,
                                                                          {.progress = silent}};
 };
 }  // namespace

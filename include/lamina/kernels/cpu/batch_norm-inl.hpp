@@ -24,21 +24,12 @@ LAMINA_INLINE void batch_norm_forward_train(cpu, const batch_norm_geometry& g, c
       const float* xc = x + b * cs + c * g.spatial;
       for (std::size_t s = 0; s < g.spatial; ++s) sq += (xc[s] - mean) * (xc[s] - mean);
     }
-    const double var = sq / double(n);
-    const float invstd = float(1.0 / std::sqrt(var + double(g.eps)));
-    saved_mean[c] = float(mean);
-    saved_invstd[c] = invstd;
-    const float scale = (gamma ? gamma[c] : 1.f) * invstd;
-    const float shift = (beta ? beta[c] : 0.f) - float(mean) * scale;
+    device::bn_finish_channel(g, c, mean, sq, saved_mean, saved_invstd, running_mean, running_var);
+    const device::bn_affine a = device::bn_affine_of(gamma, beta, saved_mean[c], saved_invstd[c], c);
     for (std::size_t b = 0; b < g.batch; ++b) {
       const float* xc = x + b * cs + c * g.spatial;
       float* yc = y + b * cs + c * g.spatial;
-      for (std::size_t s = 0; s < g.spatial; ++s) yc[s] = xc[s] * scale + shift;
-    }
-    if (running_mean) {
-      const double unbiased = n > 1 ? sq / double(n - 1) : var;
-      running_mean[c] = float((1.0 - g.momentum) * running_mean[c] + g.momentum * mean);
-      running_var[c] = float((1.0 - g.momentum) * running_var[c] + g.momentum * unbiased);
+      for (std::size_t s = 0; s < g.spatial; ++s) yc[s] = xc[s] * a.scale + a.shift;
     }
   }
 }
@@ -47,25 +38,22 @@ LAMINA_INLINE void batch_norm_forward_eval(cpu, const batch_norm_geometry& g, co
                                            const float* gamma, const float* beta, const float* running_mean,
                                            const float* running_var, float* saved_mean, float* saved_invstd) {
   const std::size_t cs = g.channels * g.spatial;
-  for (std::size_t c = 0; c < g.channels; ++c) {
-    saved_mean[c] = running_mean[c];
-    saved_invstd[c] = 1.0f / std::sqrt(running_var[c] + g.eps);
-  }
+  const device::bn_eval_stats_op stats{g, running_mean, running_var, saved_mean, saved_invstd};
+  for (std::size_t c = 0; c < g.channels; ++c) stats(c);
   LAMINA_OMP(omp parallel for schedule(static) if (g.batch * cs > (1u << 15)))
   for (std::ptrdiff_t b = 0; b < std::ptrdiff_t(g.batch); ++b)
     for (std::size_t c = 0; c < g.channels; ++c) {
-      const float scale = (gamma ? gamma[c] : 1.f) * saved_invstd[c];
-      const float shift = (beta ? beta[c] : 0.f) - saved_mean[c] * scale;
+      const device::bn_affine a = device::bn_affine_of(gamma, beta, saved_mean[c], saved_invstd[c], c);
       const float* xc = x + std::size_t(b) * cs + c * g.spatial;
       float* yc = y + std::size_t(b) * cs + c * g.spatial;
-      for (std::size_t s = 0; s < g.spatial; ++s) yc[s] = xc[s] * scale + shift;
+      for (std::size_t s = 0; s < g.spatial; ++s) yc[s] = xc[s] * a.scale + a.shift;
     }
 }
 
 LAMINA_INLINE void batch_norm_backward(cpu, const batch_norm_geometry& g, bool batch_stats, const float* x,
                                        const float* dy, const float* gamma, const float* saved_mean,
                                        const float* saved_invstd, float* dx, float* dgamma, float* dbeta) {
-  const std::size_t n = g.batch * g.spatial, cs = g.channels * g.spatial;
+  const std::size_t cs = g.channels * g.spatial;
   LAMINA_OMP(omp parallel for schedule(static) if (g.batch * cs > (1u << 14)))
   for (std::ptrdiff_t ci = 0; ci < std::ptrdiff_t(g.channels); ++ci) {
     const std::size_t c = std::size_t(ci);
@@ -82,17 +70,12 @@ LAMINA_INLINE void batch_norm_backward(cpu, const batch_norm_geometry& g, bool b
     if (dgamma) dgamma[c] = float(sum_dy_xhat);
     if (dbeta) dbeta[c] = float(sum_dy);
     if (!dx) continue;
-    const float k = (gamma ? gamma[c] : 1.f) * invstd;
-    const float mean_dy = float(sum_dy / double(n)), mean_dy_xhat = float(sum_dy_xhat / double(n));
+    const device::bn_dx f = device::bn_dx_of(g, batch_stats, gamma, mean, invstd, sum_dy, sum_dy_xhat, c);
     for (std::size_t b = 0; b < g.batch; ++b) {
       const float* xc = x + b * cs + c * g.spatial;
       const float* dyc = dy + b * cs + c * g.spatial;
       float* dxc = dx + b * cs + c * g.spatial;
-      if (batch_stats)
-        for (std::size_t s = 0; s < g.spatial; ++s)
-          dxc[s] = k * (dyc[s] - mean_dy - (xc[s] - mean) * invstd * mean_dy_xhat);
-      else
-        for (std::size_t s = 0; s < g.spatial; ++s) dxc[s] = k * dyc[s];
+      for (std::size_t s = 0; s < g.spatial; ++s) dxc[s] = f(xc[s], dyc[s]);
     }
   }
 }

@@ -1,19 +1,15 @@
 #pragma once
-// Batch normalisation over [batch, channels, spatial] (spatial = 1 for BatchNorm1d on [C]).
-// Channels are independent and run in parallel; each channel's sums run in one fixed order,
-// in double, so results never depend on the thread count.
+// Batch normalisation on the CPU (the arithmetic: kernels/common/batch_norm.hpp). Channels are
+// independent and run in parallel; each channel's sums run in one fixed order over contiguous
+// spatial runs, in double, so results never depend on the thread count.
 #include <cmath>
 #include <cstddef>
 
 #include "../../core/backend.hpp"
 #include "../../core/config.hpp"
+#include "../common/batch_norm.hpp"
 
 namespace lamina::kernels {
-
-struct batch_norm_geometry {
-  std::size_t batch, channels, spatial;
-  float eps, momentum;
-};
 
 // Training: normalise with the batch statistics, save mean and 1/std per channel for backward,
 // update the running statistics (unbiased variance, as PyTorch).
@@ -26,9 +22,7 @@ LAMINA_INLINE void batch_norm_forward_eval(cpu, const batch_norm_geometry& g, co
                                            const float* gamma, const float* beta, const float* running_mean,
                                            const float* running_var, float* saved_mean, float* saved_invstd);
 
-// Backward. With batch statistics (training) the mean and variance depend on x:
-//   dx = gamma * invstd / n * (n * dy - sum(dy) - xhat * sum(dy * xhat));
-// with running statistics (evaluation) they are constants: dx = gamma * invstd * dy.
+// Backward (device::bn_dx): with batch statistics or with the running ones.
 LAMINA_INLINE void batch_norm_backward(cpu, const batch_norm_geometry& g, bool batch_stats, const float* x,
                                        const float* dy, const float* gamma, const float* saved_mean,
                                        const float* saved_invstd, float* dx, float* dgamma, float* dbeta);

@@ -6,11 +6,14 @@
 #include <cstddef>
 #include <cstring>
 #include <utility>
+#include <vector>
 
 #include <xsimd/xsimd.hpp>
 
 #include "../../core/backend.hpp"
 #include "../../core/config.hpp"
+#include "../common/elementwise.hpp"
+#include "parallel_for.hpp"
 
 namespace lamina::kernels {
 
@@ -18,22 +21,6 @@ namespace detail {
 
 using fbatch = xsimd::batch<float>;
 inline constexpr std::size_t lanes = fbatch::size;
-inline constexpr std::size_t parallel_threshold = std::size_t{1} << 15;
-
-// Calls body(begin, end) over [0, n), in parallel chunks when n is large.
-template <class Body>
-void for_ranges(std::size_t n, Body&& body) {
-  constexpr std::size_t chunk = 8192;
-  if (n < parallel_threshold) {
-    body(std::size_t{0}, n);
-    return;
-  }
-  const std::ptrdiff_t chunks = std::ptrdiff_t((n + chunk - 1) / chunk);
-  LAMINA_OMP(omp parallel for schedule(static))
-  for (std::ptrdiff_t c = 0; c < chunks; ++c)
-    body(std::size_t(c) * chunk, std::min(n, std::size_t(c + 1) * chunk));
-}
-
 // out[i] = f(in0[i], in1[i], ...) with f written once for fbatch.
 template <class F, class... In>
 void map(std::size_t n, float* out, F f, const In*... in) {
@@ -63,26 +50,40 @@ inline void copy(cpu, const float* src, float* dst, std::size_t n) {
 // Host <-> backend transfers; on the CPU backend memory is host memory.
 inline void upload(cpu, const float* host, float* dst, std::size_t n) { copy(cpu{}, host, dst, n); }
 inline void download(cpu, const float* src, float* host, std::size_t n) { copy(cpu{}, src, host, n); }
+// Host memory (`count` T at p, e.g. a loss's targets) as the backend reads it: p itself here;
+// a device backend gives a device copy when p is host memory.
+template <class T>
+struct backend_readable {
+  const T* p;
+  const T* get() const { return p; }
+};
+template <class T>
+backend_readable<T> readable(cpu, const T* p, std::size_t) {
+  return {p};
+}
+// n floats of backend memory at p, readable on the host: p itself here; a device backend copies
+// them into `scratch` (grown as needed) and returns that.
+inline const float* on_host(cpu, const float* p, std::size_t, std::vector<float>&) { return p; }
+// Whether the backend's memory is host memory (a loss with only a host form can run on it).
+template <class Backend>
+inline constexpr bool host_memory = false;
+template <>
+inline constexpr bool host_memory<cpu> = true;
 inline void fill(cpu, float* dst, std::size_t n, float value) { std::fill(dst, dst + n, value); }
 LAMINA_INLINE void add_scalar(cpu, float* dst, std::size_t n, float value);
 
 // y[r, :] = row for every r: the bias broadcast that a GEMM with beta = 1 then adds to.
 LAMINA_INLINE void broadcast_rows(cpu, const float* row, float* y, std::size_t rows, std::size_t cols);
 
+// out[i] = f(in0[i], in1[i], ...) for an element-wise body f of kernels/common/elementwise.hpp,
+// run on SIMD batches.
+template <class F, class... In>
+void map(cpu, std::size_t n, float* out, const F& f, const In*... in) {
+  detail::map(n, out, f, in...);
+}
 LAMINA_INLINE void add(cpu, const float* a, const float* b, float* out, std::size_t n);
-
-LAMINA_INLINE void relu_forward(cpu, const float* x, float* y, std::size_t n);
-// Uses the output (y > 0 iff x > 0), as PyTorch's threshold_backward does.
+// dx = dy where y > 0, else 0 (the convolutions' fused ReLU backward).
 LAMINA_INLINE void relu_backward(cpu, const float* y, const float* dy, float* dx, std::size_t n);
-
-LAMINA_INLINE void leaky_relu_forward(cpu, const float* x, float* y, std::size_t n, float slope);
-LAMINA_INLINE void leaky_relu_backward(cpu, const float* x, const float* dy, float* dx, std::size_t n, float slope);
-
-LAMINA_INLINE void sigmoid_forward(cpu, const float* x, float* y, std::size_t n);
-LAMINA_INLINE void sigmoid_backward(cpu, const float* y, const float* dy, float* dx, std::size_t n);
-
-LAMINA_INLINE void tanh_forward(cpu, const float* x, float* y, std::size_t n);
-LAMINA_INLINE void tanh_backward(cpu, const float* y, const float* dy, float* dx, std::size_t n);
 
 }  // namespace lamina::kernels
 

@@ -17,6 +17,15 @@ LAMINA_INLINE void column_sum(cpu, const float* x, std::size_t rows, std::size_t
 // Sum of n values in double, blocked in a fixed order: the same bits for any thread count.
 LAMINA_INLINE double sum(cpu, const float* x, std::size_t n);
 
+// term(0) + term(1) + ... + term(n - 1) in double, in index order: the same bits for any thread
+// count. A term may also write its own outputs (a loss term writes its gradient).
+template <class Term>
+double sum_terms(cpu, std::size_t n, const Term& term) {
+  double total = 0.0;
+  for (std::size_t i = 0; i < n; ++i) total += term(i);
+  return total;
+}
+
 // True when no value is NaN or infinite (the Trainer's check of every step's gradients).
 LAMINA_INLINE bool all_finite(cpu, const float* x, std::size_t n);
 

@@ -5,7 +5,7 @@
 
 #include "../../core/backend.hpp"
 #include "launch.cuh"
-#include "logic/batch_norm.hpp"
+#include "../common/batch_norm.hpp"
 
 namespace lamina::kernels {
 
@@ -20,16 +20,16 @@ inline void batch_norm_forward_train(cuda, const batch_norm_geometry& g, const f
                                 device::bn_centered_square_term{x, mean.get(), g.channels, g.spatial},
                                 device::bn_finish_stats{g, mean.get(), saved_mean, saved_invstd, running_mean,
                                                         running_var});
-  detail::parallel_for(cuda{}, g.batch * g.channels * g.spatial,
+  parallel_for(cuda{}, g.batch * g.channels * g.spatial,
                        device::bn_normalize_op{g, x, y, gamma, beta, saved_mean, saved_invstd});
 }
 
 inline void batch_norm_forward_eval(cuda, const batch_norm_geometry& g, const float* x, float* y,
                                     const float* gamma, const float* beta, const float* running_mean,
                                     const float* running_var, float* saved_mean, float* saved_invstd) {
-  detail::parallel_for(cuda{}, g.channels,
+  parallel_for(cuda{}, g.channels,
                        device::bn_eval_stats_op{g, running_mean, running_var, saved_mean, saved_invstd});
-  detail::parallel_for(cuda{}, g.batch * g.channels * g.spatial,
+  parallel_for(cuda{}, g.batch * g.channels * g.spatial,
                        device::bn_normalize_op{g, x, y, gamma, beta, saved_mean, saved_invstd});
 }
 
@@ -42,7 +42,7 @@ inline void batch_norm_backward(cuda, const batch_norm_geometry& g, bool batch_s
       device::bn_backward_term{x, dy, saved_mean, saved_invstd, g.channels, g.spatial},
       device::bn_store_backward_sums{sums.get(), dgamma, dbeta});
   if (dx)
-    detail::parallel_for(cuda{}, g.batch * g.channels * g.spatial,
+    parallel_for(cuda{}, g.batch * g.channels * g.spatial,
                          device::bn_backward_dx_op{g, batch_stats, x, dy, gamma, saved_mean, saved_invstd,
                                                    sums.get(), dx});
 }

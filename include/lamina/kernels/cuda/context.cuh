@@ -53,7 +53,7 @@ inline bool cuda_device_available() {
 }
 
 namespace kernels {
-// (synchronize(cpu) is a no-op in kernels/backend_seam.hpp.) Waits for every kernel and copy queued by the backend (for timing; results never need it:
+// Waits for every kernel and copy queued by the backend (for timing; results never need it:
 // download() waits for what it reads).
 inline void synchronize(cuda) { cuda_context::get().synchronize(); }
 }  // namespace kernels

@@ -21,7 +21,7 @@
 #include "gemm.cuh"
 #include "launch.cuh"
 #include "logic/im2col.hpp"
-#include "logic/reduce.hpp"
+#include "../common/segmented_sum.hpp"
 
 namespace lamina::kernels {
 

@@ -20,5 +20,3 @@
 #include "dropout.cuh"
 #include "fourier_features.cuh"
 #include "conv2d_im2col_gemm.cuh"
-#include "loss.cuh"
-#include "optim.cuh"

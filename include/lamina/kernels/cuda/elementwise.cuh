@@ -1,46 +1,46 @@
 #pragma once
-// Element-wise kernels of the CUDA backend: activations, sums, products, bias broadcast. The
-// bodies are the functors of logic/elementwise.hpp.
+// Element-wise kernels of the CUDA backend: kernels::map runs a body of
+// kernels/common/elementwise.hpp one float per thread; sums, products and the bias broadcast.
 #include <cstddef>
 
 #include "../../core/backend.hpp"
+#include "../common/elementwise.hpp"
 #include "launch.cuh"
 #include "logic/elementwise.hpp"
 
 namespace lamina::kernels {
 
+namespace detail {
+template <class F>
+struct map1_op {
+  F f; const float* a; float* out;
+  LAMINA_HOST_DEVICE void operator()(std::size_t i) const { out[i] = f(a[i]); }
+};
+template <class F>
+struct map2_op {
+  F f; const float* a; const float* b; float* out;
+  LAMINA_HOST_DEVICE void operator()(std::size_t i) const { out[i] = f(a[i], b[i]); }
+};
+}  // namespace detail
+
+// out[i] = f(a[i]) and out[i] = f(a[i], b[i]).
+template <class F>
+void map(cuda, std::size_t n, float* out, const F& f, const float* a) {
+  parallel_for(cuda{}, n, detail::map1_op<F>{f, a, out});
+}
+template <class F>
+void map(cuda, std::size_t n, float* out, const F& f, const float* a, const float* b) {
+  parallel_for(cuda{}, n, detail::map2_op<F>{f, a, b, out});
+}
+
 inline void broadcast_rows(cuda, const float* row, float* y, std::size_t rows, std::size_t cols) {
-  detail::parallel_for(cuda{}, rows * cols, device::broadcast_rows_op{row, y, cols});
+  parallel_for(cuda{}, rows * cols, device::broadcast_rows_op{row, y, cols});
 }
 inline void add(cuda, const float* a, const float* b, float* out, std::size_t n) {
-  detail::parallel_for(cuda{}, n, device::add_op{a, b, out});
+  map(cuda{}, n, out, fn::add{}, a, b);
 }
 inline void multiply(cuda, const float* a, const float* b, float* out, std::size_t n) {
-  detail::parallel_for(cuda{}, n, device::multiply_op{a, b, out});
-}
-inline void relu_forward(cuda, const float* x, float* y, std::size_t n) {
-  detail::parallel_for(cuda{}, n, device::relu_forward_op{x, y});
-}
-inline void relu_backward(cuda, const float* y, const float* dy, float* dx, std::size_t n) {
-  detail::parallel_for(cuda{}, n, device::relu_backward_op{y, dy, dx});
-}
-inline void leaky_relu_forward(cuda, const float* x, float* y, std::size_t n, float slope) {
-  detail::parallel_for(cuda{}, n, device::leaky_relu_forward_op{x, y, slope});
-}
-inline void leaky_relu_backward(cuda, const float* x, const float* dy, float* dx, std::size_t n, float slope) {
-  detail::parallel_for(cuda{}, n, device::leaky_relu_backward_op{x, dy, dx, slope});
-}
-inline void sigmoid_forward(cuda, const float* x, float* y, std::size_t n) {
-  detail::parallel_for(cuda{}, n, device::sigmoid_forward_op{x, y});
-}
-inline void sigmoid_backward(cuda, const float* y, const float* dy, float* dx, std::size_t n) {
-  detail::parallel_for(cuda{}, n, device::sigmoid_backward_op{y, dy, dx});
-}
-inline void tanh_forward(cuda, const float* x, float* y, std::size_t n) {
-  detail::parallel_for(cuda{}, n, device::tanh_forward_op{x, y});
-}
-inline void tanh_backward(cuda, const float* y, const float* dy, float* dx, std::size_t n) {
-  detail::parallel_for(cuda{}, n, device::tanh_backward_op{y, dy, dx});
+  map(cuda{}, n, out, fn::multiply{}, a, b);
 }
 
 }  // namespace lamina::kernels

@@ -4,15 +4,15 @@
 
 #include "../../core/backend.hpp"
 #include "launch.cuh"
-#include "logic/softmax.hpp"
+#include "../common/softmax.hpp"
 
 namespace lamina::kernels {
 
 inline void softmax_forward(cuda, const float* x, float* y, std::size_t rows, std::size_t cols) {
-  detail::parallel_for(cuda{}, rows, device::softmax_forward_op{x, y, cols});
+  parallel_for(cuda{}, rows, device::softmax_forward_op{x, y, cols});
 }
 inline void softmax_backward(cuda, const float* y, const float* dy, float* dx, std::size_t rows, std::size_t cols) {
-  detail::parallel_for(cuda{}, rows, device::softmax_backward_op{y, dy, dx, cols});
+  parallel_for(cuda{}, rows, device::softmax_backward_op{y, dy, dx, cols});
 }
 
 }  // namespace lamina::kernels

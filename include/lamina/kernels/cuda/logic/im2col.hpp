@@ -8,7 +8,7 @@
 
 #include "../../../core/config.hpp"
 #include "../../cpu/im2col.hpp"  // conv_geometry
-#include "launch.hpp"
+#include "../../common/index_math.hpp"
 
 namespace lamina::kernels::device {
 

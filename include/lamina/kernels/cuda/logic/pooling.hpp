@@ -7,7 +7,7 @@
 
 #include "../../../core/config.hpp"
 #include "../../cpu/pooling.hpp"  // pool2d_geometry
-#include "launch.hpp"
+#include "../../common/index_math.hpp"
 
 namespace lamina::kernels::device {
 

@@ -1,13 +1,11 @@
 #pragma once
-// The bodies of the CUDA kernels are functors of one index, `f(i)` for i in [0, n), written with
-// LAMINA_HOST_DEVICE so that they compile for the GPU and for the host alike. The CUDA backend
-// launches them with kernels::detail::parallel_for(cuda, n, f) (kernels/cuda/launch.cuh); the
-// host launcher below runs the very same functor in a plain loop, which is how the normal
-// (non-CUDA) test suite checks the kernels' index arithmetic against the CPU kernels
-// (tests/runtime/kernels/cuda_logic_test.cpp).
+// Index arithmetic for op bodies (functors of one index, LAMINA_HOST_DEVICE, run by
+// kernels::parallel_for on any backend), and host_for: the functor in a plain serial loop, with
+// which the host test suite checks the bodies that only the GPU runs against the CPU's own
+// algorithms (tests/runtime/kernels/cuda_logic_test.cpp).
 #include <cstddef>
 
-#include "../../../core/config.hpp"
+#include "../../core/config.hpp"
 
 namespace lamina::kernels::device {
 

@@ -1,13 +1,13 @@
 #pragma once
-// Deterministic two-pass sums, the pattern of every CUDA reduction in lamina (column sums,
+// Deterministic two-pass sums, the pattern of every GPU reduction in lamina (column sums,
 // per-channel sums, batch-norm statistics, loss totals): `segments` sums of `length` terms each.
 //   pass 1, index i = seg * parts + k: partial[i] = terms [k*chunk, (k+1)*chunk) of seg, in order
 //   pass 2, index seg:                 out(seg, sum of partial[seg*parts ..], in order)
 // The split depends on the sizes only, so a sum has the same bits on every run; no atomics.
 #include <cstddef>
 
-#include "../../../core/config.hpp"
-#include "launch.hpp"
+#include "../../core/config.hpp"
+#include "index_math.hpp"
 
 namespace lamina::kernels::device {
 

@@ -1,9 +1,11 @@
 #pragma once
-// Row-wise softmax bodies, one row per index (the CPU kernel's order within a row).
+// Row-wise softmax over the last dimension, numerically stable (max subtracted): one row per
+// index, so every backend runs rows in parallel (kernels::parallel_for with per_item) and sums
+// within a row in the same order.
 #include <cmath>
 #include <cstddef>
 
-#include "../../../core/config.hpp"
+#include "../../core/config.hpp"
 
 namespace lamina::kernels::device {
 
@@ -21,6 +23,7 @@ struct softmax_forward_op {
   }
 };
 
+// dx = y * (dy - sum(dy * y)) per row.
 struct softmax_backward_op {
   const float* y; const float* dy; float* dx; std::size_t cols;
   LAMINA_HOST_DEVICE void operator()(std::size_t r) const {

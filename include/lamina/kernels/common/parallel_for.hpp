@@ -1,0 +1,21 @@
+#pragma once
+// The one way an op's arithmetic reaches a backend (Kokkos' parallel_for): the op is a functor
+// of one index, `LAMINA_HOST_DEVICE void operator()(std::size_t i) const`, and
+//   kernels::parallel_for(backend, n, f)            f(0) .. f(n - 1), element-wise: on the CPU
+//                                                   OpenMP chunks of `omp simd` loops
+//   kernels::parallel_for(backend, per_item{n, w}, f)  the same for work items of about w
+//                                                   operations each (a row, a window, a plane):
+//                                                   threads over items, no vectorisation across them
+// run it on whichever backend: lm::cpu here (kernels/cpu/parallel_for.hpp), lm::cuda with a
+// grid-stride kernel (kernels/cuda/launch.cuh). Indices are independent, so results never
+// depend on the thread count or the launch shape.
+#include <cstddef>
+
+namespace lamina::kernels {
+
+struct per_item {
+  std::size_t n;         // items
+  std::size_t work = 1;  // rough operations per item: decides when threads pay on the CPU
+};
+
+}  // namespace lamina::kernels
