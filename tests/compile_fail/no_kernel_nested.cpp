@@ -2,7 +2,7 @@
 // no kernel on another: the error names its path, child 1 of the body (child 0) of the
 // Residual at position 2, and says what forward/backward to write.
 // EXPECT: LAMINA_NO_KERNEL<lamina::at_position<2, 0, 1>, CudaOnlyScale, lamina::backend<lamina::cpu> >
-// EXPECT: A layer of your own needs `template <lamina::dims In, class Backend>
+// EXPECT: A layer of your own needs template <lamina::dims In, class Backend> static void forward\(Backend
 #include <lamina/lamina.hpp>
 namespace lm = lamina;
 struct CudaOnlyScale {  // y = 2x, element-wise

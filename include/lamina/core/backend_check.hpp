@@ -37,10 +37,10 @@ struct LAMINA_NO_KERNEL<Position, LayerType, backend<B>> {
                 "to include <lamina/lamina.hpp>; see docs/cuda.md.");
   static_assert(!kernels::backend_available<B>,
                 "LAMINA_NO_KERNEL: the layer named above (at at_position<...>) cannot run on this "
-                "backend. A layer of your own needs `template <lamina::dims In, class Backend> "
-                "static void forward(Backend, const lamina::forward_args&)` and the same `backward` "
+                "backend. A layer of your own needs template <lamina::dims In, class Backend> "
+                "static void forward(Backend, const lamina::forward_args&) and the same backward "
                 "(const lamina::backward_args&), callable with this backend's tag, and no "
-                "`runs_on<Backend>` member that is false; see "
+                "runs_on<Backend> member that is false; see "
                 "docs/adding-a-layer.md.");
   static constexpr bool ok = false;
 };
