@@ -81,6 +81,7 @@ concept LayerFor = Layer<L> && ShapeType<InShape> && (L::accepts(InShape::value)
 template <std::size_t... Path> struct at_position {};  // at_position<3, 1>: child 1 of layer 3
 template <class S> struct got {};
 template <class S> struct expects {};
+template <class B> struct backend {};  // backend<cuda>: the model's backend tag
 
 // The generic shape error: a layer rejects the shape that reaches it. A layer with a more
 // specific message names it as its member alias `shape_error<Position, Got>` (Linear, Residual).

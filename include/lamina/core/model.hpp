@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "backend_check.hpp"
 #include "buffer.hpp"
 #include "layer.hpp"
 #include "rng.hpp"
@@ -41,11 +42,15 @@ class Model {
   using network = std::conditional_t<is_sequential_v<Net>, Net, Sequential<Net>>;
   using input_shape = InShape;
   using output_shape = output_shape_t<network, InShape>;
-  using backend = Backend;
   // The same kind of model for another network or input (lm::testing uses it per layer).
   template <Layer OtherNet, ShapeType OtherIn>
   using rebind = Model<OtherNet, OtherIn, Backend>;
   static constexpr bool valid = lamina::output_shape<network, InShape>::valid;
+  // Whether every layer has a forward/backward for Backend in this translation unit. If not,
+  // the first without is reported (LAMINA_NO_KERNEL, core/backend_check.hpp) and the model
+  // stands in as a CPU model that runs nothing, so that the rest of the program compiles silently.
+  static constexpr bool has_kernels = detail::check_kernels<network, Backend, InShape::value>();
+  using backend = std::conditional_t<has_kernels, Backend, cpu>;
   static constexpr std::size_t param_count = network::param_count;
   static constexpr std::size_t state_count = network::state_count;
   static constexpr std::size_t input_size = InShape::size;
@@ -71,10 +76,10 @@ class Model {
   void reset_parameters(std::uint64_t seed) {
     std::vector<float> host(param_count);
     network::reset_parameters(host.data(), rng(seed));
-    kernels::upload(Backend{}, host.data(), params_.data(), param_count);
+    kernels::upload(backend{}, host.data(), params_.data(), param_count);
     host.assign(state_count, 0.f);
     network::reset_state(host.data(), rng(seed).fork("state"));
-    kernels::upload(Backend{}, host.data(), state_.data(), state_count);
+    kernels::upload(backend{}, host.data(), state_.data(), state_count);
     gen_.reseed(seed ^ 0x5eedf00dull);
   }
 
@@ -112,13 +117,13 @@ class Model {
   // forward() without the size check, for callers that have checked it themselves: reads
   // batch * input_size floats from `x`, whatever it points to.
   ConstTensorView forward_unchecked(const float* x, std::size_t batch) {
-    if constexpr (valid) {
+    if constexpr (valid && has_kernels) {
       plan(batch);
       batch_ = batch;
       forward_training_ = training_;
-      kernels::upload(Backend{}, x, input_.data(), batch * input_size);
+      kernels::upload(backend{}, x, input_.data(), batch * input_size);
       network::template forward<InShape::value>(
-          Backend{}, forward_args{.x = input_.data(), .y = output_.data(), .params = params_.data(),
+          backend{}, forward_args{.x = input_.data(), .y = output_.data(), .params = params_.data(),
                                   .state = state_.data(), .workspace = workspace_.data(),
                                   .batch = batch, .training = training_, .gen = &gen_});
     }
@@ -161,7 +166,7 @@ class Model {
     for (std::size_t b = 0; b < n; b += batch_size) {
       const std::size_t m = std::min(batch_size, n - b);
       const auto y = forward(x.subspan(b * input_size, m * input_size), m);
-      kernels::download(Backend{}, y.data, out.data() + b * output_size, m * output_size);
+      kernels::download(backend{}, y.data, out.data() + b * output_size, m * output_size);
     }
     return out;
   }
@@ -175,9 +180,9 @@ class Model {
   // Gradients of all parameters for the last forward (written, not accumulated). With
   // compute_input_grad(true), also dLoss/dInput, available through input_grad().
   void backward() {
-    if constexpr (valid) {
+    if constexpr (valid && has_kernels) {
       network::template backward<InShape::value>(
-          Backend{}, backward_args{.x = input_.data(), .y = output_.data(), .dy = output_grad_.data(),
+          backend{}, backward_args{.x = input_.data(), .y = output_.data(), .dy = output_grad_.data(),
                                    .dx = want_input_grad_ ? input_grad_.data() : nullptr,
                                    .params = params_.data(), .state = state_.data(),
                                    .grads = grads_.data(), .workspace = workspace_.data(),
@@ -230,7 +235,7 @@ class Model {
                             "'; the parameters are: " + known);
   }
 
-  lamina::buffer<Backend> params_, grads_, state_, input_, output_, output_grad_, input_grad_, workspace_;
+  lamina::buffer<backend> params_, grads_, state_, input_, output_, output_grad_, input_grad_, workspace_;
   std::vector<named_parameter> named_;
   std::vector<named_buffer> named_buffers_;
   rng gen_;
