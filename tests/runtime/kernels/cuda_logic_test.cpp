@@ -1,11 +1,11 @@
-// The CUDA kernels' bodies (kernels/cuda/logic/*.hpp, LAMINA_HOST_DEVICE functors of one index)
-// run on the host by device::host_for, against the CPU kernels. This exercises the CUDA
-// backend's index arithmetic (im2col/col2im, pooling windows, reductions, batch-norm sums,
-// losses, optimizer updates) in every build, GPU or not.
+// The CUDA kernels' bodies (kernels/cuda/logic/*.hpp and kernels/common/im2col_index.hpp,
+// LAMINA_HOST_DEVICE functors of one index) run on the host by device::host_for, against the
+// CPU kernels. This exercises the CUDA backend's index arithmetic (im2col/col2im, pooling
+// windows, reductions, batch-norm sums, losses, optimizer updates) in every build, GPU or not.
 #include <catch2/catch.hpp>
+#include <lamina/kernels/common/im2col_index.hpp>
 #include <lamina/kernels/cuda/logic/batch_norm.hpp>
 #include <lamina/kernels/cuda/logic/elementwise.hpp>
-#include <lamina/kernels/cuda/logic/im2col.hpp>
 #include <lamina/kernels/cuda/logic/loss.hpp>
 #include <lamina/kernels/cuda/logic/optim.hpp>
 #include <lamina/kernels/cuda/logic/pooling.hpp>

@@ -10,14 +10,9 @@
 
 #include "../../core/backend.hpp"
 #include "../../core/config.hpp"
+#include "../common/pool_geometry.hpp"
 
 namespace lamina::kernels {
-
-struct pool2d_geometry {
-  std::size_t planes, height, width, kernel, stride, padding, out_height, out_width;
-  std::size_t in_plane() const { return height * width; }
-  std::size_t out_plane() const { return out_height * out_width; }
-};
 
 namespace detail {
 

@@ -11,16 +11,16 @@
 // batched over the groups). The lowered matrix written by forward / conv2d_im2col_batch is
 // read back by backward_weights in the same layout; the layout is private to this backend
 // (the CPU chunks its lowered matrix differently; both fit the layer's workspace).
-// col2im is a gather (logic/im2col.hpp): deterministic, no atomics. cuDNN is not used: for
+// col2im is a gather (common/im2col_index.hpp): deterministic, no atomics. cuDNN is not used: for
 // lamina's layer sizes im2col + SGEMM is simple and fast enough; a cuDNN path would go behind
 // these same functions.
 #include <cstddef>
 
 #include "../../core/backend.hpp"
-#include "../cpu/im2col.hpp"  // conv_geometry
+#include "../common/conv_geometry.hpp"
+#include "../common/im2col_index.hpp"
 #include "gemm.cuh"
 #include "launch.cuh"
-#include "logic/im2col.hpp"
 #include "logic/reduce.hpp"
 
 namespace lamina::kernels {
