@@ -15,8 +15,9 @@
 // inside its own frame. Samples are T apart, so one GEMM can span several samples (positions in
 // between are dropped), and the weight gradient is one GEMM whose k runs over the whole batch.
 //
-// Used by Conv2d (forward, weight gradient, and the input gradient as the convolution of dy
-// with the rotated kernel) and ConvTranspose2d (backward). Threads as in conv2d_im2col_gemm.hpp;
+// Used where the CPU's plan (conv2d_plan.hpp) picks it: Conv2d's forward, weight gradient and input
+// gradient as the convolution of dy with the rotated kernel (conv2d.hpp), ConvTranspose2d's
+// backward (conv_transpose2d.hpp). Threads as in conv2d_im2col_gemm.hpp;
 // every sum has a fixed order, so results do not depend on the number of threads.
 #include <algorithm>
 #include <cstddef>
