@@ -1,5 +1,6 @@
 // Compile-time facts of the convolution layers: parameter counts, output shapes, FLOPs,
 // workspace and the shapes they accept. Building this file is the test.
+#include <lamina/kernels/cuda/conv2d_plan.hpp>  // the CUDA plan is plain C++: checked here too
 #include <lamina/lamina.hpp>
 
 namespace lm = lamina;
@@ -78,3 +79,36 @@ static_assert(Encoder::param_count == 363'488 && Decoder::param_count == 363'395
 static_assert(std::is_same_v<lm::output_shape_t<Encoder, lm::Shape<3, 64, 64>>, lm::Shape<96, 4, 4>>);
 static_assert(std::is_same_v<lm::output_shape_t<W4, lm::Shape<3, 64, 64>>, lm::Shape<3, 64, 64>>);
 static_assert(lm::Model<W4, lm::Shape<3, 64, 64>>::param_count == 726'883);
+
+// --- each backend's plan (kernels/cpu/conv2d_plan.hpp, kernels/cuda/conv2d_plan.hpp) -----------
+namespace k = lm::kernels;
+using C16 = lm::Conv2d<16, 32, 3, 1, 1>;  // W3's second convolution
+constexpr lm::dims c16_in = lm::make_dims(16, 32, 32);
+static_assert(C16::plan<lm::cpu>(c16_in).algorithm == k::conv_algorithm::implicit_gemm);
+static_assert(C16::plan<lm::cpu>(c16_in).dx == k::conv_dx_algorithm::implicit_convolution &&
+              C16::plan<lm::cpu>(c16_in).same_padding);
+static_assert(C16::plan<lm::cuda>(c16_in).algorithm == k::conv_algorithm::im2col_gemm);
+static_assert(C16::plan<lm::cuda>(c16_in).dx == k::conv_dx_algorithm::col2im);  // In < Out
+// Each backend's workspace is its own algorithm's: on CUDA x lowered [16*9, P] and y channel-major
+// [32, P]; on the CPU x's frame and the backward's frames, less.
+static_assert(C16::workspace_per_sample<lm::cuda>(c16_in) == 16 * 9 * 1024 + 32 * 1024);
+static_assert(C16::workspace_per_sample<lm::cpu>(c16_in) < C16::workspace_per_sample<lm::cuda>(c16_in));
+// In > Out at stride 1: dx as the convolution of dy, on the CPU's im2col path and on CUDA.
+static_assert(lm::Conv2d<4, 2, 3, 1, 1>::plan<lm::cpu>(lm::make_dims(4, 5, 6)).algorithm ==
+              k::conv_algorithm::im2col_gemm);
+static_assert(lm::Conv2d<4, 2, 3, 1, 1>::plan<lm::cpu>(lm::make_dims(4, 5, 6)).dx == k::conv_dx_algorithm::convolution);
+static_assert(lm::Conv2d<32, 16, 3, 1, 1>::plan<lm::cuda>(lm::make_dims(32, 16, 16)).dx ==
+              k::conv_dx_algorithm::convolution);
+// A fused ReLU only where the plan has it (the CPU's implicit path); the layer traits follow.
+using C1 = lm::Conv2d<1, 16, 3, 1, 1>;
+static_assert(lm::layer_traits::absorbs<C1, lm::cpu>(lm::epilogue::relu, lm::make_dims(1, 32, 32)));
+static_assert(!lm::layer_traits::absorbs<C1, lm::cuda>(lm::epilogue::relu, lm::make_dims(1, 32, 32)));
+// ConvTranspose2d: GEMM + col2im forward everywhere; the CPU's backward from dy's frame.
+using T64 = lm::ConvTranspose2d<64, 64, 5, 2, 2, 1>;  // W4's
+static_assert(T64::plan<lm::cpu>(lm::make_dims(64, 16, 16)).algorithm == k::conv_algorithm::implicit_gemm);
+static_assert(T64::plan<lm::cuda>(lm::make_dims(64, 16, 16)).algorithm == k::conv_algorithm::im2col_gemm);
+static_assert(T64::workspace_per_sample<lm::cuda>(lm::make_dims(64, 16, 16)) == 64 * 25 * 256 + 64 * 256);
+// Networks and models sum their layers' workspace on their backend.
+static_assert(W4::workspace_per_sample<lm::cpu>(lm::make_dims(3, 64, 64)) ==
+              lm::Model<W4, lm::Shape<3, 64, 64>>::workspace_per_sample);
+static_assert(W4::workspace_per_sample<lm::cuda>(lm::make_dims(3, 64, 64)) > 0);

@@ -36,7 +36,7 @@ struct forward_args {
   float* y;               // [batch, out...]
   const float* params;    // this layer's parameters, packed in param_spec order
   float* state;           // this layer's buffers (running statistics), packed likewise
-  float* workspace;       // workspace_per_sample(in) * batch floats, kept until backward
+  float* workspace;       // layer_traits::workspace_per_sample(in) * batch floats, kept until backward
   std::size_t batch;
   bool training;
   rng* gen;               // for stochastic layers (dropout)
@@ -144,8 +144,13 @@ template <class T> using layer_or_stand_in = std::conditional_t<Layer<T>, T, not
 
 namespace layer_traits {
 
-template <Layer L> constexpr std::size_t workspace_per_sample(dims in) {
-  if constexpr (requires { L::workspace_per_sample(in); }) return L::workspace_per_sample(in);
+// Floats of workspace per sample on Backend: a layer declares `workspace_per_sample(dims)`, or
+// `template <class Backend> workspace_per_sample(dims)` when its kernels' needs depend on the
+// backend (Conv2d: the backend's plan), or nothing (none).
+template <Layer L, class Backend> constexpr std::size_t workspace_per_sample(dims in) {
+  if constexpr (requires { L::template workspace_per_sample<Backend>(in); })
+    return L::template workspace_per_sample<Backend>(in);
+  else if constexpr (requires { L::workspace_per_sample(in); }) return L::workspace_per_sample(in);
   else return 0;
 }
 // A view layer (Flatten) reinterprets its input; the network aliases its output to its input.

@@ -56,7 +56,7 @@ class Model {
   static constexpr std::size_t input_size = InShape::size;
   static constexpr std::size_t output_size = output_shape::size;
   static constexpr std::size_t workspace_per_sample =
-      valid ? network::workspace_per_sample(InShape::value) : 0;
+      valid ? network::template workspace_per_sample<Backend>(InShape::value) : 0;
 
   explicit Model(std::uint64_t seed = 0)
       : params_(param_count), grads_(param_count), state_(state_count), gen_(seed) {

@@ -89,8 +89,8 @@ struct Sequential {
     else return L::output(in).size();
   }
 
-  // Per-sample workspace plan, in floats. Every region starts on a 16-float boundary so that
-  // with a 64-byte aligned base every region of a batch is aligned too.
+  // Per-sample workspace plan on Backend, in floats. Every region starts on a 16-float boundary
+  // so that with a 64-byte aligned base every region of a batch is aligned too.
   struct plan_t {
     std::array<std::size_t, depth> act{};    // output of child i (children 0..depth-2)
     std::array<int, depth + 1> source{};     // which activation holds shapes[i]: -1 input, depth-1 output
@@ -98,6 +98,7 @@ struct Sequential {
     std::size_t grad_a = 0, grad_b = 0, total = 0;
   };
   static constexpr std::size_t round16(std::size_t n) { return (n + 15) / 16 * 16; }
+  template <class Backend>
   static constexpr plan_t plan(dims in) {
     const auto s = shapes(in);
     plan_t p{};
@@ -105,7 +106,7 @@ struct Sequential {
     std::array<std::size_t, depth> ws_sizes{};
     {
       std::size_t i = 0;
-      ((ws_sizes[i] = layer_traits::workspace_per_sample<Ls>(s[i]), ++i), ...);
+      ((ws_sizes[i] = layer_traits::workspace_per_sample<Ls, Backend>(s[i]), ++i), ...);
     }
     std::size_t at = 0, max_grad = 0;
     p.source[0] = -1;
@@ -128,7 +129,8 @@ struct Sequential {
     p.total = p.grad_b + round16(max_grad);
     return p;
   }
-  static constexpr std::size_t workspace_per_sample(dims in) { return plan(in).total; }
+  template <class Backend>
+  static constexpr std::size_t workspace_per_sample(dims in) { return plan<Backend>(in).total; }
 
   // Children whose backward is needed when nobody asks for dx: from the first child with
   // parameters on (layers before it only pass gradients to the input).
@@ -224,7 +226,7 @@ struct Sequential {
   static void forward_child(Backend backend, const forward_args& a) {
     using L = layer<I>;
     constexpr dims In = shapes(SeqIn)[I];
-    constexpr plan_t P = plan(SeqIn);
+    constexpr plan_t P = plan<Backend>(SeqIn);
     constexpr bool fused = absorbs_next<I, SeqIn, Backend>();
     if constexpr (absorbed<I, SeqIn, Backend>()) return;
     const float* x = activation(P, P.source[I], a.x, a.y, a.workspace, a.batch);
@@ -247,7 +249,7 @@ struct Sequential {
                              const float*& dy) {
     using L = layer<I>;
     constexpr dims In = shapes(SeqIn)[I];
-    constexpr plan_t P = plan(SeqIn);
+    constexpr plan_t P = plan<Backend>(SeqIn);
     if (I < first) return;
     if constexpr (absorbed<I, SeqIn, Backend>()) return;  // dy passes through to the absorbing layer
     constexpr bool fused = absorbs_next<I, SeqIn, Backend>();

@@ -4,8 +4,10 @@
 // The CUDA backend (kernels/cuda/) is included only when this file is compiled as CUDA, so
 // host-only code never needs nvcc or the CUDA headers.
 #include "cpu/batch_norm.hpp"
+#include "cpu/conv2d.hpp"
 #include "cpu/conv2d_im2col_gemm.hpp"
 #include "cpu/conv2d_implicit_gemm.hpp"
+#include "cpu/conv_transpose2d.hpp"
 #include "cpu/dropout.hpp"
 #include "cpu/elementwise.hpp"
 #include "cpu/fourier_features.hpp"

@@ -6,11 +6,11 @@
 // weight [In, Out / Groups, Kernel, Kernel], bias [Out], PyTorch's default initialisation
 // (whose fan-in is Out / Groups * Kernel^2, as PyTorch computes it from this weight layout).
 // It is the adjoint of Conv2d<Out, In, ...> on the output: forward is a convolution's input
-// gradient (GEMM + col2im), backward uses the convolution's forward: on the CPU, implicit-im2col
-// GEMMs from dy's frame when it wastes little (as Conv2d decides), else im2col + GEMM.
+// gradient (GEMM + col2im), backward the convolution's forward, computed as the backend's plan
+// says (kernels::conv_transpose2d_plan: on the CPU, implicit-im2col GEMMs from dy's frame when
+// it wastes little, else im2col + GEMM).
 #include <array>
 #include <string>
-#include <type_traits>
 
 #include "../core/layer.hpp"
 #include "../init/init.hpp"
@@ -79,21 +79,13 @@ struct ConvTranspose2d {
             .stride = Stride, .padding = Padding, .dilation = Dilation, .out_h = in[1], .out_w = in[2],
             .groups = Groups};
   }
-  // Lowered output [Out*K*K, batch*P], then the input channel-major [In, batch*P] (kept to
-  // backward, where it is the left factor of the weight gradient).
-  static constexpr std::size_t col_per_sample(dims in) { return geometry(in).col_size(); }
-  // The CPU's implicit path for backward, where it pays: dy's frame, x in that frame layout,
-  // dx staging.
-  static constexpr bool implicit(dims in) { return kernels::conv_implicit_pays(geometry(in)); }
+  // How Backend computes this transposed convolution, and the workspace that needs.
   template <class Backend>
-  static constexpr bool implicit_on(dims in) { return std::is_same_v<Backend, cpu> && implicit(in); }
-  static constexpr std::size_t implicit_workspace(dims in) {
-    return kernels::conv_implicit_frame_size(geometry(in)) + 2 * In * kernels::conv_frame::of(geometry(in)).size;
+  static constexpr kernels::conv_transpose2d_policy plan(dims in) {
+    return kernels::conv_transpose2d_plan<Backend>(geometry(in), In);
   }
-  static constexpr std::size_t workspace_per_sample(dims in) {
-    const std::size_t gemm = col_per_sample(in) + In * in[1] * in[2];
-    return implicit(in) ? std::max(gemm, implicit_workspace(in)) : gemm;
-  }
+  template <class Backend>
+  static constexpr std::size_t workspace_per_sample(dims in) { return plan<Backend>(in).workspace; }
 
   static std::string describe() {
     std::string s = "ConvTranspose2d(" + std::to_string(In) + ", " + std::to_string(Out) +
@@ -114,51 +106,19 @@ struct ConvTranspose2d {
 
   template <dims InD, class Backend>
   static void forward(Backend b, const forward_args& a) {
-    constexpr kernels::conv_geometry g = geometry(InD);
-    constexpr std::size_t P = g.positions();
-    float* col = a.workspace;                                   // [Out*K*K, batch*P] scratch
-    float* xm = a.workspace + a.batch * col_per_sample(InD);    // x channel-major [In, batch*P]
-    kernels::conv_channel_major(b, a.x, xm, a.batch, In, P);
-    kernels::conv2d_im2col_gemm_backward_data(b, g, In, xm, a.params, a.y, col, a.batch);
-    if constexpr (Bias)
-      kernels::conv_add_channel_bias(b, a.y, a.params + weight_count, a.batch, Out, g.height * g.width);
+    constexpr kernels::conv_transpose2d_policy p = plan<Backend>(InD);
+    kernels::conv_transpose2d_forward(b, p, geometry(InD), In,
+                                      {.x = a.x, .w = a.params, .bias = Bias ? a.params + weight_count : nullptr,
+                                       .y = a.y, .workspace = a.workspace, .batch = a.batch});
   }
 
   template <dims InD, class Backend>
   static void backward(Backend b, const backward_args& a) {
-    constexpr kernels::conv_geometry g = geometry(InD);
-    float* col = a.workspace;                                   // im2col(dy)
-    float* xm = a.workspace + a.batch * col_per_sample(InD);    // x channel-major, from forward
-    if constexpr (Bias)
-      kernels::conv_channel_sums(b, a.dy, a.batch, Out, g.height * g.width, a.grads + weight_count);
-    if constexpr (implicit_on<Backend>(InD)) {
-      implicit_backward<InD>(b, a);
-      return;
-    }
-    kernels::conv2d_im2col_batch(b, g, a.dy, col, a.batch);
-    kernels::conv2d_im2col_gemm_backward_weights(b, g, In, xm, col, a.grads, a.batch);
-    // dx = W x im2col(dy): the convolution's forward, on the lowered dy already in col
-    // (xm is free now and serves as its scratch).
-    if (a.dx)
-      kernels::conv2d_im2col_gemm_forward(b, g, In, a.dy, a.params, nullptr, a.dx, col, xm, a.batch,
-                                          /*lowered=*/true);
-  }
-
-  // dW = x x lowered(dy)^T and dx = W x lowered(dy), both from dy's frame.
-  template <dims InD>
-  static void implicit_backward(cpu b, const backward_args& a) {
-    constexpr kernels::conv_geometry g = geometry(InD);
-    constexpr kernels::conv_frame f = kernels::conv_frame::of(g);
-    const std::size_t n = a.batch;
-    float* dy_frame = a.workspace;                                          // [Out, S, S, batch, T]
-    float* x_frame = dy_frame + n * kernels::conv_implicit_frame_size(g);   // [In, batch, T], x at (0, 0)
-    float* dx_tmp = x_frame + n * In * f.size;                              // [In, batch*T]
-    kernels::conv_frame_image_batch(b, g, a.dy, dy_frame, n);
-    kernels::conv_frame_batch(b, a.x, In, g.out_h, g.out_w, x_frame, n, f.size, f.width, 0, 0);
-    kernels::conv2d_implicit_backward_weights(b, g, In, x_frame, n * f.size, dy_frame, a.grads, n);
-    if (a.dx)
-      kernels::conv2d_implicit_forward(b, g, In, a.dy, a.params, nullptr, a.dx, dy_frame, dx_tmp, n,
-                                       /*framed=*/true);
+    constexpr kernels::conv_transpose2d_policy p = plan<Backend>(InD);
+    kernels::conv_transpose2d_backward(b, p, geometry(InD), In,
+                                       {.x = a.x, .dy = a.dy, .w = a.params, .dw = a.grads,
+                                        .db = Bias ? a.grads + weight_count : nullptr, .dx = a.dx,
+                                        .workspace = a.workspace, .batch = a.batch});
   }
 };
 

@@ -94,26 +94,29 @@ struct Residual {
            (projected ? ", projection=" + layer_traits::describe<projection>() : std::string()) + ")";
   }
 
-  // Per-sample workspace: body output | projection output | body ws | projection ws | dx scratch.
+  // Per-sample workspace on Backend: body output | projection output | body ws | projection ws |
+  // dx scratch.
   struct plan_t {
     std::size_t body_out, proj_out, body_ws, proj_ws, scratch, total;
   };
   static constexpr std::size_t round16(std::size_t n) { return (n + 15) / 16 * 16; }
+  template <class Backend>
   static constexpr plan_t plan(dims in) {
     plan_t p{};
     const std::size_t out = round16(output(in).size());
     p.body_out = 0;
     p.proj_out = out;
     p.body_ws = p.proj_out + (projected ? out : 0);
-    p.proj_ws = p.body_ws + round16(layer_traits::workspace_per_sample<Body>(in));
-    p.scratch = p.proj_ws + (projected ? round16(layer_traits::workspace_per_sample<projection>(in)) : 0);
+    p.proj_ws = p.body_ws + round16(layer_traits::workspace_per_sample<Body, Backend>(in));
+    p.scratch = p.proj_ws + (projected ? round16(layer_traits::workspace_per_sample<projection, Backend>(in)) : 0);
     p.total = p.scratch + (projected ? round16(in.size()) : 0);
     return p;
   }
-  static constexpr std::size_t workspace_per_sample(dims in) { return plan(in).total; }
+  template <class Backend>
+  static constexpr std::size_t workspace_per_sample(dims in) { return plan<Backend>(in).total; }
 
   template <dims In, class B> static void forward(B b, const forward_args& a) {
-    constexpr plan_t p = plan(In);
+    constexpr plan_t p = plan<B>(In);
     const std::size_t n = a.batch;
     float* body_out = a.workspace + p.body_out * n;
     Body::template forward<In>(b, forward_args{.x = a.x, .y = body_out, .params = a.params, .state = a.state,
@@ -133,7 +136,7 @@ struct Residual {
   }
 
   template <dims In, class B> static void backward(B b, const backward_args& a) {
-    constexpr plan_t p = plan(In);
+    constexpr plan_t p = plan<B>(In);
     const std::size_t n = a.batch;
     Body::template backward<In>(b, backward_args{.x = a.x, .y = a.workspace + p.body_out * n, .dy = a.dy,
                                                  .dx = a.dx, .params = a.params, .state = a.state,

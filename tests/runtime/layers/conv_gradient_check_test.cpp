@@ -27,6 +27,11 @@ void check(std::size_t batch, std::uint64_t seed = 5) {
   REQUIRE(result.checked > 0);
   REQUIRE(result.ok());
 }
+// What the CPU's plan picks (kernels/cpu/conv2d_plan.hpp), so that each path is known to be tested.
+constexpr auto implicit = lm::kernels::conv_algorithm::implicit_gemm;
+constexpr auto dx_col2im = lm::kernels::conv_dx_algorithm::col2im;
+constexpr auto dx_convolution = lm::kernels::conv_dx_algorithm::convolution;
+constexpr auto dx_implicit = lm::kernels::conv_dx_algorithm::implicit_convolution;
 }  // namespace
 
 TEST_CASE("Conv2d gradients: strides, paddings, dilations, bias", "[conv][gradcheck][layers]") {
@@ -44,7 +49,8 @@ TEST_CASE("Conv2d gradients: strides, paddings, dilations, bias", "[conv][gradch
   check<lm::Conv2d<2, 2, 3, 1, 3>, lm::Shape<2, 3, 4>>(2);          // padding > kernel extent - 1: col2im dx
   check<lm::Conv2d<3, 2, 2, 1, 1, 3>, lm::Shape<3, 5, 4>>(2);       // even kernel, dilation 3
   // In > Out at stride 1: dx as a convolution of dy with the rotated kernel.
-  static_assert(lm::Conv2d<4, 2, 3, 1, 1>::dx_as_convolution && !lm::Conv2d<2, 4, 3, 1, 1>::dx_as_convolution);
+  static_assert(lm::Conv2d<4, 2, 3, 1, 1>::plan<lm::cpu>(lm::make_dims(4, 5, 6)).dx == dx_convolution &&
+                lm::Conv2d<2, 4, 3, 1, 1>::plan<lm::cpu>(lm::make_dims(2, 5, 6)).dx == dx_col2im);
   check<lm::Conv2d<4, 2, 3, 1, 1>, lm::Shape<4, 5, 6>>(3);
   check<lm::Conv2d<5, 3, 3, 1, 0, 2>, lm::Shape<5, 6, 7>>(2);
   check<lm::Conv2d<6, 4, 3, 1, 2, 1, 2, false>, lm::Shape<6, 4, 5>>(2);  // groups
@@ -69,19 +75,20 @@ TEST_CASE("Conv2d gradients inside networks (small positions batch samples into 
 
 TEST_CASE("Conv layers' implicit-im2col path (large enough images)", "[conv][gradcheck][layers]") {
   using lm::Shape;
-  static_assert(lm::Conv2d<4, 3, 3, 1, 1>::implicit(Shape<4, 12, 12>::value));
+  static_assert(lm::Conv2d<4, 3, 3, 1, 1>::plan<lm::cpu>(Shape<4, 12, 12>::value).algorithm == implicit &&
+                lm::Conv2d<4, 3, 3, 1, 1>::plan<lm::cpu>(Shape<4, 12, 12>::value).same_padding);
   check<lm::Conv2d<4, 3, 3, 1, 1>, Shape<4, 12, 12>>(2);             // same padding: one dy frame
-  static_assert(lm::Conv2d<4, 3, 3>::implicit(Shape<4, 14, 13>::value) && lm::Conv2d<4, 3, 3>::dx_implicit);
+  static_assert(lm::Conv2d<4, 3, 3>::plan<lm::cpu>(Shape<4, 14, 13>::value).dx == dx_implicit);
   check<lm::Conv2d<4, 3, 3>, Shape<4, 14, 13>>(3);                   // no padding: two dy frames
   check<lm::Conv2d<2, 3, 3>, Shape<2, 14, 13>>(2);                   // few inputs: col2im dx
-  static_assert(lm::Conv2d<2, 3, 3, 1, 2, 2, 1, false>::implicit(Shape<2, 24, 24>::value));
+  static_assert(lm::Conv2d<2, 3, 3, 1, 2, 2, 1, false>::plan<lm::cpu>(Shape<2, 24, 24>::value).algorithm == implicit);
   check<lm::Conv2d<2, 3, 3, 1, 2, 2, 1, false>, Shape<2, 24, 24>>(2); // dilation 2, no bias
   check<lm::Conv2d<4, 6, 3, 1, 1, 1, 2>, Shape<4, 12, 12>>(2);       // groups
-  static_assert(lm::Conv2d<2, 3, 3, 1, 3>::implicit(Shape<2, 14, 14>::value));
+  static_assert(lm::Conv2d<2, 3, 3, 1, 3>::plan<lm::cpu>(Shape<2, 14, 14>::value).algorithm == implicit);
   check<lm::Conv2d<2, 3, 3, 1, 3>, Shape<2, 14, 14>>(2);             // padding > D(K-1): col2im dx
-  static_assert(lm::Conv2d<3, 4, 5, 2, 2>::implicit(Shape<3, 32, 32>::value));
+  static_assert(lm::Conv2d<3, 4, 5, 2, 2>::plan<lm::cpu>(Shape<3, 32, 32>::value).algorithm == implicit);
   check<lm::Conv2d<3, 4, 5, 2, 2>, Shape<3, 32, 32>>(2);             // stride 2: phases
-  static_assert(lm::ConvTranspose2d<4, 3, 5, 2, 2, 1>::implicit(Shape<4, 16, 16>::value));
+  static_assert(lm::ConvTranspose2d<4, 3, 5, 2, 2, 1>::plan<lm::cpu>(Shape<4, 16, 16>::value).algorithm == implicit);
   check<lm::ConvTranspose2d<4, 3, 5, 2, 2, 1>, Shape<4, 16, 16>>(2); // backward from dy's phases
 }
 

@@ -78,7 +78,8 @@ TEST_CASE("pytorch: Conv2d forward and backward", "[pytorch][conv]") {
   }
   SECTION("k3 s3") { check_layer<lm::Conv2d<3, 5, 3, 3>, lm::Shape<3, 7, 8>>("conv_k3_s3"); }
   SECTION("k3 p1 groups 2, more inputs than outputs (dx as a convolution)") {
-    static_assert(lm::Conv2d<6, 4, 3, 1, 1, 1, 2>::dx_as_convolution);
+    static_assert(lm::Conv2d<6, 4, 3, 1, 1, 1, 2>::plan<lm::cpu>(lm::make_dims(6, 4, 4)).dx ==
+                  lm::kernels::conv_dx_algorithm::convolution);
     check_layer<lm::Conv2d<6, 4, 3, 1, 1, 1, 2>, lm::Shape<6, 4, 4>>("conv_k3_p1_g2_in6_out4");
   }
   SECTION("one input channel") { check_layer<lm::Conv2d<1, 6, 3, 1, 1>, lm::Shape<1, 6, 6>>("conv_c1_k3_p1"); }

@@ -57,3 +57,22 @@ struct tanh_backward {
 };
 
 }  // namespace lamina::kernels::fn
+
+namespace lamina::kernels::device {
+
+// Fills and broadcasts, one element per index (the GPU's; the CPU uses std::fill and memcpy).
+struct fill_op {
+  float* y; float value;
+  LAMINA_HOST_DEVICE void operator()(std::size_t i) const { y[i] = value; }
+};
+struct add_scalar_op {
+  float* y; float value;
+  LAMINA_HOST_DEVICE void operator()(std::size_t i) const { y[i] += value; }
+};
+// y[r, c] = row[c] over [rows, cols].
+struct broadcast_rows_op {
+  const float* row; float* y; std::size_t cols;
+  LAMINA_HOST_DEVICE void operator()(std::size_t i) const { y[i] = row[i % cols]; }
+};
+
+}  // namespace lamina::kernels::device

@@ -6,16 +6,18 @@
 // row r = (c, ki, kj) of im2col, at position q, is the padded plane c read at q + (ki * Wp + kj) * D:
 // every lowered row is the padded image itself, shifted. The GEMMs take their B operand through
 // a row table (gemm_rows_b), so they read the padded image (written once instead of K*K times)
-// in place, whole panels at a time; narrow weight gradients are dot products over it (gemm_dot). The price: Wp - OW dropped positions (ow >= OW) per output row. A stride
-// S > 1 splits the padded planes into S*S phases first (see conv_frame), which are shifted again.
+// in place, whole panels at a time; narrow weight gradients are dot products over it (gemm_dot).
+// The price: Wp - OW dropped positions (ow >= OW) per output row. A stride S > 1 splits the
+// padded planes into S*S phases first (see common/conv_frame.hpp), which are shifted again.
 //
 // The padded batch is a *frame*: per channel (and phase) and sample, T = (rows + 1) * width floats.
 // The spare zero row keeps a sample's shifted reads (up to D(K-1)(width+1) past its last position)
 // inside its own frame. Samples are T apart, so one GEMM can span several samples (positions in
 // between are dropped), and the weight gradient is one GEMM whose k runs over the whole batch.
 //
-// Used by Conv2d (forward, weight gradient, and the input gradient as the convolution of dy
-// with the rotated kernel) and ConvTranspose2d (backward). Threads as in conv2d_im2col_gemm.hpp;
+// Used where the CPU's plan (conv2d_plan.hpp) picks it: Conv2d's forward, weight gradient and input
+// gradient as the convolution of dy with the rotated kernel (conv2d.hpp), ConvTranspose2d's
+// backward (conv_transpose2d.hpp). Threads as in conv2d_im2col_gemm.hpp;
 // every sum has a fixed order, so results do not depend on the number of threads.
 #include <algorithm>
 #include <cstddef>
@@ -24,6 +26,7 @@
 
 #include "../../core/backend.hpp"
 #include "../../core/config.hpp"
+#include "../common/conv_frame.hpp"
 #include "conv2d_im2col_gemm.hpp"
 #include "elementwise.hpp"
 #include "gemm.hpp"
@@ -31,29 +34,6 @@
 #include "im2col.hpp"
 
 namespace lamina::kernels {
-
-// The frame shape of a convolution's image side. With stride S > 1 each padded plane is split
-// into its S*S phases (rows a, a + S, ...; columns b, b + S, ...): the lowered row (c, ki, kj)
-// reads padded pixel (S*oh + ki*D, S*ow + kj*D), which is pixel (oh + u, ow + v) of phase (a, b)
-// where ki*D = S*u + a and kj*D = S*v + b: again a shifted plane, now Wp/S wide (rounded up).
-// Frame layout [C, S, S, batch, T], T = (phase rows + 1) * phase width.
-struct conv_frame {
-  std::size_t stride, pad, width, size;  // S, P, phase-plane width, T
-  static constexpr conv_frame of(const conv_geometry& g) {
-    const std::size_t s = g.stride, w = (g.width + 2 * g.padding + s - 1) / s;
-    return {s, g.padding, w, ((g.height + 2 * g.padding + s - 1) / s + 1) * w};
-  }
-};
-
-// Floats per sample of the frame.
-constexpr std::size_t conv_implicit_frame_size(const conv_geometry& g) {
-  const conv_frame f = conv_frame::of(g);
-  return g.channels * f.stride * f.stride * f.size;
-}
-
-// Whether the implicit path pays: the frame's positions (spare row and dropped columns
-// included) at most 1.5x the output's, so that the GEMMs do not grow much (small images: no).
-constexpr bool conv_implicit_pays(const conv_geometry& g) { return 2 * conv_frame::of(g).size <= 3 * g.positions(); }
 
 namespace detail {
 

@@ -12,6 +12,7 @@
 
 #include <lamina/core/backend.hpp>
 #include <lamina/core/config.hpp>
+#include <lamina/kernels/common/transpose.hpp>
 #include <lamina/kernels/cpu/gemm_microkernel.hpp>
 #include <lamina/kernels/cpu/gemm_pack.hpp>
 
@@ -20,8 +21,6 @@
 #endif
 
 namespace lamina::kernels {
-
-enum class transpose : bool { no = false, yes = true };
 
 namespace detail {
 

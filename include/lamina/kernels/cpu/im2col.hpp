@@ -1,35 +1,19 @@
 #pragma once
 // im2col / col2im: the lowering that turns a 2-D convolution into a GEMM.
 //
-// A convolution pairs an *image* (the tensor with the larger spatial size: Conv2d's input,
-// ConvTranspose2d's output) with a *column-side* tensor (Conv2d's output, ConvTranspose2d's
-// input) of oh x ow positions. im2col writes, for one sample, the matrix
-//     col[(c * K + ki) * K + kj, p]  = image[c, oh*S - P + ki*D, ow*S - P + kj*D]   (0 outside)
-// with p = oh * ow_count + ow, rows of length oh*ow stored `ld` floats apart (so several samples
-// can sit side by side in one [C*K*K, batch*oh*ow] matrix). col2im is its adjoint: it adds every
-// column entry back to the image pixel it came from, in a fixed order (deterministic).
+// im2col writes, for one sample, the lowered image of common/conv_geometry.hpp, rows of length
+// oh*ow stored `ld` floats apart (so several samples can sit side by side in one
+// [C*K*K, batch*oh*ow] matrix). col2im is its adjoint: it adds every column entry back to the
+// image pixel it came from, in a fixed order (deterministic).
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
 
 #include "../../core/backend.hpp"
 #include "../../core/config.hpp"
+#include "../common/conv_geometry.hpp"
 
 namespace lamina::kernels {
-
-// Geometry of one convolution, seen from the image side. All sizes are per sample.
-struct conv_geometry {
-  std::size_t channels;      // image channels (all groups)
-  std::size_t height, width; // image size
-  std::size_t kernel, stride, padding, dilation;
-  std::size_t out_h, out_w;  // column-side spatial size (Conv2d's output size)
-  std::size_t groups = 1;
-
-  constexpr std::size_t positions() const { return out_h * out_w; }  // P
-  constexpr std::size_t image_size() const { return channels * height * width; }
-  constexpr std::size_t col_rows() const { return channels * kernel * kernel; }
-  constexpr std::size_t col_size() const { return col_rows() * positions(); }
-};
 
 namespace detail {
 

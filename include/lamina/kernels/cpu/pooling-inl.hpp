@@ -4,7 +4,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <limits>
 
 #include "pooling.hpp"
 
@@ -28,56 +27,22 @@ LAMINA_INLINE void max_unpool2x2_row(const float* __restrict dy, const std::int3
 namespace lamina::kernels {
 
 LAMINA_INLINE void max_pool2d_forward(cpu, const pool2d_geometry& g, const float* x, float* y, std::int32_t* argmax) {
-  LAMINA_OMP(omp parallel for schedule(static) if (g.planes * g.out_plane() * g.kernel * g.kernel > (1u << 15)))
+  if (g.padding != 0 || g.kernel != 2 || g.stride > 2) {
+    parallel_for(cpu{}, per_item{g.planes * g.out_plane(), g.kernel * g.kernel},
+                 device::max_pool2d_forward_op{g, x, y, argmax});
+    return;
+  }
+  LAMINA_OMP(omp parallel for schedule(static) if (g.planes * g.out_plane() * 4 > (1u << 15)))
   for (std::ptrdiff_t p = 0; p < std::ptrdiff_t(g.planes); ++p) {
     const float* xp = x + std::size_t(p) * g.in_plane();
     float* yp = y + std::size_t(p) * g.out_plane();
     std::int32_t* ap = argmax + std::size_t(p) * g.out_plane();
-    if (g.padding == 0 && g.kernel == 2 && g.stride <= 2) {
-      for (std::size_t oh = 0; oh < g.out_height; ++oh) {
-        const std::size_t r0 = oh * g.stride * g.width;
-        const auto row = g.stride == 1 ? detail::max_pool2x2_row<1> : detail::max_pool2x2_row<2>;
-        row(xp + r0, xp + r0 + g.width, yp + oh * g.out_width, ap + oh * g.out_width, g.out_width,
-            std::int32_t(r0), std::int32_t(g.width));
-      }
-      continue;
+    for (std::size_t oh = 0; oh < g.out_height; ++oh) {
+      const std::size_t r0 = oh * g.stride * g.width;
+      const auto row = g.stride == 1 ? detail::max_pool2x2_row<1> : detail::max_pool2x2_row<2>;
+      row(xp + r0, xp + r0 + g.width, yp + oh * g.out_width, ap + oh * g.out_width, g.out_width,
+          std::int32_t(r0), std::int32_t(g.width));
     }
-    if (g.padding == 0) {
-      // Every window lies inside the plane: no bounds checks.
-      for (std::size_t oh = 0; oh < g.out_height; ++oh)
-        for (std::size_t ow = 0; ow < g.out_width; ++ow) {
-          std::size_t at = oh * g.stride * g.width + ow * g.stride;
-          float best = xp[at];
-          for (std::size_t kh = 0; kh < g.kernel; ++kh) {
-            const std::size_t row = (oh * g.stride + kh) * g.width + ow * g.stride;
-            for (std::size_t kw = 0; kw < g.kernel; ++kw)
-              if (xp[row + kw] > best) best = xp[row + kw], at = row + kw;
-          }
-          yp[oh * g.out_width + ow] = best;
-          ap[oh * g.out_width + ow] = std::int32_t(at);
-        }
-      continue;
-    }
-    for (std::size_t oh = 0; oh < g.out_height; ++oh)
-      for (std::size_t ow = 0; ow < g.out_width; ++ow) {
-        float best = -std::numeric_limits<float>::infinity();
-        std::int32_t at = -1;
-        for (std::size_t kh = 0; kh < g.kernel; ++kh) {
-          const std::ptrdiff_t h = std::ptrdiff_t(oh * g.stride + kh) - std::ptrdiff_t(g.padding);
-          if (h < 0 || h >= std::ptrdiff_t(g.height)) continue;
-          for (std::size_t kw = 0; kw < g.kernel; ++kw) {
-            const std::ptrdiff_t w = std::ptrdiff_t(ow * g.stride + kw) - std::ptrdiff_t(g.padding);
-            if (w < 0 || w >= std::ptrdiff_t(g.width)) continue;
-            const std::size_t i = std::size_t(h) * g.width + std::size_t(w);
-            if (xp[i] > best || at < 0) {
-              best = xp[i];
-              at = std::int32_t(i);
-            }
-          }
-        }
-        yp[oh * g.out_width + ow] = best;
-        ap[oh * g.out_width + ow] = at;
-      }
   }
 }
 
@@ -106,47 +71,11 @@ LAMINA_INLINE void max_pool2d_backward(cpu, const pool2d_geometry& g, const floa
 }
 
 LAMINA_INLINE void avg_pool2d_forward(cpu, const pool2d_geometry& g, const float* x, float* y) {
-  const float inv = 1.0f / float(g.kernel * g.kernel);
-  LAMINA_OMP(omp parallel for schedule(static) if (g.planes * g.out_plane() * g.kernel * g.kernel > (1u << 15)))
-  for (std::ptrdiff_t p = 0; p < std::ptrdiff_t(g.planes); ++p) {
-    const float* xp = x + std::size_t(p) * g.in_plane();
-    float* yp = y + std::size_t(p) * g.out_plane();
-    for (std::size_t oh = 0; oh < g.out_height; ++oh)
-      for (std::size_t ow = 0; ow < g.out_width; ++ow) {
-        float s = 0.f;
-        for (std::size_t kh = 0; kh < g.kernel; ++kh) {
-          const std::ptrdiff_t h = std::ptrdiff_t(oh * g.stride + kh) - std::ptrdiff_t(g.padding);
-          if (h < 0 || h >= std::ptrdiff_t(g.height)) continue;
-          for (std::size_t kw = 0; kw < g.kernel; ++kw) {
-            const std::ptrdiff_t w = std::ptrdiff_t(ow * g.stride + kw) - std::ptrdiff_t(g.padding);
-            if (w >= 0 && w < std::ptrdiff_t(g.width)) s += xp[std::size_t(h) * g.width + std::size_t(w)];
-          }
-        }
-        yp[oh * g.out_width + ow] = s * inv;
-      }
-  }
+  parallel_for(cpu{}, per_item{g.planes * g.out_plane(), g.kernel * g.kernel}, device::avg_pool2d_forward_op{g, x, y});
 }
 
 LAMINA_INLINE void avg_pool2d_backward(cpu, const pool2d_geometry& g, const float* dy, float* dx) {
-  const float inv = 1.0f / float(g.kernel * g.kernel);
-  LAMINA_OMP(omp parallel for schedule(static) if (g.planes * g.in_plane() > (1u << 15)))
-  for (std::ptrdiff_t p = 0; p < std::ptrdiff_t(g.planes); ++p) {
-    float* dxp = dx + std::size_t(p) * g.in_plane();
-    const float* dyp = dy + std::size_t(p) * g.out_plane();
-    std::memset(dxp, 0, g.in_plane() * sizeof(float));
-    for (std::size_t oh = 0; oh < g.out_height; ++oh)
-      for (std::size_t ow = 0; ow < g.out_width; ++ow) {
-        const float gv = dyp[oh * g.out_width + ow] * inv;
-        for (std::size_t kh = 0; kh < g.kernel; ++kh) {
-          const std::ptrdiff_t h = std::ptrdiff_t(oh * g.stride + kh) - std::ptrdiff_t(g.padding);
-          if (h < 0 || h >= std::ptrdiff_t(g.height)) continue;
-          for (std::size_t kw = 0; kw < g.kernel; ++kw) {
-            const std::ptrdiff_t w = std::ptrdiff_t(ow * g.stride + kw) - std::ptrdiff_t(g.padding);
-            if (w >= 0 && w < std::ptrdiff_t(g.width)) dxp[std::size_t(h) * g.width + std::size_t(w)] += gv;
-          }
-        }
-      }
-  }
+  parallel_for(cpu{}, per_item{g.planes * g.in_plane(), g.kernel * g.kernel}, device::avg_pool2d_backward_op{g, dy, dx});
 }
 
 }  // namespace lamina::kernels

@@ -1,7 +1,9 @@
 #pragma once
-// 2-D max and average pooling over [planes, H, W] (planes = batch * channels). Planes are
-// independent, so they run in parallel; inside a plane, overlapping windows scatter their
-// gradients in a fixed order, so results never depend on the thread count.
+// 2-D max and average pooling on the CPU: the window bodies of kernels/common/pooling.hpp, with
+// CPU algorithms where they pay: 2x2 max pooling without branches (forward, and backward with
+// stride 2), and the max-pooling gradient as a scatter through the saved arg-max (one pass over
+// the outputs, where the generic body gathers over the windows covering each input). Results
+// never depend on the thread count.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -10,14 +12,10 @@
 
 #include "../../core/backend.hpp"
 #include "../../core/config.hpp"
+#include "../common/pooling.hpp"
+#include "parallel_for.hpp"
 
 namespace lamina::kernels {
-
-struct pool2d_geometry {
-  std::size_t planes, height, width, kernel, stride, padding, out_height, out_width;
-  std::size_t in_plane() const { return height * width; }
-  std::size_t out_plane() const { return out_height * out_width; }
-};
 
 namespace detail {
 
@@ -52,14 +50,12 @@ LAMINA_INLINE void max_unpool2x2_row(const float* __restrict dy, const std::int3
 
 }  // namespace detail
 
-// y = max over each window (padding acts as -inf); argmax[i] is the flat index in the input
-// plane of the first maximum, as PyTorch picks it.
+// y = max over each window; argmax[i] is the flat index in the input plane of its maximum.
 LAMINA_INLINE void max_pool2d_forward(cpu, const pool2d_geometry& g, const float* x, float* y, std::int32_t* argmax);
 
 LAMINA_INLINE void max_pool2d_backward(cpu, const pool2d_geometry& g, const float* dy, const std::int32_t* argmax,
                                        float* dx);
 
-// Average over each window including padding (count_include_pad=True, PyTorch's default).
 LAMINA_INLINE void avg_pool2d_forward(cpu, const pool2d_geometry& g, const float* x, float* y);
 
 LAMINA_INLINE void avg_pool2d_backward(cpu, const pool2d_geometry& g, const float* dy, float* dx);

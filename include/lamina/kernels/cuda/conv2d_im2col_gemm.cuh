@@ -11,23 +11,23 @@
 // batched over the groups). The lowered matrix written by forward / conv2d_im2col_batch is
 // read back by backward_weights in the same layout; the layout is private to this backend
 // (the CPU chunks its lowered matrix differently; both fit the layer's workspace).
-// col2im is a gather (logic/im2col.hpp): deterministic, no atomics. cuDNN is not used: for
+// col2im is a gather (common/im2col_index.hpp): deterministic, no atomics. cuDNN is not used: for
 // lamina's layer sizes im2col + SGEMM is simple and fast enough; a cuDNN path would go behind
 // these same functions.
 #include <cstddef>
 
 #include "../../core/backend.hpp"
-#include "../cpu/im2col.hpp"  // conv_geometry
+#include "../common/conv_geometry.hpp"
+#include "../common/im2col_index.hpp"
 #include "gemm.cuh"
-#include "launch.cuh"
-#include "logic/im2col.hpp"
 #include "../common/segmented_sum.hpp"
+#include "launch.cuh"
 
 namespace lamina::kernels {
 
 // dst [C, batch * P] <- src [batch, C, P].
 inline void conv_channel_major(cuda, const float* src, float* dst, std::size_t batch, std::size_t C, std::size_t P) {
-  detail::parallel_for(cuda{}, batch * C * P, device::channel_major_op{src, dst, batch, C, P});
+  parallel_for(cuda{}, batch * C * P, device::channel_major_op{src, dst, batch, C, P});
 }
 
 // out[c] = sum over samples and positions of y [batch, C, P] (bias gradients).
@@ -39,17 +39,17 @@ inline void conv_channel_sums(cuda, const float* y, std::size_t batch, std::size
 // wf [In, Out/G*K*K] <- w [Out, In/G, K, K], kernels rotated by 180 degrees, per group.
 inline void conv_flip_weights(cuda, const float* w, float* wf, std::size_t out, std::size_t in, std::size_t K,
                               std::size_t groups) {
-  detail::parallel_for(cuda{}, in * (out / groups) * K * K, device::flip_weights_op{w, wf, out, in, K * K, groups});
+  parallel_for(cuda{}, in * (out / groups) * K * K, device::flip_weights_op{w, wf, out, in, K * K, groups});
 }
 
 // y [batch, C, P] += bias [C].
 inline void conv_add_channel_bias(cuda, float* y, const float* bias, std::size_t batch, std::size_t C, std::size_t P) {
-  detail::parallel_for(cuda{}, batch * C * P, device::add_channel_bias_op{y, bias, C, P});
+  parallel_for(cuda{}, batch * C * P, device::add_channel_bias_op{y, bias, C, P});
 }
 
 // col [Cimg*K*K, batch*P] <- im2col of every sample of image [batch, Cimg, H, W].
 inline void conv2d_im2col_batch(cuda, const conv_geometry& g, const float* image, float* col, std::size_t batch) {
-  detail::parallel_for(cuda{}, g.col_rows() * batch * g.positions(), device::im2col_op{g, image, col, batch});
+  parallel_for(cuda{}, g.col_rows() * batch * g.positions(), device::im2col_op{g, image, col, batch});
 }
 
 // columns [batch, Ccol, P] = W x im2col(image) (+ bias). col: [Cimg*K*K, batch*P] (kept for
@@ -62,7 +62,7 @@ inline void conv2d_im2col_gemm_forward(cuda, const conv_geometry& g, std::size_t
   if (!lowered) conv2d_im2col_batch(cuda{}, g, image, col, batch);
   gemm_strided_batched(cuda{}, transpose::no, transpose::no, cc_g, ld, rows_g, 1.f, w, rows_g, cc_g * rows_g, col,
                        ld, rows_g * ld, 0.f, tmp, ld, cc_g * ld, G);
-  detail::parallel_for(cuda{}, batch * col_channels * P,
+  parallel_for(cuda{}, batch * col_channels * P,
                        device::sample_major_op{tmp, columns, bias, batch, col_channels, P});
 }
 
@@ -74,7 +74,7 @@ inline void conv2d_im2col_gemm_backward_data(cuda, const conv_geometry& g, std::
   const std::size_t rows_g = g.col_rows() / G, cc_g = col_channels / G;
   gemm_strided_batched(cuda{}, transpose::yes, transpose::no, rows_g, ld, cc_g, 1.f, w, rows_g, cc_g * rows_g, xm, ld,
                        cc_g * ld, 0.f, col, ld, rows_g * ld, G);
-  detail::parallel_for(cuda{}, batch * g.image_size(), device::col2im_op{g, col, image, batch});
+  parallel_for(cuda{}, batch * g.image_size(), device::col2im_op{g, col, image, batch});
 }
 
 // dW [Ccol, Cimg/G*K*K] = xm [Ccol, batch*P] x col^T, per group.

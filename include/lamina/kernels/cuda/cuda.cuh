@@ -20,3 +20,5 @@
 #include "dropout.cuh"
 #include "fourier_features.cuh"
 #include "conv2d_im2col_gemm.cuh"
+#include "conv2d_plan.hpp"
+#include "conv2d.cuh"

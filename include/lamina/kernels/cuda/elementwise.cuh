@@ -6,7 +6,6 @@
 #include "../../core/backend.hpp"
 #include "../common/elementwise.hpp"
 #include "launch.cuh"
-#include "logic/elementwise.hpp"
 
 namespace lamina::kernels {
 

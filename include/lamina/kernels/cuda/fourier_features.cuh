@@ -4,16 +4,16 @@
 
 #include "../../core/backend.hpp"
 #include "launch.cuh"
-#include "logic/elementwise.hpp"
+#include "../common/fourier_features.hpp"
 
 namespace lamina::kernels {
 
 inline void fourier_features_forward(cuda, const float* proj, float* y, std::size_t rows, std::size_t m) {
-  detail::parallel_for(cuda{}, rows * m, device::fourier_features_forward_op{proj, y, m});
+  parallel_for(cuda{}, rows * m, device::fourier_features_forward_op{proj, y, m});
 }
 inline void fourier_features_backward(cuda, const float* y, const float* dy, float* dproj, std::size_t rows,
                                       std::size_t m) {
-  detail::parallel_for(cuda{}, rows * m, device::fourier_features_backward_op{y, dy, dproj, m});
+  parallel_for(cuda{}, rows * m, device::fourier_features_backward_op{y, dy, dproj, m});
 }
 
 }  // namespace lamina::kernels

@@ -7,7 +7,7 @@
 #include <cstddef>
 
 #include "../../core/backend.hpp"
-#include "../cpu/gemm.hpp"  // kernels::transpose
+#include "../common/transpose.hpp"
 #include "context.cuh"
 #include "transfer.cuh"
 

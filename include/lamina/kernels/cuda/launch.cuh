@@ -40,7 +40,6 @@ void parallel_for(cuda, per_item items, const F& f) {
 }
 
 namespace detail {
-using kernels::parallel_for;
 
 // The two passes of device::partial_sum_op / finish_sum_op on the GPU (scratch from the pool).
 template <class T, class Term, class Finish>

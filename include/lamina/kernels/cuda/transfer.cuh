@@ -9,8 +9,8 @@
 
 #include "../../core/backend.hpp"
 #include "context.cuh"
+#include "../common/elementwise.hpp"
 #include "launch.cuh"
-#include "logic/elementwise.hpp"
 #include "memory_pool.cuh"
 
 namespace lamina::kernels {
@@ -34,7 +34,7 @@ inline void download(cuda, const float* src, float* host, std::size_t n) {
   LAMINA_CUDA_CHECK(cudaStreamSynchronize(s));
 }
 inline void fill(cuda, float* dst, std::size_t n, float value) {
-  detail::parallel_for(cuda{}, n, device::fill_op{dst, value});
+  parallel_for(cuda{}, n, device::fill_op{dst, value});
 }
 // n floats of device memory, copied into `scratch` for the host (waits for them).
 inline const float* on_host(cuda, const float* p, std::size_t n, std::vector<float>& scratch) {
@@ -85,7 +85,7 @@ device_readable<T> readable(cuda, const T* p, std::size_t count) {
 }
 // In place on the device, so a counter (BatchNorm's num_batches_tracked) needs no round trip.
 inline void add_scalar(cuda, float* dst, std::size_t n, float value) {
-  detail::parallel_for(cuda{}, n, device::add_scalar_op{dst, value});
+  parallel_for(cuda{}, n, device::add_scalar_op{dst, value});
 }
 
 }  // namespace lamina::kernels

@@ -1,28 +1,13 @@
 #pragma once
-// Element-wise kernel bodies (fill, broadcasts, Fourier features) as functors of one
-// flat index: see launch.hpp.
+// Fourier features y = [cos(2 pi p), sin(2 pi p)] of projections p [rows, m], and the gradient
+// with respect to p, one projection per index (the GPU runs these; the CPU computes a row at a
+// time with SIMD sincos, kernels/cpu/fourier_features.hpp).
 #include <cmath>
 #include <cstddef>
-#include <cstdint>
 
-#include "../../../core/config.hpp"
-#include "../../common/index_math.hpp"
+#include "../../core/config.hpp"
 
 namespace lamina::kernels::device {
-
-struct fill_op {
-  float* y; float value;
-  LAMINA_HOST_DEVICE void operator()(std::size_t i) const { y[i] = value; }
-};
-struct add_scalar_op {
-  float* y; float value;
-  LAMINA_HOST_DEVICE void operator()(std::size_t i) const { y[i] += value; }
-};
-// y[r, c] = row[c] over [rows, cols].
-struct broadcast_rows_op {
-  const float* row; float* y; std::size_t cols;
-  LAMINA_HOST_DEVICE void operator()(std::size_t i) const { y[i] = row[i % cols]; }
-};
 
 // Fourier features over [rows, m] projections: i = r * m + k.
 struct fourier_features_forward_op {

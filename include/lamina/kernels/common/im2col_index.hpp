@@ -1,14 +1,15 @@
 #pragma once
-// im2col / col2im bodies over a whole batch. The lowered matrix is [C*K*K, batch * P] with
-// sample n in columns [n*P, (n+1)*P) (one "chunk" holding every sample; ld = batch * P).
-// im2col: one column entry per index. col2im is a *gather*: one image pixel per index sums
-// the entries that map to it in (ki, kj) order, the order in which the CPU kernel adds them,
-// so no atomics are needed and the sums are the CPU's.
+// im2col / col2im and the layout changes around them, as bodies of one index over a whole batch
+// (LAMINA_HOST_DEVICE: a GPU backend launches them, the host can run them in a loop). The
+// lowered matrix is [C*K*K, batch * P] with sample n in columns [n*P, (n+1)*P) (one "chunk"
+// holding every sample; ld = batch * P). im2col: one column entry per index. col2im is a
+// *gather*: one image pixel per index sums the entries that map to it in (ki, kj) order, the
+// order in which the CPU kernel adds them, so no atomics are needed and the sums are the CPU's.
 #include <cstddef>
 
-#include "../../../core/config.hpp"
-#include "../../cpu/im2col.hpp"  // conv_geometry
-#include "../../common/index_math.hpp"
+#include "../../core/config.hpp"
+#include "conv_geometry.hpp"
+#include "index_math.hpp"
 
 namespace lamina::kernels::device {
 

@@ -1,13 +1,16 @@
 #pragma once
-// Pooling bodies. Forward: one output element per index. Backward is a *gather*: one input
-// element per index sums the gradients of the windows that cover it, in increasing output
-// order, which is the order in which the CPU kernel scatters them: the same sums, no atomics.
+// 2-D max and average pooling windows over [planes, H, W] (planes = batch * channels), for every
+// backend. Forward: one output element per index (max: the first maximum in window order, as
+// PyTorch picks it; padding acts as -inf; average: count_include_pad, PyTorch's default).
+// Backward is a *gather*: one input element per index sums the gradients of the windows that
+// cover it, in increasing output order, which is the order in which a scatter over the outputs
+// adds them: the same sums, no atomics.
 #include <cstddef>
 #include <cstdint>
 
-#include "../../../core/config.hpp"
-#include "../../cpu/pooling.hpp"  // pool2d_geometry
-#include "../../common/index_math.hpp"
+#include "../../core/config.hpp"
+#include "index_math.hpp"
+#include "pool_geometry.hpp"
 
 namespace lamina::kernels::device {
 
