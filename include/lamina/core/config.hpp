@@ -12,6 +12,15 @@
 #define LAMINA_HOST_DEVICE inline
 #endif
 
+// Put before a host-device function template whose host instantiations call host-only code
+// (the element-wise bodies on SIMD batches): nvcc then checks calls per instantiation, where it
+// runs, instead of warning about the host ones.
+#if defined(__CUDACC__)
+#define LAMINA_HOST_DEVICE_TEMPLATE _Pragma("nv_exec_check_disable")
+#else
+#define LAMINA_HOST_DEVICE_TEMPLATE
+#endif
+
 // OpenMP pragmas are spelled through this macro so that a build without -fopenmp stays quiet.
 #if defined(_OPENMP)
 #define LAMINA_OMP(x) _Pragma(#x)

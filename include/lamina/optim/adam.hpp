@@ -103,7 +103,27 @@ class basic_adam {
                   "it: lm::optim::Adam opt(model, {...})");
   }
 
-  void step();
+  void step() {
+    ++steps_;
+    const auto& o = options_;
+    const double t = double(steps_);
+    const double bias_correction1 = 1 - std::pow(o.beta1, t);
+    const double bias_correction2 = 1 - std::pow(o.beta2, t);
+    const float w1 = float(1 - o.beta1);
+    kernels::dispatch_flags(
+        [&]<bool Amsgrad, bool WeightDecay, bool SmallWeight>() {
+          // The scalars PyTorch hands to its float32 tensor ops, rounded to float as ATen does.
+          kernels::parallel_for(Backend{}, params_.size(),
+                                detail::adam_update<Decoupled, Amsgrad, WeightDecay, SmallWeight>{
+                                    .p = params_.data, .g = grads_.data, .m = exp_avg_.data(),
+                                    .v = exp_avg_sq_.data(), .vmax = max_exp_avg_sq_.data(),
+                                    .decay = float(1 - o.lr * o.weight_decay), .wd = float(o.weight_decay),
+                                    .w1 = w1, .beta2 = float(o.beta2), .w2 = float(1 - o.beta2),
+                                    .bc2_sqrt = float(std::sqrt(bias_correction2)), .eps = float(o.eps),
+                                    .neg_step = float(-(o.lr / bias_correction1))});
+        },
+        o.amsgrad, o.weight_decay != 0, std::abs(w1) < 0.5f);
+  }
 
   double lr() const { return options_.lr; }
   void set_lr(double lr) {
@@ -151,29 +171,6 @@ class basic_adam {
   buffer<Backend> exp_avg_, exp_avg_sq_, max_exp_avg_sq_;
   std::size_t steps_ = 0;
 };
-
-template <bool Decoupled, lamina::Backend Backend>
-void basic_adam<Decoupled, Backend>::step() {
-  ++steps_;
-  const auto& o = options_;
-  const double t = double(steps_);
-  const double bias_correction1 = 1 - std::pow(o.beta1, t);
-  const double bias_correction2 = 1 - std::pow(o.beta2, t);
-  const float w1 = float(1 - o.beta1);
-  kernels::dispatch_flags(
-      [&]<bool Amsgrad, bool WeightDecay, bool SmallWeight>() {
-        // The scalars PyTorch hands to its float32 tensor ops, rounded to float as ATen does.
-        kernels::parallel_for(Backend{}, params_.size(),
-                              detail::adam_update<Decoupled, Amsgrad, WeightDecay, SmallWeight>{
-                                  .p = params_.data, .g = grads_.data, .m = exp_avg_.data(),
-                                  .v = exp_avg_sq_.data(), .vmax = max_exp_avg_sq_.data(),
-                                  .decay = float(1 - o.lr * o.weight_decay), .wd = float(o.weight_decay),
-                                  .w1 = w1, .beta2 = float(o.beta2), .w2 = float(1 - o.beta2),
-                                  .bc2_sqrt = float(std::sqrt(bias_correction2)), .eps = float(o.eps),
-                                  .neg_step = float(-(o.lr / bias_correction1))});
-      },
-      o.amsgrad, o.weight_decay != 0, std::abs(w1) < 0.5f);
-}
 
 // torch.optim.Adam: lm::optim::Adam opt(model, {.lr = 1e-3, .beta1 = 0.9, .amsgrad = true}) runs
 // on the model's backend (Adam<> is the CPU type, Adam<lm::cuda> the CUDA one).

@@ -84,7 +84,19 @@ class SGD {
                   "lm::optim::SGD opt(model, {...})");
   }
 
-  void step();
+  void step() {
+    const float mu = options_.momentum;
+    kernels::dispatch_flags(
+        [&]<bool Momentum, bool First, bool Nesterov>() {
+          kernels::parallel_for(Backend{}, params_.size(),
+                                detail::sgd_update<Momentum, First, Nesterov>{
+                                    params_.data, grads_.data, momentum_.data(), options_.lr, mu,
+                                    1.0f - options_.dampening, options_.weight_decay});
+        },
+        mu != 0, !momentum_started_, options_.nesterov);
+    if (mu != 0) momentum_started_ = true;
+    ++steps_;
+  }
 
   float lr() const { return options_.lr; }
   void set_lr(double lr) {  // schedulers may go below 0, as in PyTorch
@@ -127,21 +139,6 @@ SGD(M&, sgd_options) -> SGD<backend_of_t<M>>;
 SGD(TensorView, TensorView, sgd_options) -> SGD<cpu>;
 template <lamina::Backend B>
 SGD(B, TensorView, TensorView, sgd_options) -> SGD<B>;
-
-template <lamina::Backend Backend>
-void SGD<Backend>::step() {
-  const float mu = options_.momentum;
-  kernels::dispatch_flags(
-      [&]<bool Momentum, bool First, bool Nesterov>() {
-        kernels::parallel_for(Backend{}, params_.size(),
-                              detail::sgd_update<Momentum, First, Nesterov>{
-                                  params_.data, grads_.data, momentum_.data(), options_.lr, mu,
-                                  1.0f - options_.dampening, options_.weight_decay});
-      },
-      mu != 0, !momentum_started_, options_.nesterov);
-  if (mu != 0) momentum_started_ = true;
-  ++steps_;
-}
 
 template <lamina::Backend Backend>
 void SGD<Backend>::set_momentum(double momentum) {

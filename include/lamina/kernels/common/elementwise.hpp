@@ -18,41 +18,51 @@ LAMINA_HOST_DEVICE float exp(float v) { return ::expf(v); }
 LAMINA_HOST_DEVICE float tanh(float v) { return ::tanhf(v); }
 
 struct add {
+  LAMINA_HOST_DEVICE_TEMPLATE
   template <class V> LAMINA_HOST_DEVICE V operator()(V a, V b) const { return a + b; }
 };
 struct multiply {
+  LAMINA_HOST_DEVICE_TEMPLATE
   template <class V> LAMINA_HOST_DEVICE V operator()(V a, V b) const { return a * b; }
 };
 
 struct relu_forward {
+  LAMINA_HOST_DEVICE_TEMPLATE
   template <class V> LAMINA_HOST_DEVICE V operator()(V x) const { return max(V(0.f), x); }
 };
 // From the output (y > 0 iff x > 0), as PyTorch's threshold_backward.
 struct relu_backward {
+  LAMINA_HOST_DEVICE_TEMPLATE
   template <class V> LAMINA_HOST_DEVICE V operator()(V y, V dy) const { return select(y > V(0.f), dy, V(0.f)); }
 };
 struct leaky_relu_forward {
   float slope;
+  LAMINA_HOST_DEVICE_TEMPLATE
   template <class V> LAMINA_HOST_DEVICE V operator()(V x) const { return select(x > V(0.f), x, x * V(slope)); }
 };
 struct leaky_relu_backward {
   float slope;
+  LAMINA_HOST_DEVICE_TEMPLATE
   template <class V> LAMINA_HOST_DEVICE V operator()(V x, V dy) const {
     return select(x > V(0.f), dy, dy * V(slope));
   }
 };
 struct sigmoid_forward {
+  LAMINA_HOST_DEVICE_TEMPLATE
   template <class V> LAMINA_HOST_DEVICE V operator()(V x) const { return V(1.f) / (V(1.f) + exp(-x)); }
 };
 // From the output: s' = s (1 - s).
 struct sigmoid_backward {
+  LAMINA_HOST_DEVICE_TEMPLATE
   template <class V> LAMINA_HOST_DEVICE V operator()(V s, V dy) const { return dy * s * (V(1.f) - s); }
 };
 struct tanh_forward {
+  LAMINA_HOST_DEVICE_TEMPLATE
   template <class V> LAMINA_HOST_DEVICE V operator()(V x) const { return tanh(x); }
 };
 // From the output: t' = 1 - t^2.
 struct tanh_backward {
+  LAMINA_HOST_DEVICE_TEMPLATE
   template <class V> LAMINA_HOST_DEVICE V operator()(V t, V dy) const { return dy * (V(1.f) - t * t); }
 };
 
