@@ -4,6 +4,7 @@
 // (kernels::map over xsimd::batch<float>) and the CUDA backend on one float per thread. The
 // scalar math below serves floats; xsimd's own functions serve batches, found by argument-
 // dependent lookup, so a body says `exp(x)` or `select(x > V(0.f), x, zero)` for both.
+#include <cmath>
 #include <cstddef>
 
 #include "../../core/config.hpp"
