@@ -170,7 +170,7 @@ TEST_CASE("CUDA logic: batch-norm sums and updates match the CPU kernel", "[kern
                               ma.data(), sa.data());
   std::vector<double> mean(3), partial(3 * 4);
   const std::size_t len = g.batch * g.spatial;
-  dv::host_segmented_sum<double>(3, len, 4, dv::bn_x_term{x.data(), 3, g.spatial}, dv::bn_store_mean{mean.data(), double(len)},
+  dv::host_segmented_sum<double>(3, len, 4, dv::channel_term_double{x.data(), 3, g.spatial}, dv::bn_store_mean{mean.data(), double(len)},
                                  partial.data());
   dv::host_segmented_sum<double>(3, len, 4, dv::bn_centered_square_term{x.data(), mean.data(), 3, g.spatial},
                                  dv::bn_finish_stats{g, mean.data(), mb.data(), sb.data(), rmb.data(), rvb.data()},

@@ -61,14 +61,7 @@ LAMINA_HOST_DEVICE bn_dx bn_dx_of(const batch_norm_geometry& g, bool batch_stats
 
 // ---- The GPU's functors: one channel or one element per index.
 
-// x [batch, C, spatial] as terms of channel c: j = b * spatial + s.
-struct bn_x_term {
-  const float* x; std::size_t channels, spatial;
-  LAMINA_HOST_DEVICE double operator()(std::size_t c, std::size_t j) const {
-    const std::size_t b = j / spatial, s = j % spatial;
-    return x[(b * channels + c) * spatial + s];
-  }
-};
+// (The sums of x per channel are segmented_sum.hpp's channel_term_double.)
 struct bn_centered_square_term {
   const float* x; const double* mean; std::size_t channels, spatial;
   LAMINA_HOST_DEVICE double operator()(std::size_t c, std::size_t j) const {

@@ -14,7 +14,7 @@ inline void batch_norm_forward_train(cuda, const batch_norm_geometry& g, const f
                                      float* running_var, float* saved_mean, float* saved_invstd) {
   const std::size_t n = g.batch * g.spatial;
   detail::device_scratch<double> mean(g.channels);
-  detail::segmented_sum<double>(cuda{}, g.channels, n, device::bn_x_term{x, g.channels, g.spatial},
+  detail::segmented_sum<double>(cuda{}, g.channels, n, device::channel_term_double{x, g.channels, g.spatial},
                                 device::bn_store_mean{mean.get(), double(n)});
   detail::segmented_sum<double>(cuda{}, g.channels, n,
                                 device::bn_centered_square_term{x, mean.get(), g.channels, g.spatial},
