@@ -1,16 +1,17 @@
 // The headline example: PyTorch's quick-start MLP (669,706 parameters) on Fashion-MNIST.
 //
 //   fashion_mlp [--epochs 5] [--batch 64] [--lr 0.01] [--momentum 0.9] [--seed 0]
-//               [--data DIR] [--out results/fashion_mlp] [--threads N] [--quick] [--help]
+//               [--data DIR] [--out results/fashion_mlp] [--device cpu|cuda] [--threads N] [--quick]
 //
 // --quick trains one epoch on 12,000 images and tests on 2,000 (seconds; used by CTest).
 // The loss and accuracy of every epoch also go to --out as log.csv.
 //
-// The program is written once for any backend (run<Backend>); main runs it on the CPU.
-// fashion_mlp_cuda.cu includes this file and runs it with lm::cuda: one template argument.
+// The program is written once for any backend (run<Backend>): --device cuda runs the same code
+// with lm::Model<FashionMLP, lm::Shape<1, 28, 28>, lm::cuda>, one template argument.
 #include <lamina/lamina.hpp>
 
 #include "../common/command_line.hpp"
+#include "../common/device.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -20,7 +21,6 @@
 #include <span>
 #include <stdexcept>
 #include <string>
-#include <type_traits>
 #include <vector>
 
 namespace lm = lamina;
@@ -42,15 +42,15 @@ struct options {
   std::string data = lm::data::fashion_mnist_default_dir().string();
   std::filesystem::path out = "results/fashion_mlp";
   bool quick = false;
+  examples::device device = examples::device::cpu;
 };
 
-// `device`: where the model runs, for the help text.
-static options parse(int argc, char** argv, const char* program, const char* device) {
+static options parse(int argc, char** argv) {
   options o;
-  examples::cli cli(program, "Trains PyTorch's quick-start MLP (Flatten, Linear 784-512, ReLU, Linear 512-512, ReLU, "
-                             "Linear 512-10: 669,706 parameters) on Fashion-MNIST " + std::string(device) +
-                                 " with SGD and cross-entropy, and prints the training and test loss and accuracy of "
-                                 "every epoch (also written to log.csv in --out).");
+  examples::cli cli("fashion_mlp",
+                    "Trains PyTorch's quick-start MLP (Flatten, Linear 784-512, ReLU, Linear 512-512, ReLU, Linear "
+                    "512-10: 669,706 parameters) on Fashion-MNIST with SGD and cross-entropy, and prints the training "
+                    "and test loss and accuracy of every epoch (also written to log.csv in --out).");
   cli.option("--epochs N", o.epochs, "training epochs (--quick: 1)", examples::at_least(1));
   cli.option("--batch N", o.batch, "images per training step", examples::at_least(1));
   cli.option("--lr X", o.lr, "SGD learning rate", examples::above(0));
@@ -58,6 +58,7 @@ static options parse(int argc, char** argv, const char* program, const char* dev
   cli.option("--seed N", o.seed, "seed of the initial weights and of the shuffling");
   cli.option("--data DIR", o.data, "the Fashion-MNIST folder");
   cli.option("--out DIR", o.out, "where log.csv goes");
+  examples::device_option(cli, o.device);
   cli.flag("--quick", o.quick, "one epoch on 12,000 training images, tested on 2,000; fails below 65 % test accuracy "
                                "(seconds; CTest runs it)");
   cli.parse(argc, argv);
@@ -73,33 +74,23 @@ struct evaluation {
   double loss, accuracy;
 };
 
-// The logits as host memory, for the metrics (a copy unless the backend is the CPU).
-template <class Backend>
-static lm::ConstTensorView host_logits(lm::ConstTensorView logits, std::vector<float>& copy) {
-  if constexpr (std::is_same_v<Backend, lm::cpu>) return logits;
-  copy.resize(logits.size());
-  lm::kernels::download(Backend{}, logits.data, copy.data(), copy.size());
-  return {copy.data(), logits.shape};
-}
-
 template <class Backend>
 static evaluation evaluate(Model<Backend>& model, const lm::data::image_classification_set& set) {
   model.eval();
   lm::data::ClassificationLoader loader(set.images, set.labels, set.sample_size(), {.batch_size = 1000, .shuffle = false});
   double loss = 0;
   std::size_t hits = 0;
-  std::vector<float> copy;
   for (std::size_t b = 0; b < loader.batches(); ++b) {
     const auto batch = loader.batch(b);
     const auto logits = model.forward(batch.x, batch.size);
     loss += lm::loss::CrossEntropy{}(Backend{}, logits, batch.labels) * double(batch.size);
-    hits += lm::metrics::correct(host_logits<Backend>(logits, copy), batch.labels);
+    hits += lm::metrics::correct(model.to_host(logits).view(), batch.labels);
   }
   return {loss / double(set.size), double(hits) / double(set.size)};
 }
 
 template <class Backend>
-int run(const char* program, const options& o) try {
+int run(const options& o) try {
   std::filesystem::create_directories(o.out);
   std::ofstream log(o.out / "log.csv");
   if (!log) throw std::runtime_error("cannot write " + (o.out / "log.csv").string());
@@ -118,7 +109,6 @@ int run(const char* program, const options& o) try {
   std::printf("\nSGD lr %g momentum %g, batch %zu, %d epochs\n", o.lr, o.momentum, o.batch, o.epochs);
 
   evaluation last{};
-  std::vector<float> copy;
   for (int epoch = 1; epoch <= o.epochs; ++epoch) {
     loader.start_epoch(std::size_t(epoch));
     double loss = 0;
@@ -128,7 +118,7 @@ int run(const char* program, const options& o) try {
       const auto batch = loader.batch(b);
       loss += lm::train::step(model, batch.x, batch.size, batch.labels, lm::loss::CrossEntropy{}, optimizer) *
               double(batch.size);
-      hits += lm::metrics::correct(host_logits<Backend>(model.output(), copy), batch.labels);
+      hits += lm::metrics::correct(model.to_host(model.output()).view(), batch.labels);
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     last = evaluate(model, test);
@@ -149,10 +139,17 @@ int run(const char* program, const options& o) try {
   }
   return 0;
 } catch (const std::exception& e) {
-  std::fprintf(stderr, "%s: %s\n", program, e.what());
+  std::fprintf(stderr, "fashion_mlp: %s\n", e.what());
   return 2;
 }
 
-#ifndef FASHION_MLP_NO_MAIN
-int main(int argc, char** argv) { return run<lm::cpu>("fashion_mlp", parse(argc, argv, "fashion_mlp", "on the CPU")); }
+#ifndef LAMINA_EXAMPLE_CUDA_PART
+int main(int argc, char** argv) {
+  const options o = parse(argc, argv);
+  return o.device == examples::device::cuda ? examples::cuda_main(argc, argv) : run<lm::cpu>(o);
+}
+#else
+int examples::cuda_main(int argc, char** argv) {
+  return examples::on_gpu("fashion_mlp", [&] { return run<lm::cuda>(parse(argc, argv)); });
+}
 #endif

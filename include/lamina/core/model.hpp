@@ -212,6 +212,21 @@ class Model {
     throw std::out_of_range("lamina::Model: no buffer named '" + std::string(name) + "'");
   }
   TensorView parameter(std::string_view name) const { return find(name).value; }
+  // A host copy of a view of this model's memory (output(), parameters(), a parameter, state()),
+  // what PyTorch's .cpu() gives: a copy on every backend, so the code that reads it is the same.
+  Tensor to_host(ConstTensorView v) const {
+    Tensor t(v.shape);
+    kernels::download(backend{}, v.data, t.data(), t.size());
+    return t;
+  }
+  // Writes host values into a view of this model's memory (parameters(), state(), a parameter).
+  void from_host(std::span<const float> values, TensorView dst) {
+    if (values.size() != dst.size())
+      throw std::invalid_argument("lamina::Model::from_host: got " + std::to_string(values.size()) +
+                                  " values for a view of " + std::to_string(dst.size()) + " (shape " +
+                                  to_string(dst.shape) + ")");
+    kernels::upload(backend{}, values.data(), dst.data, dst.size());
+  }
   TensorView gradient(std::string_view name) const { return find(name).grad; }
   rng& generator() { return gen_; }
   const rng& generator() const { return gen_; }
