@@ -2,7 +2,7 @@
 //
 //   balls_counting [--task N]... [--quick] [--out DIR] [--epochs 30] [--train 3000] [--val 600]
 //                  [--test 600] [--batch 32] [--lr 1e-3] [--wd 1e-3] [--adamw] [--wd-search]
-//                  [--train-noise 0.05] [--seed 0] [--threads N] [--help]
+//                  [--train-noise 0.05] [--seed 0] [--device cpu|cuda] [--threads N] [--help]
 //
 //   Task 1  the report's network as a type: 77,539 parameters, per-layer counts checked at
 //           compile time (static_assert below), torchinfo-like summary printed.
@@ -42,12 +42,16 @@
 // Everything goes to --out (default results/balls_counting): summary.md (the comparison of
 // tasks 1, 4 and 5), per network <tag>_log.csv, <tag>_loss.png, <tag>_accuracy.png,
 // <tag>_test.md (report and confusion matrix), <tag>_misclassified.png, <tag>_energy.md.
+//
+// The program is written once for any backend (run<Backend>): --device cuda trains every network
+// as lm::Model<Net, Input, lm::cuda>.
 #include <lamina/lamina.hpp>
 #include <lamina/train/energy.hpp>
 #include <lamina/train/trainer.hpp>
 #include <lamina/viz/viz.hpp>
 
 #include "../common/command_line.hpp"
+#include "../common/device.hpp"
 #include "../common/outcome_checks.hpp"
 
 #include <algorithm>
@@ -117,6 +121,7 @@ struct options {
   double lr = 1e-3, wd = 1e-3;
   float train_noise = 0.05f;  // Gaussian pixel noise added once to the training and validation images
   std::uint64_t seed = 0;
+  examples::device device = examples::device::cpu;
   bool has(int t) const { return tasks.empty() || std::find(tasks.begin(), tasks.end(), t) != tasks.end(); }
 };
 
@@ -131,6 +136,7 @@ static options parse(int argc, char** argv) {
   cli.option("--task N", o.tasks, "run only these tasks (repeatable, or N,M; default: all five)",
              examples::at_least(1).at_most(5));
   cli.option("--out DIR", o.out, "where the tables, logs and figures go");
+  examples::device_option(cli, o.device);
   cli.option("--epochs N", o.epochs, "epochs per network (--quick: 3)", examples::at_least(1));
   cli.option("--train N", o.train, "training images (--quick: 960)", examples::at_least(1));
   cli.option("--val N", o.val, "validation images (--quick: 200)", examples::at_least(1));
@@ -196,8 +202,8 @@ static evaluation evaluate(M& model, const lm::data::balls_set& set) {
     const std::size_t b = std::min(step, n - i);
     const auto logits = model.forward(std::span<const float>(set.images).subspan(i * d, b * d), b);
     const std::span<const std::int32_t> labels(set.labels.data() + i, b);
-    e.loss += double(lm::loss::CrossEntropy{}(lm::cpu{}, logits, labels)) * double(b);
-    for (std::int32_t p : lm::metrics::argmax(logits)) e.predicted.push_back(p);
+    e.loss += double(lm::loss::CrossEntropy{}(typename M::backend{}, logits, labels)) * double(b);
+    for (std::int32_t p : lm::metrics::argmax(model.to_host(logits).view())) e.predicted.push_back(p);
   }
   for (std::size_t i = 0; i < n; ++i) hits += e.predicted[i] == set.labels[i];
   e.loss /= double(n);
@@ -270,11 +276,11 @@ static evaluation test_report(M& model, const data_sets& d, const fs::path& dir,
   return e;
 }
 
-// Trains a network of type Net with Adam (or AdamW) and evaluates it: tasks 2-5.
-template <class Net>
+// Trains a network of type Net with Adam (or AdamW) on Backend and evaluates it: tasks 2-5.
+template <class Net, class Backend>
 static outcome train_and_test(const options& o, const data_sets& d, const fs::path& dir, const std::string& tag,
                               const std::string& title, double weight_decay, bool write_files = true) {
-  using M = lm::Model<Net, Input>;
+  using M = lm::Model<Net, Input, Backend>;
   auto model = std::make_unique<M>(o.seed);
   lm::data::ClassificationLoader train(floats(d.train.images), d.train.labels, d.train.sample_size(),
                                        {.batch_size = o.batch, .shuffle = true, .seed = o.seed});
@@ -293,7 +299,8 @@ static outcome train_and_test(const options& o, const data_sets& d, const fs::pa
               o.epochs);
 
   lm::train::energy_tracker tracker;
-  std::vector<float> best_params, best_state;
+  // Host copies of the selected epoch's weights (the model's own memory may be on the device).
+  lm::Tensor best_params, best_state;
   double best_val_loss = INFINITY;
   auto fit = [&](auto& optimizer) {
     lm::train::Trainer trainer(*model, lm::loss::CrossEntropy{}, optimizer,
@@ -307,8 +314,8 @@ static outcome train_and_test(const options& o, const data_sets& d, const fs::pa
       if (e.get("val_loss") < best_val_loss) {  // model selection on validation data, never on test data
         best_val_loss = e.get("val_loss");
         r.best_epoch = epoch;
-        best_params.assign(model->parameters().begin(), model->parameters().end());
-        best_state.assign(model->state().begin(), model->state().end());
+        best_params = model->to_host(model->parameters());
+        best_state = model->to_host(model->state());
       }
       std::printf("epoch %2d/%d  train loss %.4f acc %.4f  val loss %.4f acc %.4f  %.1f s\n", epoch, o.epochs,
                   e.get("loss"), e.get("accuracy"), e.get("val_loss"), e.get("val_accuracy"), e.seconds);
@@ -330,8 +337,8 @@ static outcome train_and_test(const options& o, const data_sets& d, const fs::pa
   // Test the weights of the epoch with the lowest validation loss (BatchNorm networks' validation
   // accuracy can drop for a single epoch while the running statistics catch up).
   if (r.best_epoch > 0) {
-    std::copy(best_params.begin(), best_params.end(), model->parameters().begin());
-    std::copy(best_state.begin(), best_state.end(), model->state().begin());
+    model->from_host(best_params, model->parameters());
+    model->from_host(best_state, model->state());
   }
   const auto& sel = h.epochs[std::size_t(r.best_epoch - 1)];
   r.train_loss = sel.get("loss");
@@ -389,9 +396,9 @@ static std::string summary_table(const std::vector<outcome>& rs) {
   return s;
 }
 
-int main(int argc, char** argv) try {
+template <class Backend>
+int run(const options& o) try {
   const auto start = std::chrono::steady_clock::now();
-  const options o = parse(argc, argv);
   const fs::path dir = o.out;
   fs::create_directories(dir);
   std::vector<fs::path> expected_files;
@@ -428,15 +435,17 @@ int main(int argc, char** argv) try {
     if (with_errors) expected_files.push_back(dir / (tag + "_misclassified.png"));
   };
   if (o.has(2) || o.has(3)) {
-    results.push_back(train_and_test<BallsCNN>(o, d, dir, "task1-3_baseline", "CNN (task 1 network)", 0.0));
+    results.push_back(train_and_test<BallsCNN, Backend>(o, d, dir, "task1-3_baseline", "CNN (task 1 network)", 0.0));
     expect(results.back().tag, results.back().test_acc < 1.0);
   }
   if (o.has(4)) {
-    results.push_back(train_and_test<BallsCNNBN>(o, d, dir, "task4_bn_wd", "CNN + BatchNorm + weight decay", o.wd));
+    results.push_back(
+        train_and_test<BallsCNNBN, Backend>(o, d, dir, "task4_bn_wd", "CNN + BatchNorm + weight decay", o.wd));
     expect(results.back().tag, results.back().test_acc < 1.0);
   }
   if (o.has(5)) {
-    results.push_back(train_and_test<BallsResNet>(o, d, dir, "task5_residual", "ResNet-style (BN + weight decay)", o.wd));
+    results.push_back(train_and_test<BallsResNet, Backend>(o, d, dir, "task5_residual",
+                                                           "ResNet-style (BN + weight decay)", o.wd));
     expect(results.back().tag, results.back().test_acc < 1.0);
   }
 
@@ -489,7 +498,7 @@ int main(int argc, char** argv) try {
     std::vector<outcome> search;
     for (double wd : {0.0, 1e-4, 1e-3, 1e-2}) {
       std::snprintf(buf, sizeof buf, "wd %g", wd);
-      search.push_back(train_and_test<BallsCNNBN>(o, d, dir, buf, "CNN + BN, weight decay search", wd, false));
+      search.push_back(train_and_test<BallsCNNBN, Backend>(o, d, dir, buf, "CNN + BN, weight decay search", wd, false));
     }
     const auto best = std::max_element(search.begin(), search.end(), [](const outcome& a, const outcome& b) {
       return a.val_acc < b.val_acc;  // first best wins ties: the smallest decay
@@ -531,3 +540,14 @@ int main(int argc, char** argv) try {
   std::fprintf(stderr, "balls_counting: %s\n", e.what());
   return 2;
 }
+
+#ifndef LAMINA_EXAMPLE_CUDA_PART
+int main(int argc, char** argv) {
+  const options o = parse(argc, argv);
+  return o.device == examples::device::cuda ? examples::cuda_main(argc, argv) : run<lm::cpu>(o);
+}
+#else
+int examples::cuda_main(int argc, char** argv) {
+  return examples::on_gpu("balls_counting", [&] { return run<lm::cuda>(parse(argc, argv)); });
+}
+#endif

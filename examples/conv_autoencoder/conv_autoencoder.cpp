@@ -2,7 +2,7 @@
 // patches, swept over channel counts (N, M) and Adam learning rates.
 //
 //   conv_autoencoder [--jobs K] [--quick] [--out DIR] [--epochs 30] [--train 850] [--val 200]
-//                    [--batch 16] [--seed 0] [--show 8] [--threads N] [--help]
+//                    [--batch 16] [--seed 0] [--show 8] [--device cpu|cuda] [--threads N] [--help]
 //   conv_autoencoder --run N,M,LR [same options]     one configuration, e.g. --run 64,96,1e-3
 //   conv_autoencoder --aggregate [same options]      only the tables, from the runs' CSV files
 //
@@ -28,8 +28,8 @@
 // as there are cores, at most 9), each with OMP_NUM_THREADS set so that the threads of all
 // running processes add up to the number of cores (or to --threads N); the largest networks
 // start first. The children get the options that shape a run (--quick, --epochs, --train,
-// --val, --batch, --show, --seed) as they were given, and --run and an absolute --out. Each
-// child writes its output to <tag>.log. A child that fails (non-zero exit status or a signal)
+// --val, --batch, --show, --seed, --device) as they were given, and --run and an absolute --out.
+// Each child writes its output to <tag>.log. A child that fails (non-zero exit status or a signal)
 // is reported with its log's last lines, the sweep goes on, the tables mark its cells "n/a"
 // and the program exits with 1. Then the aggregation step (also --aggregate alone) reads the
 // per-run CSV files and writes the tables.
@@ -59,6 +59,7 @@
 #include <lamina/viz/viz.hpp>
 
 #include "../common/command_line.hpp"
+#include "../common/device.hpp"
 #include "../common/outcome_checks.hpp"
 
 #include <fcntl.h>
@@ -168,6 +169,7 @@ struct options {
   std::vector<net_size> sizes{all_sizes.begin(), all_sizes.end()};
   std::vector<double> lrs{all_lrs.begin(), all_lrs.end()};
   std::vector<std::string> passed;  // options handed on to the --run children
+  examples::device device = examples::device::cpu;
 
   std::vector<config> configs() const {
     std::vector<config> cs;
@@ -202,6 +204,7 @@ static options parse(int argc, char** argv) {
   cli.option("--run N,M,LR", run, "train one configuration in this process, e.g. 64,96,1e-3", examples::above(0));
   cli.flag("--aggregate", o.aggregate_only, "only write the tables, from the runs' CSV files in --out");
   cli.option("--out DIR", o.out, "where the tables, logs and figures go");
+  examples::device_option(cli, o.device);
   cli.option("--epochs N", o.epochs, "epochs per run (--quick: 3)", examples::at_least(1));
   cli.option("--train N", o.train, "training patches (--quick: 96)", examples::at_least(1));
   cli.option("--val N", o.val, "validation patches (--quick: 32)", examples::at_least(1));
@@ -215,7 +218,9 @@ static options parse(int argc, char** argv) {
   if (o.run && o.aggregate_only) cli.fail("--run and --aggregate exclude each other");
   o.threads = cli.threads();
   // The options that shape a run, for the --run children (--out goes to them as an absolute path).
-  o.passed = cli.arguments_of({"--quick", "--epochs", "--train", "--val", "--batch", "--show", "--seed"});
+  // --device too: every run of a sweep trains where the sweep was asked to.
+  o.passed =
+      cli.arguments_of({"--quick", "--epochs", "--train", "--val", "--batch", "--show", "--seed", "--device"});
   if (o.quick) {
     if (!cli.given("--epochs")) o.epochs = 3;
     if (!cli.given("--train")) o.train = 96;
@@ -314,9 +319,9 @@ static void save_curves(const lm::train::history& h, const fs::path& file, const
   lm::viz::save_png(file, p);
 }
 
-template <std::size_t N, std::size_t M>
+template <std::size_t N, std::size_t M, class Backend>
 static void train_run(const options& o, const config& c, const patch_data& d, const fs::path& dir) {
-  using Model = lm::Model<ConvAE<N, M>, Input>;
+  using Model = lm::Model<ConvAE<N, M>, Input, Backend>;
   auto model = std::make_unique<Model>(o.seed);
   lm::data::RegressionLoader train(floats(d.train), floats(d.train), patch_values, Input::value,
                                    {.batch_size = o.batch, .shuffle = true, .seed = o.seed});
@@ -351,7 +356,9 @@ static void train_run(const options& o, const config& c, const patch_data& d, co
       std::copy_n(d.val.data() + (k * d.val.shape()[0] / shown) * patch_values, patch_values,
                   originals.data() + k * patch_values);
     model->eval();
-    const auto recon = model->forward(originals.view());
+    // A host copy: the metrics and the picture read host memory, the model's may be a GPU's.
+    const lm::Tensor recon_host = model->to_host(model->forward(originals.view()));
+    const auto recon = recon_host.view();
     lm::metrics::image_quality q;
     q.update(recon, originals.view());
     std::vector<std::string> captions;
@@ -372,6 +379,7 @@ static void train_run(const options& o, const config& c, const patch_data& d, co
   }
 }
 
+template <class Backend>
 static void run_config(const options& o, const config& c, const fs::path& dir) {
   const patch_data d = load_patches(o);
   std::printf("data: %zu tiles of 64x64 from %zu photos, %zu nearly flat dropped; %zu training and %zu validation "
@@ -379,9 +387,9 @@ static void run_config(const options& o, const config& c, const fs::path& dir) {
               d.tiles, lm::data::photos.size(), d.flat, d.train.shape()[0], d.val.shape()[0],
               (unsigned long long)o.seed);
   std::fflush(stdout);  // the log is a file: show progress as it happens
-  if (c.size.n == 32) train_run<32, 48>(o, c, d, dir);
-  else if (c.size.n == 64) train_run<64, 96>(o, c, d, dir);
-  else train_run<128, 192>(o, c, d, dir);
+  if (c.size.n == 32) train_run<32, 48, Backend>(o, c, d, dir);
+  else if (c.size.n == 64) train_run<64, 96, Backend>(o, c, d, dir);
+  else train_run<128, 192, Backend>(o, c, d, dir);
 }
 
 // ---- The sweep: one child process per configuration --------------------------------------------
@@ -761,14 +769,14 @@ static void write_networks(const fs::path& dir, std::size_t batch) {
   lm::io::write_atomically(dir / "networks.md", [&](std::ostream& out) { out << s; });
 }
 
-int main(int argc, char** argv) try {
+template <class Backend>
+int run(const options& o) try {
   const auto start = std::chrono::steady_clock::now();
-  const options o = parse(argc, argv);
   const fs::path dir = fs::absolute(o.out);
   fs::create_directories(dir);
 
   if (o.run) {  // one configuration, in this process
-    run_config(o, *o.run, dir);
+    run_config<Backend>(o, *o.run, dir);
     return 0;
   }
   if (o.aggregate_only) return aggregate(o, dir, nullptr) ? 0 : 1;
@@ -816,3 +824,14 @@ int main(int argc, char** argv) try {
   std::fprintf(stderr, "conv_autoencoder: %s\n", e.what());
   return 2;
 }
+
+#ifndef LAMINA_EXAMPLE_CUDA_PART
+int main(int argc, char** argv) {
+  const options o = parse(argc, argv);
+  return o.device == examples::device::cuda ? examples::cuda_main(argc, argv) : run<lm::cpu>(o);
+}
+#else
+int examples::cuda_main(int argc, char** argv) {
+  return examples::on_gpu("conv_autoencoder", [&] { return run<lm::cuda>(parse(argc, argv)); });
+}
+#endif

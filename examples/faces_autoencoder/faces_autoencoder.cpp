@@ -3,7 +3,8 @@
 //
 //   faces_autoencoder [--quick] [--out DIR] [--epochs 400] [--batch 64] [--optimizer adam|sgd]
 //                     [--lr 1e-2] [--momentum 0] [--constant-lr] [--raw] [--test-fraction 0.2]
-//                     [--dropout 0.5] [--no-extras] [--seed 0] [--threads N] [--help]
+//                     [--dropout 0.5] [--no-extras] [--seed 0] [--device cpu|cuda] [--threads N]
+//                     [--help]
 //
 // Data: the 400 Olivetti faces (data/faces), flattened to 4096 values in [0, 1], split 80/20 with
 // a seed: 320 training and 80 test faces (a subject's ten images spread over both sets).
@@ -60,6 +61,7 @@
 #include <lamina/linalg/linalg.hpp>  // SVD, PCA, principal angles: needs lamina::linalg (LAPACK)
 
 #include "../common/command_line.hpp"
+#include "../common/device.hpp"
 #include "../common/outcome_checks.hpp"
 
 #include <algorithm>
@@ -103,6 +105,7 @@ struct options {
   double lr = 1e-2, test_fraction = 0.2;
   float dropout = 0.5f;
   std::uint64_t seed = 0;
+  examples::device device = examples::device::cpu;
 };
 
 static options parse(int argc, char** argv) {
@@ -114,6 +117,7 @@ static options parse(int argc, char** argv) {
                     "principal angles between their subspaces; Q1.3 the autoencoders and PCA on noisy faces, and "
                     "denoising autoencoders. Tables, logs and figures go to --out.");
   cli.option("--out DIR", o.out, "where the tables, logs and figures go");
+  examples::device_option(cli, o.device);
   cli.option("--epochs N", o.epochs, "epochs per network (--quick: 60)", examples::at_least(1));
   cli.option("--batch N", o.batch, "faces per training step", examples::at_least(1));
   cli.choice("--optimizer NAME", o.optimizer, {"adam", "sgd"}, "the optimizer of every network");
@@ -229,20 +233,18 @@ struct trained_ae {
   double seconds = 0, first_loss = 0, last_loss = 0;
 };
 
-// A copy of the parameter `name` ("0.weight": the first layer's weight).
-static lm::Tensor weight_of(const std::vector<lm::named_parameter>& named, const std::string& name) {
-  for (const auto& p : named)
-    if (p.name == name) {
-      lm::Tensor t(p.value.shape);
-      std::copy(p.value.begin(), p.value.end(), t.begin());
-      return t;
-    }
+// A host copy of the parameter `name` ("0.weight": the first layer's weight); the model's
+// memory may be a GPU's, the SVD and the pictures read host memory.
+template <class M>
+static lm::Tensor weight_of(const M& model, const std::string& name) {
+  for (const auto& p : model.named_parameters())
+    if (p.name == name) return model.to_host(p.value);
   throw std::logic_error("no parameter named " + name);
 }
 
-template <class Net>
+template <class Net, class Backend>
 static trained_ae train_ae(const options& o, const face_split& d, const run_spec& spec) {
-  using M = lm::Model<Net, Input>;
+  using M = lm::Model<Net, Input, Backend>;
   constexpr std::size_t n = Net::template layer<0>::out_features;
   auto model = std::make_shared<M>(o.seed);
   const std::string last = std::to_string(Net::depth - 1) + ".weight";
@@ -250,7 +252,7 @@ static trained_ae train_ae(const options& o, const face_split& d, const run_spec
   r.tag = spec.tag, r.title = spec.title, r.n = n, r.params = M::param_count;
   auto keep_snapshot = [&](int epoch) {
     if (std::find(spec.snapshot_epochs.begin(), spec.snapshot_epochs.end(), epoch) != spec.snapshot_epochs.end())
-      r.snapshots.emplace_back(epoch, weight_of(model->named_parameters(), "0.weight"));
+      r.snapshots.emplace_back(epoch, weight_of(*model, "0.weight"));
   };
   keep_snapshot(0);
 
@@ -297,11 +299,11 @@ static trained_ae train_ae(const options& o, const face_split& d, const run_spec
   r.first_loss = r.history.epochs.front().get("loss");
   r.last_loss = r.history.last().get("loss");
   model->eval();
-  r.w1 = weight_of(model->named_parameters(), "0.weight");
-  r.w2 = weight_of(model->named_parameters(), last);
+  r.w1 = weight_of(*model, "0.weight");
+  r.w2 = weight_of(*model, last);
   if constexpr (std::is_same_v<typename Net::template layer<1>, lm::ReLU>) {
     // hidden units that fire for some training face (a unit dead on all of them never learns again)
-    const lm::Tensor b1 = weight_of(model->named_parameters(), "0.bias");
+    const lm::Tensor b1 = weight_of(*model, "0.bias");
     for (std::size_t j = 0; j < n; ++j) {
       bool live = false;
       for (std::size_t i = 0; i < d.train.shape()[0] && !live; ++i) {
@@ -318,10 +320,7 @@ static trained_ae train_ae(const options& o, const face_split& d, const run_spec
   r.apply = [model, &d, center = spec.center](lm::ConstTensorView x) {
     const std::size_t m = x.shape[0];
     const lm::Tensor in = d.input(x, center);
-    const auto y = model->forward(in, m);
-    lm::Tensor out(lm::make_dims(m, pixels));
-    std::copy(y.begin(), y.end(), out.begin());
-    return out;
+    return model->to_host(model->forward(in, m));  // [m, 4096] on the host
   };
   return r;
 }
@@ -348,9 +347,9 @@ static void save_weight_rows(const trained_ae& r, std::size_t units, const fs::p
   lm::viz::save_png(file, lm::viz::rows(rows, g));
 }
 
-int main(int argc, char** argv) try {
+template <class Backend>
+int run(const options& o) try {
   const auto start = std::chrono::steady_clock::now();
-  const options o = parse(argc, argv);
   const fs::path dir = o.out;
   fs::create_directories(dir);
   std::vector<fs::path> written;
@@ -408,25 +407,26 @@ int main(int argc, char** argv) try {
   };
   std::printf("Q1.1: training the autoencoders\n");
   const auto snap = [&](run_spec& s) { s.snapshot_epochs = snapshots; };
-  trained_ae ae16 = train_ae<FaceAE<16>>(o, d, with("ae16", "AE n=16", snap));
-  trained_ae ae64 = train_ae<FaceAE<64>>(o, d, with("ae64", "AE n=64", snap));
+  trained_ae ae16 = train_ae<FaceAE<16>, Backend>(o, d, with("ae16", "AE n=16", snap));
+  trained_ae ae64 = train_ae<FaceAE<64>, Backend>(o, d, with("ae64", "AE n=64", snap));
   std::vector<trained_ae*> q11 = {&ae16, &ae64};
   trained_ae raw64, sgd64, lin16, lin64;
   if (o.extras) {
     std::printf("References: raw (uncentred) faces, the W5 recipe, linear autoencoders\n");
     if (!o.raw && !o.quick) {
-      raw64 = train_ae<FaceAE<64>>(o, d, with("ae64_raw", "AE n=64, raw faces", snap, [](run_spec& s) { s.center = false; }));
+      raw64 = train_ae<FaceAE<64>, Backend>(o, d, with("ae64_raw", "AE n=64, raw faces", snap, [](run_spec& s) { s.center = false; }));
       q11.push_back(&raw64);
     }
     if (!o.quick) {
-      sgd64 = train_ae<FaceAE<64>>(o, d, with("ae64_w5", "AE n=64, raw faces, W5 recipe", [](run_spec& s) {
-                                     s.center = false, s.optimizer = optimizer_kind::sgd, s.lr = 1e-2, s.momentum = 0;
-                                     s.constant_lr = true;
-                                   }));
+      sgd64 = train_ae<FaceAE<64>, Backend>(o, d, with("ae64_w5", "AE n=64, raw faces, W5 recipe", [](run_spec& s) {
+                                              s.center = false, s.optimizer = optimizer_kind::sgd, s.lr = 1e-2,
+                                              s.momentum = 0;
+                                              s.constant_lr = true;
+                                            }));
       q11.push_back(&sgd64);
     }
-    lin16 = train_ae<LinearFaceAE<16>>(o, d, with("linear16", "linear AE n=16"));
-    lin64 = train_ae<LinearFaceAE<64>>(o, d, with("linear64", "linear AE n=64"));
+    lin16 = train_ae<LinearFaceAE<16>, Backend>(o, d, with("linear16", "linear AE n=16"));
+    lin64 = train_ae<LinearFaceAE<64>, Backend>(o, d, with("linear64", "linear AE n=64"));
   }
   std::vector<trained_ae*> all_runs = q11;
   if (o.extras) all_runs.insert(all_runs.end(), {&lin16, &lin64});
@@ -615,9 +615,9 @@ int main(int argc, char** argv) try {
                   ssim(noisy.view(), d.test.view()), ssim(y64.view(), d.test.view()), NAN};
     lm::Tensor yd;
     if (o.extras) {
-      daes.push_back(train_ae<FaceAE<64>>(o, d, with("dae64_" + kind.tag, "denoising AE n=64, " + kind.title, [&](run_spec& s) {
-                                            s.noise = kind.transform, s.val_inputs = &noisy;
-                                          })));
+      daes.push_back(train_ae<FaceAE<64>, Backend>(o, d, with("dae64_" + kind.tag, "denoising AE n=64, " + kind.title, [&](run_spec& s) {
+                                                     s.noise = kind.transform, s.val_inputs = &noisy;
+                                                   })));
       daes.back().history.write_csv(out_file("q1_3_dae64_" + kind.tag + "_log.csv"));
       yd = daes.back().apply(noisy.view());
       row.dae = psnr(yd.view(), d.test.view());
@@ -786,3 +786,14 @@ int main(int argc, char** argv) try {
   std::fprintf(stderr, "faces_autoencoder: %s\n", e.what());
   return 2;
 }
+
+#ifndef LAMINA_EXAMPLE_CUDA_PART
+int main(int argc, char** argv) {
+  const options o = parse(argc, argv);
+  return o.device == examples::device::cuda ? examples::cuda_main(argc, argv) : run<lm::cpu>(o);
+}
+#else
+int examples::cuda_main(int argc, char** argv) {
+  return examples::on_gpu("faces_autoencoder", [&] { return run<lm::cuda>(parse(argc, argv)); });
+}
+#endif

@@ -2,7 +2,8 @@
 //
 //   fashion_classification [--task 1|2|all] [--epochs 20] [--sweep-epochs 10] [--optimizer adam|sgd]
 //                          [--train-images N] [--seed 0] [--data DIR]
-//                          [--out results/fashion_classification] [--threads N] [--quick] [--help]
+//                          [--out results/fashion_classification] [--device cpu|cuda] [--threads N]
+//                          [--quick] [--help]
 //
 // Task 1: the PyTorch quick-start MLP (669,706 parameters) against a CNN of 3 conv + 2 FC layers
 //         sized to match it (663,724 parameters, 0.9 % fewer; the count is checked at compile
@@ -23,6 +24,7 @@
 #include <lamina/viz/viz.hpp>
 
 #include "../common/command_line.hpp"
+#include "../common/device.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -58,8 +60,10 @@ static_assert(FashionCNN::param_count == 663'724);
 static_assert(FashionMLP::param_count - FashionCNN::param_count < FashionMLP::param_count / 100);
 
 using Input = lm::Shape<1, 28, 28>;
-using MLPModel = lm::Model<FashionMLP, Input>;
-using CNNModel = lm::Model<FashionCNN, Input>;
+template <class Backend>
+using MLPModel = lm::Model<FashionMLP, Input, Backend>;
+template <class Backend>
+using CNNModel = lm::Model<FashionCNN, Input, Backend>;
 
 // The first K layers of a Sequential, as a network of their own (feature maps of layer K-1).
 template <std::size_t K, class Seq, class = std::make_index_sequence<K>>
@@ -80,6 +84,7 @@ struct options {
   std::string data = lm::data::fashion_mnist_default_dir().string();
   fs::path out = "results/fashion_classification";
   bool quick = false;
+  examples::device device = examples::device::cpu;
 };
 
 static options parse(int argc, char** argv) {
@@ -97,6 +102,7 @@ static options parse(int argc, char** argv) {
   cli.option("--seed N", o.seed, "seed of the weights and the shuffling");
   cli.option("--data DIR", o.data, "the Fashion-MNIST folder");
   cli.option("--out DIR", o.out, "where the tables, logs and figures go");
+  examples::device_option(cli, o.device);
   cli.flag("--quick", o.quick, "2,000 training and 1,000 test images; checks the outcomes, exits with 1 when one "
                                "fails (seconds; CTest runs it)");
   cli.parse(argc, argv);
@@ -267,15 +273,14 @@ static std::string count_table(const std::string& title) {
 // ---------------------------------------------------------------------------------------------
 // Feature maps of the conv layer ending at index K-1 of the CNN, for one image: a network of the
 // first K layers gets the trained parameters by name ("0.weight", "3.bias", ...) and runs it.
-template <std::size_t K>
-static void save_feature_maps(CNNModel& full, const float* image, const fs::path& file, const std::string& title) {
-  lm::Model<prefix_t<K, FashionCNN>, Input> head(0);
-  for (const auto& p : head.named_parameters()) {
-    const auto src = full.parameter(p.name).span();
-    std::copy(src.begin(), src.end(), p.value.span().begin());
-  }
+// Both models' memory is the backend's (device memory on lm::cuda): copies go through the host.
+template <std::size_t K, class M>
+static void save_feature_maps(M& full, const float* image, const fs::path& file, const std::string& title) {
+  lm::Model<prefix_t<K, FashionCNN>, Input, typename M::backend> head(0);
+  for (const auto& p : head.named_parameters()) head.from_host(full.to_host(full.parameter(p.name)), p.value);
   head.eval();
-  const auto maps = head.forward(std::span<const float>(image, 28 * 28), 1);  // [1, 9, H, W]
+  const lm::Tensor host = head.to_host(head.forward(std::span<const float>(image, 28 * 28), 1));
+  const auto maps = host.view();  // [1, 9, H, W]
   lm::viz::grid_options g;
   g.title = title + " " + lm::to_string(maps.shape);
   g.cols = 9;
@@ -293,6 +298,7 @@ struct checks {
   void file(const fs::path& p) { require(fs::exists(p) && fs::file_size(p) > 0, "wrote " + p.string()); }
 };
 
+template <class Backend>
 static void task1(const options& o, const lm::data::image_classification_set& train,
                   const lm::data::image_classification_set& test, checks& c) {
   std::printf("\n== Task 1: MLP vs CNN ==\n\n");
@@ -308,10 +314,10 @@ static void task1(const options& o, const lm::data::image_classification_set& tr
   const double lr = 1e-3;
   std::vector<run_result> runs;
   {
-    MLPModel mlp(o.seed);
+    MLPModel<Backend> mlp(o.seed);
     runs.push_back(train_run(mlp, "MLP", train, test, o, lr, 64, o.epochs, o.out / "task1_mlp.csv"));
   }
-  CNNModel cnn(o.seed);
+  CNNModel<Backend> cnn(o.seed);
   runs.push_back(train_run(cnn, "CNN", train, test, o, lr, 64, o.epochs, o.out / "task1_cnn.csv"));
 
   save_accuracy_plot(o.out / "task1_accuracy.png",
@@ -360,12 +366,13 @@ static void task1(const options& o, const lm::data::image_classification_set& tr
     c.file(o.out / f);
 }
 
+template <class Backend>
 static void task2(const options& o, const lm::data::image_classification_set& train,
                   const lm::data::image_classification_set& test, checks& c) {
   std::printf("\n== Task 2: learning rate and batch size (CNN) ==\n\n");
   std::vector<run_result> lrs, batches;
   for (double lr : {0.1, 1e-3, 1e-5}) {
-    CNNModel cnn(o.seed);
+    CNNModel<Backend> cnn(o.seed);
     char label[32], file[64];
     std::snprintf(label, sizeof label, "lr %g", lr);
     std::snprintf(file, sizeof file, "task2_lr_%g.csv", lr);
@@ -381,7 +388,7 @@ static void task2(const options& o, const lm::data::image_classification_set& tr
       batches.back().label = label;
       continue;
     }
-    CNNModel cnn(o.seed);
+    CNNModel<Backend> cnn(o.seed);
     batches.push_back(train_run(cnn, label, b == 4 ? small : train, test, o, 1e-3, b, o.sweep_epochs,
                                 o.out / ("task2_batch_" + std::to_string(b) + ".csv")));
   }
@@ -405,8 +412,8 @@ static void task2(const options& o, const lm::data::image_classification_set& tr
   for (const char* f : {"task2.md", "task2_lr.png", "task2_batch.png"}) c.file(o.out / f);
 }
 
-int main(int argc, char** argv) try {
-  const options o = parse(argc, argv);
+template <class Backend>
+int run(const options& o) try {
   const auto start = std::chrono::steady_clock::now();
   fs::create_directories(o.out);
   auto train = lm::data::load_fashion_mnist(lm::data::split::train, o.data);
@@ -417,8 +424,8 @@ int main(int argc, char** argv) try {
               test.size, o.out.string().c_str());
 
   checks c;
-  if (o.task == 0 || o.task == 1) task1(o, train, test, c);
-  if (o.task == 0 || o.task == 2) task2(o, train, test, c);
+  if (o.task == 0 || o.task == 1) task1<Backend>(o, train, test, c);
+  if (o.task == 0 || o.task == 2) task2<Backend>(o, train, test, c);
   std::printf("\n%.1f s in all\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   if (!c.failures.empty()) {
     std::fprintf(stderr, "fashion_classification: %zu check(s) failed\n", c.failures.size());
@@ -429,3 +436,14 @@ int main(int argc, char** argv) try {
   std::fprintf(stderr, "fashion_classification: %s\n", e.what());
   return 2;
 }
+
+#ifndef LAMINA_EXAMPLE_CUDA_PART
+int main(int argc, char** argv) {
+  const options o = parse(argc, argv);
+  return o.device == examples::device::cuda ? examples::cuda_main(argc, argv) : run<lm::cpu>(o);
+}
+#else
+int examples::cuda_main(int argc, char** argv) {
+  return examples::on_gpu("fashion_classification", [&] { return run<lm::cuda>(parse(argc, argv)); });
+}
+#endif

@@ -1,7 +1,7 @@
 // ECE4179 assignment 2, Q2-Q4: MLPs on Fashion-MNIST.
 //
 //   fashion_mlp_study [--task 2|3|4|all] [--epochs 100] [--seed 0] [--data DIR]
-//                     [--out results/fashion_mlp_study] [--threads N] [--quick] [--help]
+//                     [--out results/fashion_mlp_study] [--device cpu|cuda] [--threads N] [--quick] [--help]
 //
 // Q2: shallow MLPs 784-n-10 (n = 32, 128, 512) with SGD lr 0.1 / 0.01 / 1e-3, momentum 0.9,
 //     weight decay 1e-4, batch 128, on 50,000 training images with 10,000 held out for
@@ -23,6 +23,7 @@
 #include <lamina/viz/viz.hpp>
 
 #include "../common/command_line.hpp"
+#include "../common/device.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -72,6 +73,7 @@ struct options {
   std::string data = lm::data::fashion_mnist_default_dir().string();
   fs::path out = "results/fashion_mlp_study";
   bool quick = false;
+  examples::device device = examples::device::cpu;
 };
 
 static options parse(int argc, char** argv) {
@@ -87,6 +89,7 @@ static options parse(int argc, char** argv) {
   cli.option("--seed N", o.seed, "seed of the weights, the shuffling and the validation split");
   cli.option("--data DIR", o.data, "the Fashion-MNIST folder");
   cli.option("--out DIR", o.out, "where the tables, logs, curves and checkpoints go");
+  examples::device_option(cli, o.device);
   cli.flag("--quick", o.quick, "5,000 training, 1,000 validation and 1,000 test images; checks the outcomes, exits "
                                "with 1 when one fails (seconds; CTest runs it)");
   cli.parse(argc, argv);
@@ -157,9 +160,9 @@ static void write_csv(const fs::path& file, const run_result& r) {
   if (!f) throw std::runtime_error("cannot write " + file.string());
 }
 
-template <class Net>
+template <class Net, class Backend>
 static run_result train_run(const run_spec& spec, const datasets& d, const options& o) {
-  using M = lm::Model<Net, Input>;
+  using M = lm::Model<Net, Input, Backend>;
   M model(o.seed);
   lm::data::ClassificationLoader train(d.train.images, d.train.labels, 784, {.batch_size = 128, .seed = o.seed});
   lm::data::ClassificationLoader val(d.val.images, d.val.labels, 784, {.batch_size = 1000, .shuffle = false});
@@ -335,6 +338,7 @@ static std::string lr_name(double lr) {
 }
 
 // ---------------------------------------------------------------------------------------------
+template <class Backend>
 static void q2(const datasets& d, const options& o, checks& c) {
   std::printf("\n== Q2: shallow MLPs 784-n-10, SGD momentum 0.9, weight decay 1e-4, batch 128 ==\n\n");
   const std::vector<double> lrs = {0.1, 0.01, 1e-3};
@@ -342,7 +346,7 @@ static void q2(const datasets& d, const options& o, checks& c) {
   auto run_n = [&]<std::size_t N>(double lr) {
     run_spec s{.name = "q2_n" + std::to_string(N) + "_lr" + lr_name(lr),
                .label = "n " + std::to_string(N) + ", lr " + lr_name(lr), .lr = lr, .checkpoints = true};
-    grid.push_back(train_run<ShallowMLP<N>>(s, d, o));
+    grid.push_back(train_run<ShallowMLP<N>, Backend>(s, d, o));
   };
   for (double lr : lrs) {
     run_n.template operator()<32>(lr);
@@ -396,7 +400,7 @@ static void q2(const datasets& d, const options& o, checks& c) {
   const std::size_t milestone = std::max<std::size_t>(1, o.epochs * 4 / 5);
   run_spec sched{.name = "q2_n128_multistep", .label = "n 128, lr 1e-3 -> 1e-4 at " + std::to_string(milestone),
                  .lr = 1e-3, .milestones = {milestone}};
-  const run_result multistep = train_run<ShallowMLP<128>>(sched, d, o);
+  const run_result multistep = train_run<ShallowMLP<128>, Backend>(sched, d, o);
   const run_result& constant = grid[7];  // n 128, lr 1e-3
   for (auto [q, file, ylabel, log] : {std::tuple{"val_accuracy", "q2_multistep_val_accuracy.png", "validation accuracy (%)", false},
                                       std::tuple{"val_loss", "q2_multistep_loss.png", "loss", true}}) {
@@ -415,9 +419,9 @@ static void q2(const datasets& d, const options& o, checks& c) {
 
   // Extras: ReLU vs Sigmoid, SGD vs Adam (n = 128; lr 0.01 for SGD, 1e-3 for Adam).
   const run_result& relu_sgd = grid[4];  // n 128, lr 0.01
-  const run_result sigmoid = train_run<ShallowMLP<128, lm::Sigmoid>>(
+  const run_result sigmoid = train_run<ShallowMLP<128, lm::Sigmoid>, Backend>(
       {.name = "q2_n128_sigmoid", .label = "n 128, Sigmoid, SGD lr 0.01", .lr = 0.01}, d, o);
-  const run_result adam = train_run<ShallowMLP<128>>(
+  const run_result adam = train_run<ShallowMLP<128>, Backend>(
       {.name = "q2_n128_adam", .label = "n 128, ReLU, Adam lr 1e-3", .optimizer = "adam", .lr = 1e-3}, d, o);
   save_plot(o.out / "q2_extras_val_accuracy.png", "784-128-10: activation and optimizer", "validation accuracy (%)",
             {{&relu_sgd, "val_accuracy", "ReLU, SGD lr 0.01", lm::viz::line_style::solid, 0},
@@ -448,11 +452,13 @@ static void q2(const datasets& d, const options& o, checks& c) {
     c.file(o.out / f);
 }
 
+template <class Backend>
 static void q3(const datasets& d, const options& o, checks& c) {
   std::printf("\n== Q3: DeepMLP (29,642) vs DeepWideMLP (118,346), SGD lr 1e-3, with energy reports ==\n\n");
-  const run_result deep = train_run<DeepMLP>({.name = "q3_deep", .label = "DeepMLP 784-32-64-32-10", .energy = true}, d, o);
-  const run_result wide =
-      train_run<DeepWideMLP>({.name = "q3_deep_wide", .label = "DeepWideMLP 784-128-64-128-10", .energy = true}, d, o);
+  const run_result deep =
+      train_run<DeepMLP, Backend>({.name = "q3_deep", .label = "DeepMLP 784-32-64-32-10", .energy = true}, d, o);
+  const run_result wide = train_run<DeepWideMLP, Backend>(
+      {.name = "q3_deep_wide", .label = "DeepWideMLP 784-128-64-128-10", .energy = true}, d, o);
   save_plot(o.out / "q3_val_accuracy.png", "DeepMLP vs DeepWideMLP", "accuracy (%)",
             {{&deep, "val_accuracy", "DeepMLP val", lm::viz::line_style::solid, 0},
              {&deep, "accuracy", "DeepMLP train", lm::viz::line_style::dashed, 0},
@@ -489,12 +495,13 @@ static void q3(const datasets& d, const options& o, checks& c) {
   for (const char* f : {"q3.md", "q3_val_accuracy.png", "q3_loss.png", "q3_deep.csv", "q3_deep_wide.csv"}) c.file(o.out / f);
 }
 
+template <class Backend>
 static void q4(const datasets& d, const options& o, checks& c) {
   std::printf("\n== Q4: 784-512-256-128-10 (567,434), Adam lr 2e-4: over-fitting, then regularised ==\n\n");
   const std::size_t patience = o.quick ? 1 : 10;
-  const run_result plain = train_run<BigMLP>(
+  const run_result plain = train_run<BigMLP, Backend>(
       {.name = "q4_plain", .label = "no regularisation", .optimizer = "adam", .lr = 2e-4, .weight_decay = 0}, d, o);
-  const run_result reg = train_run<BigMLPDropout>({.name = "q4_regularised",
+  const run_result reg = train_run<BigMLPDropout, Backend>({.name = "q4_regularised",
                                                    .label = "Dropout 0.3 + wd 1e-4 + early stopping",
                                                    .optimizer = "adam",
                                                    .lr = 2e-4,
@@ -548,8 +555,8 @@ static void q4(const datasets& d, const options& o, checks& c) {
   for (const char* f : {"q4.md", "q4_accuracy.png", "q4_loss.png", "q4_plain.csv", "q4_regularised.csv"}) c.file(o.out / f);
 }
 
-int main(int argc, char** argv) try {
-  const options o = parse(argc, argv);
+template <class Backend>
+int run(const options& o) try {
   const auto start = std::chrono::steady_clock::now();
   fs::create_directories(o.out);
   auto all = lm::data::load_fashion_mnist(lm::data::split::train, o.data);
@@ -564,9 +571,9 @@ int main(int argc, char** argv) try {
               o.data.c_str(), d.train.size, d.val.size, d.test.size, o.epochs, o.out.string().c_str());
 
   checks c;
-  if (o.task == 0 || o.task == 2) q2(d, o, c);
-  if (o.task == 0 || o.task == 3) q3(d, o, c);
-  if (o.task == 0 || o.task == 4) q4(d, o, c);
+  if (o.task == 0 || o.task == 2) q2<Backend>(d, o, c);
+  if (o.task == 0 || o.task == 3) q3<Backend>(d, o, c);
+  if (o.task == 0 || o.task == 4) q4<Backend>(d, o, c);
   std::printf("\n%.1f s in all\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   if (!c.failures.empty()) {
     std::fprintf(stderr, "fashion_mlp_study: %zu check(s) failed\n", c.failures.size());
@@ -577,3 +584,14 @@ int main(int argc, char** argv) try {
   std::fprintf(stderr, "fashion_mlp_study: %s\n", e.what());
   return 2;
 }
+
+#ifndef LAMINA_EXAMPLE_CUDA_PART
+int main(int argc, char** argv) {
+  const options o = parse(argc, argv);
+  return o.device == examples::device::cuda ? examples::cuda_main(argc, argv) : run<lm::cpu>(o);
+}
+#else
+int examples::cuda_main(int argc, char** argv) {
+  return examples::on_gpu("fashion_mlp_study", [&] { return run<lm::cuda>(parse(argc, argv)); });
+}
+#endif

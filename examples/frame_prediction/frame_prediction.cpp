@@ -3,8 +3,8 @@
 //
 //   frame_prediction [--quick] [--out DIR] [--variant base|tuned|both] [--epochs 20]
 //                    [--train-seqs 300] [--val-seqs 50] [--frames 20] [--batch 32] [--lr 1e-3]
-//                    [--tuned-min-lr 1e-5] [--min-speed 1] [--max-speed 3] [--seed 0] [--threads N]
-//                    [--help]
+//                    [--tuned-min-lr 1e-5] [--min-speed 1] [--max-speed 3] [--seed 0] [--device cpu|cuda]
+//                    [--threads N] [--help]
 //
 // Data: lm::data::make_bouncing_balls, grey 1x32x32 frames (the size of the counting task),
 // 1-3 balls of radius 3-5 px, bouncing off the walls and off each other (elastic collisions),
@@ -54,11 +54,15 @@
 // and the baseline's on the right axis), <tag>_psnr_ssim.png (validation PSNR left, SSIM
 // right, with the baseline's as dashed / dotted lines), and predictions.png (for ten validation samples: the last input frame, which is the
 // baseline's prediction, the true next frame, and each variant's prediction below it).
+//
+// The program is written once for any backend (run<Backend>): --device cuda trains both variants
+// as lm::Model<Net, Input, lm::cuda>.
 #include <lamina/lamina.hpp>
 #include <lamina/train/trainer.hpp>
 #include <lamina/viz/viz.hpp>
 
 #include "../common/command_line.hpp"
+#include "../common/device.hpp"
 #include "../common/outcome_checks.hpp"
 
 #include <algorithm>
@@ -132,6 +136,7 @@ struct options {
   double lr = 1e-3, tuned_min_lr = 1e-5;
   float min_speed = 1.0f, max_speed = 3.0f;  // pixels per frame (see the header comment)
   std::uint64_t seed = 0;
+  examples::device device = examples::device::cpu;
 };
 
 static options parse(int argc, char** argv) {
@@ -157,6 +162,7 @@ static options parse(int argc, char** argv) {
   cli.option("--max-speed X", o.max_speed, "fastest ball speed, pixels per frame", examples::at_least(0));
   cli.option("--seed N", o.seed, "seed of the weights and shuffling; the sequences use seed + 1 and seed + 2");
   cli.option("--out DIR", o.out, "where the tables, logs and figures go");
+  examples::device_option(cli, o.device);
   cli.flag("--quick", o.quick, "40 training and 10 validation sequences, 4 epochs; checks the outcomes, exits with "
                                "1 when one fails (seconds; CTest runs it)");
   cli.parse(argc, argv);
@@ -247,11 +253,11 @@ static void curves(const outcome& r, const quality& baseline, const fs::path& di
   lm::viz::save_png(dir / (r.tag + "_psnr_ssim.png"), s);
 }
 
-template <class Net>
+template <class Net, class Backend>
 static outcome train_variant(const options& o, const lm::data::frame_pairs& train_set,
                              const lm::data::frame_pairs& val_set, bool cosine, const std::string& tag,
                              const std::string& title) {
-  using M = lm::Model<Net, Input>;
+  using M = lm::Model<Net, Input, Backend>;
   auto model = std::make_unique<M>(o.seed);
   std::printf("\n== %s ==\n%s\n", title.c_str(), M::summary(o.batch).c_str());
   lm::data::RegressionLoader train(floats(train_set.inputs), floats(train_set.targets), K * Side * Side,
@@ -316,9 +322,9 @@ static lm::Tensor gather(const lm::Tensor& images, const std::vector<std::size_t
   return out;
 }
 
-int main(int argc, char** argv) try {
+template <class Backend>
+int run(const options& o) try {
   const auto start = std::chrono::steady_clock::now();
-  const options o = parse(argc, argv);
   const fs::path dir = o.out;
   fs::create_directories(dir);
   std::vector<fs::path> expected_files;
@@ -343,10 +349,10 @@ int main(int argc, char** argv) try {
 
   std::vector<outcome> results;
   if (o.run_base)
-    results.push_back(train_variant<BaseNet>(o, train_set, val_set, false, "base", "encoder-decoder, C = 16"));
+    results.push_back(train_variant<BaseNet, Backend>(o, train_set, val_set, false, "base", "encoder-decoder, C = 16"));
   if (o.run_tuned)
     results.push_back(
-        train_variant<TunedNet>(o, train_set, val_set, true, "tuned", "tuned: C = 24, cosine lr"));
+        train_variant<TunedNet, Backend>(o, train_set, val_set, true, "tuned", "tuned: C = 24, cosine lr"));
 
   for (const auto& r : results) {
     r.log.write_csv(dir / (r.tag + "_log.csv"));
@@ -434,3 +440,14 @@ int main(int argc, char** argv) try {
   std::fprintf(stderr, "frame_prediction: %s\n", e.what());
   return 2;
 }
+
+#ifndef LAMINA_EXAMPLE_CUDA_PART
+int main(int argc, char** argv) {
+  const options o = parse(argc, argv);
+  return o.device == examples::device::cuda ? examples::cuda_main(argc, argv) : run<lm::cpu>(o);
+}
+#else
+int examples::cuda_main(int argc, char** argv) {
+  return examples::on_gpu("frame_prediction", [&] { return run<lm::cuda>(parse(argc, argv)); });
+}
+#endif

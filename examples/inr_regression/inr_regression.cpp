@@ -5,7 +5,8 @@
 //
 //   inr_regression [--task 1|2|3]... [--quick] [--out DIR] [--size 128] [--iterations 300]
 //                  [--seeds 5] [--image coffee] [--ff-size 96] [--ff-iterations 300]
-//                  [--sigmas 1,5,10,25,50] [--bias default|zeros] [--seed 0] [--threads N] [--help]
+//                  [--sigmas 1,5,10,25,50] [--bias default|zeros] [--seed 0] [--device cpu|cuda]
+//                  [--threads N] [--help]
 //
 //   Task 1  weight initialisers over --seeds seeds (S, S + 1, ... for --seed S; seed k draws the
 //           model's default weights and the re-drawn ones): PyTorch's default (kaiming_uniform with a = sqrt(5)),
@@ -54,11 +55,15 @@
 // task2_fourier_grid.png, task3_upsample.md / _<image>.png (all 4x images), task3_detail.png
 // (their centres), task3_<image>_inr_4x.png (the 4x image of the network best at 4x) and
 // task3_<image>_bicubic_4x.png, summary.md (all tables).
+//
+// The program is written once for any backend (run<Backend>): --device cuda fits every network as
+// lm::Model<Net, Input, lm::cuda>; the PSNR curves and renderings read host copies (to_host).
 #include <lamina/init/apply.hpp>
 #include <lamina/lamina.hpp>
 #include <lamina/viz/viz.hpp>
 
 #include "../common/command_line.hpp"
+#include "../common/device.hpp"
 #include "../common/outcome_checks.hpp"
 
 #include <algorithm>
@@ -142,6 +147,7 @@ struct options {
   int iterations = 300, ff_iterations = 300;
   std::vector<float> sigmas = {1, 5, 10, 25, 50};
   lm::init::bias_init bias = lm::init::bias_init::keep;
+  examples::device device = examples::device::cpu;
   bool has(int t) const { return tasks.empty() || std::find(tasks.begin(), tasks.end(), t) != tasks.end(); }
 };
 
@@ -160,6 +166,7 @@ static options parse(int argc, char** argv) {
   cli.option("--task N", o.tasks, "run only these tasks (repeatable, or N,M; default: all three; task 3 runs with "
                                   "task 2d)", examples::at_least(1).at_most(3));
   cli.option("--out DIR", o.out, "where the tables, logs and figures go");
+  examples::device_option(cli, o.device);
   cli.option("--image NAME", o.image, "the photo of tasks 1 and 2a-c (a name of data/images)");
   cli.option("--size N", o.size, "pixels per side of the task 1-2c image (--quick: 32)", examples::at_least(8));
   cli.option("--iterations N", o.iterations, "full-batch steps of tasks 1-2c (--quick: 60)", examples::at_least(1));
@@ -343,7 +350,8 @@ static const char* loss_name(loss_kind k) {
 }
 
 // The model's colours on a grid of coordinates [n, 2], in chunks of the training batch so the
-// activations planned for training are reused, as an image [3, h, w].
+// activations planned for training are reused, as an image [3, h, w]. The output is copied to
+// the host first: on lm::cuda it is device memory.
 template <class M>
 static lm::Tensor render(M& model, const lm::Tensor& grid, std::size_t chunk, std::size_t h, std::size_t w) {
   model.eval();
@@ -351,16 +359,16 @@ static lm::Tensor render(M& model, const lm::Tensor& grid, std::size_t chunk, st
   lm::Tensor rows(lm::make_dims(n, 3));
   for (std::size_t i = 0; i < n; i += chunk) {
     const std::size_t b = std::min(chunk, n - i);
-    const auto y = model.forward(std::span<const float>(grid).subspan(2 * i, 2 * b), b);
-    std::copy_n(y.data, 3 * b, rows.data() + 3 * i);
+    const lm::Tensor y = model.to_host(model.forward(std::span<const float>(grid).subspan(2 * i, 2 * b), b));
+    std::copy_n(y.data(), 3 * b, rows.data() + 3 * i);
   }
   model.train();
   return lm::data::grid_to_image(rows.view(), h, w);
 }
 
-template <class Net>
+template <class Net, class Backend>
 static fit_result fit(const target& t, const fit_settings& s) {
-  using M = lm::Model<Net, Input>;
+  using M = lm::Model<Net, Input, Backend>;
   auto model = std::make_unique<M>(s.seed);
   switch (s.init) {
     case initialiser::pytorch_default: break;  // the constructor's initialisation
@@ -386,7 +394,8 @@ static fit_result fit(const target& t, const fit_settings& s) {
   auto train = [&](auto& optimizer, const auto& loss) {
     for (int it = 0; it < s.iterations; ++it) {
       lm::train::step(*model, t.set.coords, n, targets, loss, optimizer);
-      r.curve.push_back(lm::metrics::psnr(model->output(), targets));  // before this step's update
+      // Before this step's update; metrics read host memory.
+      r.curve.push_back(lm::metrics::psnr(model->to_host(model->output()).view(), targets));
     }
   };
   auto with_loss = [&](auto& optimizer) {
@@ -501,6 +510,7 @@ static double std_of(const std::vector<double>& v) {  // population std, as nump
   return std::sqrt(s / double(v.size()));
 }
 
+template <class Backend>
 static task1_outcome task1(const options& o, const target& t, const fs::path& dir) {
   std::printf("\n== Task 1: initialisers, %s %zux%zu, %d iterations, %zu seeds, biases %s ==\n", t.name.c_str(),
               o.size, o.size, o.iterations, o.seeds,
@@ -510,8 +520,9 @@ static task1_outcome task1(const options& o, const target& t, const fs::path& di
                                initialiser::kaiming_uniform, initialiser::xavier_uniform};
   for (initialiser i : inits)
     for (std::uint64_t seed = o.seed; seed < o.seed + o.seeds; ++seed)
-      out.runs[i].push_back(fit<BaseNet>(t, {.label = std::string(init_tag(i)) + "_seed" + std::to_string(seed),
-                                             .init = i, .bias = o.bias, .seed = seed, .iterations = o.iterations}));
+      out.runs[i].push_back(fit<BaseNet, Backend>(t, {.label = std::string(init_tag(i)) + "_seed" + std::to_string(seed),
+                                                      .init = i, .bias = o.bias, .seed = seed,
+                                                      .iterations = o.iterations}));
 
   // Table: PSNR per seed, mean, std, PSNR > 15 dB for every seed.
   std::string& md = out.table;
@@ -577,6 +588,7 @@ struct variant_row {
   fit_result r;
 };
 
+template <class Backend>
 static std::string task2_variants(const options& o, const target& t, const fs::path& dir,
                                   std::vector<variant_row>& rows) {
   std::printf("\n== Task 2a-c: networks, losses, optimisers (kaiming normal, seed %llu), %s %zux%zu, %d iterations ==\n",
@@ -590,7 +602,7 @@ static std::string task2_variants(const options& o, const target& t, const fs::p
     return s;
   };
   const auto same = [](fit_settings&) {};
-  const fit_result baseline = fit<BaseNet>(t, base);
+  const fit_result baseline = fit<BaseNet, Backend>(t, base);
   auto add = [&](std::string group, std::string what, std::string net, const fit_settings& s, fit_result r) {
     rows.push_back({std::move(group), std::move(what), std::move(net), loss_name(s.loss), optimizer_name(s.optimizer),
                     std::move(r)});
@@ -598,20 +610,20 @@ static std::string task2_variants(const options& o, const target& t, const fs::p
   add("a. network", "base: 3 x 128", "BaseNet (33,795)", base, baseline);
   {
     const auto s = with("deeper_6x128", same);
-    add("a. network", "deeper: 6 x 128", "DeepNet (83,331)", s, fit<DeepNet>(t, s));
+    add("a. network", "deeper: 6 x 128", "DeepNet (83,331)", s, fit<DeepNet, Backend>(t, s));
   }
   {
     const auto s = with("wider_3x256", same);
-    add("a. network", "wider: 3 x 256", "WideNet (133,123)", s, fit<WideNet>(t, s));
+    add("a. network", "wider: 3 x 256", "WideNet (133,123)", s, fit<WideNet, Backend>(t, s));
   }
   for (loss_kind l : {loss_kind::l1, loss_kind::huber}) {
     const auto s = with(std::string("loss_") + (l == loss_kind::l1 ? "l1" : "huber"), [&](fit_settings& f) { f.loss = l; });
-    add("b. loss", loss_name(l), "BaseNet", s, fit<BaseNet>(t, s));
+    add("b. loss", loss_name(l), "BaseNet", s, fit<BaseNet, Backend>(t, s));
   }
   for (optimizer_kind k : {optimizer_kind::sgd_momentum, optimizer_kind::rmsprop, optimizer_kind::adamw}) {
     const char* tag = k == optimizer_kind::sgd_momentum ? "sgd_momentum" : k == optimizer_kind::rmsprop ? "rmsprop" : "adamw";
     const auto s = with(std::string("optim_") + tag, [&](fit_settings& f) { f.optimizer = k; });
-    add("c. optimiser", optimizer_name(k), "BaseNet", s, fit<BaseNet>(t, s));
+    add("c. optimiser", optimizer_name(k), "BaseNet", s, fit<BaseNet, Backend>(t, s));
   }
 
   std::string md = "| part | variant | network (parameters) | loss | optimiser | PSNR (dB) | SSIM | PSNR at iteration " +
@@ -660,18 +672,18 @@ struct fourier_runs {
   std::vector<fit_result> runs;  // same order
 };
 
-template <float... Sigmas>
+template <class Backend, float... Sigmas>
 static void fit_fourier(const options& o, const target& t, fourier_runs& out) {
   auto settings = [&](std::string label) {
     return fit_settings{.label = std::move(label), .init = initialiser::kaiming_normal, .bias = o.bias,
                         .seed = o.seed, .iterations = o.ff_iterations, .upsample = true};
   };
   out.sigmas.push_back(0);
-  out.runs.push_back(fit<RawNet>(t, settings(t.name + "_raw")));
+  out.runs.push_back(fit<RawNet, Backend>(t, settings(t.name + "_raw")));
   auto one = [&]<float S>() {
     if (std::find(o.sigmas.begin(), o.sigmas.end(), S) == o.sigmas.end()) return;
     out.sigmas.push_back(S);
-    out.runs.push_back(fit<FourierNet<S>>(t, settings(t.name + "_sigma" + std::to_string(int(S)))));
+    out.runs.push_back(fit<FourierNet<S>, Backend>(t, settings(t.name + "_sigma" + std::to_string(int(S)))));
   };
   (one.template operator()<Sigmas>(), ...);
 }
@@ -695,6 +707,7 @@ struct fourier_outcome {
   float grass_best_sigma = 0;
 };
 
+template <class Backend>
 static fourier_outcome task2d_3(const options& o, const fs::path& dir, std::vector<fs::path>& files) {
   fourier_outcome res;
   std::vector<fourier_runs> all;
@@ -705,7 +718,7 @@ static fourier_outcome task2d_3(const options& o, const fs::path& dir, std::vect
     const target t = make_target(name, o.ff_size, true);
     std::printf("\n== Task 2d/3: Fourier features on %s %s, %d iterations ==\n", name, size.c_str(), o.ff_iterations);
     fourier_runs fr{name, t.image, t.image4x, upsample(t.image, 4, false), upsample(t.image, 4, true), {}, {}};
-    fit_fourier<1.f, 5.f, 10.f, 25.f, 50.f>(o, t, fr);
+    fit_fourier<Backend, 1.f, 5.f, 10.f, 25.f, 50.f>(o, t, fr);
     const std::string stem = "task2_fourier_" + fr.name;
     std::vector<const fit_result*> runs;
     for (const auto& r : fr.runs) runs.push_back(&r);
@@ -850,9 +863,9 @@ static fourier_outcome task2d_3(const options& o, const fs::path& dir, std::vect
   return res;
 }
 
-int main(int argc, char** argv) try {
+template <class Backend>
+int run(const options& o) try {
   const auto start = std::chrono::steady_clock::now();
-  const options o = parse(argc, argv);
   const fs::path dir = o.out;
   fs::create_directories(dir);
   std::vector<fs::path> files;
@@ -866,10 +879,10 @@ int main(int argc, char** argv) try {
     std::printf("%s\n%s\n", title, s.c_str());
     nets += std::string("## ") + title + "\n\n```\n" + s + "```\n\n";
   };
-  summarise("BaseNet (tasks 1, 2a-c)", lm::Model<BaseNet, Input>::summary(o.size * o.size));
-  summarise("DeepNet (task 2a)", lm::Model<DeepNet, Input>::summary(o.size * o.size));
-  summarise("WideNet = RawNet (tasks 2a, 2d)", lm::Model<WideNet, Input>::summary(o.size * o.size));
-  summarise("FourierNet<5>, the workload W6 (task 2d)", lm::Model<FourierNet<5.f>, Input>::summary(o.ff_size * o.ff_size));
+  summarise("BaseNet (tasks 1, 2a-c)", lm::Model<BaseNet, Input, Backend>::summary(o.size * o.size));
+  summarise("DeepNet (task 2a)", lm::Model<DeepNet, Input, Backend>::summary(o.size * o.size));
+  summarise("WideNet = RawNet (tasks 2a, 2d)", lm::Model<WideNet, Input, Backend>::summary(o.size * o.size));
+  summarise("FourierNet<5>, the workload W6 (task 2d)", lm::Model<FourierNet<5.f>, Input, Backend>::summary(o.ff_size * o.ff_size));
   write_text(dir / "networks.md", nets);
   files.push_back(dir / "networks.md");
 
@@ -879,7 +892,7 @@ int main(int argc, char** argv) try {
   if (o.has(1) || o.has(2)) {
     const target t = make_target(o.image, o.size, false);
     if (o.has(1)) {
-      const auto t1 = task1(o, t, dir);
+      const auto t1 = task1<Backend>(o, t, dir);
       summary += "## Task 1: initialisers (" + t.name + " " + std::to_string(o.size) + "x" + std::to_string(o.size) +
                  ", " + std::to_string(o.iterations) + " iterations)\n\n" + t1.table + "\n";
       for (const auto& [i, rs] : t1.runs)
@@ -896,7 +909,7 @@ int main(int argc, char** argv) try {
     }
     if (o.has(2)) {
       std::vector<variant_row> rows;
-      summary += "## Task 2a-c: networks, losses, optimisers\n\n" + task2_variants(o, t, dir, rows) + "\n";
+      summary += "## Task 2a-c: networks, losses, optimisers\n\n" + task2_variants<Backend>(o, t, dir, rows) + "\n";
       for (const auto& v : rows) checked.push_back(v.r);
       for (const char* f : {"task2_variants.md", "task2_variants_psnr.csv", "task2_variants_psnr.png",
                             "task2_variants_reconstructions.png"})
@@ -904,7 +917,7 @@ int main(int argc, char** argv) try {
     }
   }
   if (o.has(2) || o.has(3)) {
-    const auto f = task2d_3(o, dir, files);
+    const auto f = task2d_3<Backend>(o, dir, files);
     summary += "## Task 2d: Gaussian Fourier features (" + std::to_string(o.ff_size) + "x" + std::to_string(o.ff_size) +
                ", " + std::to_string(o.ff_iterations) + " iterations)\n\n" + f.table + "\n## Task 3: 4x up-sampling\n\n" +
                f.upsample_table + "\n";
@@ -943,3 +956,14 @@ int main(int argc, char** argv) try {
   std::fprintf(stderr, "inr_regression: %s\n", e.what());
   return 2;
 }
+
+#ifndef LAMINA_EXAMPLE_CUDA_PART
+int main(int argc, char** argv) {
+  const options o = parse(argc, argv);
+  return o.device == examples::device::cuda ? examples::cuda_main(argc, argv) : run<lm::cpu>(o);
+}
+#else
+int examples::cuda_main(int argc, char** argv) {
+  return examples::on_gpu("inr_regression", [&] { return run<lm::cuda>(parse(argc, argv)); });
+}
+#endif

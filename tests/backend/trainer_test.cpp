@@ -99,3 +99,28 @@ TEMPLATE_LIST_TEST_CASE("The Trainer, checkpoints and the gradient check run on 
   CHECK(g.ok());
   CHECK(g.checked > 30);
 }
+
+TEMPLATE_LIST_TEST_CASE("Model::to_host and from_host copy the model's memory on every backend",
+                        LAMINA_BACKEND_TAGS "[model]", lamina_test::backends) {
+  using B = TestType;
+  LAMINA_REQUIRE_BACKEND(B);
+  lm::Model<Net, In, B> model(3), twin(4);
+  const auto values = [](const lm::Tensor& t) { return std::vector<float>(t.data(), t.data() + t.size()); };
+  const lm::Tensor params = model.to_host(model.parameters());
+  CHECK(params.shape() == model.parameters().shape);
+  CHECK(values(params) == lamina_test::host<B>(model.parameters()));
+
+  twin.from_host({params.data(), params.size()}, twin.parameters());  // the twin now computes what the model does
+  const toy_data d(4, 5);
+  model.eval();
+  twin.eval();
+  const lm::Tensor y = model.to_host(model.forward(d.x, 4)), y_twin = twin.to_host(twin.forward(d.x, 4));
+  CHECK(y.shape() == lm::make_dims(4, 3));
+  CHECK(values(y) == values(y_twin));
+
+  // A parameter by name, and a size mismatch named in the error.
+  const lm::Tensor bias = model.to_host(model.parameter("6.bias"));
+  CHECK(bias.size() == 3);
+  CHECK_THROWS_WITH(twin.from_host({bias.data(), bias.size()}, twin.parameters()),
+                    Catch::Contains("from_host: got 3 values for a view of " + std::to_string(Net::param_count)));
+}
