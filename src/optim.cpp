@@ -2,8 +2,10 @@
 #include <lamina/optim/adam.hpp>
 #include <lamina/optim/concepts-inl.hpp>
 #include <lamina/optim/lr_scheduler-inl.hpp>
+#include <lamina/optim/cyclic_lr-inl.hpp>
 #include <lamina/optim/one_cycle_lr-inl.hpp>
 #include <lamina/optim/reduce_lr_on_plateau-inl.hpp>
+#include <lamina/optim/scheduler_chain-inl.hpp>
 #include <lamina/optim/rmsprop.hpp>
 #include <lamina/optim/sgd.hpp>
 

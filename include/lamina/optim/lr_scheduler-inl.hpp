@@ -107,4 +107,77 @@ LAMINA_INLINE void CosineAnnealingLR::step() {
     apply((1 + std::cos(pi * double(k) / t)) / (1 + std::cos(pi * double(k - 1) / t)) * (lr - eta_min) + eta_min);
 }
 
+LAMINA_INLINE void LinearLR::restart() {
+  last_epoch_ = 0;
+  apply(base_lr_ * options_.start_factor);
+}
+
+LAMINA_INLINE void LinearLR::step() {  // torch's chainable form: the ratio of this epoch's factor to the last's
+  ++last_epoch_;
+  const double lr = current_lr();
+  if (last_epoch_ > options_.total_iters) return apply(lr);
+  const double s = options_.start_factor, e = options_.end_factor;
+  apply(lr * (1.0 + (e - s) / (double(options_.total_iters) * s + double(last_epoch_ - 1) * (e - s))));
+}
+
+LAMINA_INLINE void PolynomialLR::restart() {
+  last_epoch_ = 0;
+  apply(base_lr_);
+}
+
+LAMINA_INLINE void PolynomialLR::step() {
+  ++last_epoch_;
+  const double lr = current_lr(), n = double(options_.total_iters), k = double(last_epoch_);
+  if (last_epoch_ > options_.total_iters) return apply(lr);
+  apply(lr * std::pow((1.0 - k / n) / (1.0 - (k - 1) / n), options_.power));
+}
+
+LAMINA_INLINE void LambdaLR::restart() {
+  last_epoch_ = 0;
+  apply(base_lr_ * options_.factor(0));
+}
+
+LAMINA_INLINE void LambdaLR::step() {
+  ++last_epoch_;
+  apply(base_lr_ * options_.factor(last_epoch_));
+}
+
+LAMINA_INLINE void CosineAnnealingWarmRestarts::update() {
+  const double eta_min = options_.eta_min;
+  apply(eta_min + (base_lr_ - eta_min) * (1 + std::cos(std::numbers::pi * double(t_cur_) / double(t_i_))) / 2);
+}
+
+LAMINA_INLINE void CosineAnnealingWarmRestarts::restart() {
+  last_epoch_ = t_cur_ = 0;
+  t_i_ = options_.t_0;
+  update();
+}
+
+LAMINA_INLINE void CosineAnnealingWarmRestarts::step() {
+  ++last_epoch_;
+  if (++t_cur_ >= t_i_) {
+    t_cur_ -= t_i_;
+    t_i_ *= options_.t_mult;
+  }
+  update();
+}
+
+LAMINA_INLINE scheduler_state CosineAnnealingWarmRestarts::state() const {
+  auto s = base_state();
+  s.emplace_back("T_cur", double(t_cur_));
+  s.emplace_back("T_i", double(t_i_));
+  return s;
+}
+
+LAMINA_INLINE void CosineAnnealingWarmRestarts::load_state(const scheduler_state& s) {
+  const std::size_t t_cur = find_count(s, "T_cur"), t_i = find_count(s, "T_i");
+  if (t_i < 1 || t_cur >= t_i)
+    throw std::invalid_argument("lamina::optim::CosineAnnealingWarmRestarts::load_state: T_cur " +
+                                std::to_string(t_cur) + " must be below T_i " + std::to_string(t_i) +
+                                " (and T_i >= 1)");
+  load_base_state(s);
+  t_cur_ = t_cur;
+  t_i_ = t_i;
+}
+
 }  // namespace lamina::optim

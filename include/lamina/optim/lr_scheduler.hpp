@@ -1,8 +1,9 @@
 #pragma once
 // Learning-rate schedulers with torch.optim.lr_scheduler's semantics: StepLR, MultiStepLR,
-// ExponentialLR, CosineAnnealingLR (with an optional linear warm-up, PyTorch's
-// SequentialLR([LinearLR, CosineAnnealingLR])). OneCycleLR and ReduceLROnPlateau are in their own
-// headers. Like PyTorch, a scheduler sets the optimizer's lr when it is built (epoch 0) and on
+// ExponentialLR, LinearLR, PolynomialLR, LambdaLR, CosineAnnealingLR (with an optional linear
+// warm-up, PyTorch's SequentialLR([LinearLR, CosineAnnealingLR])) and CosineAnnealingWarmRestarts.
+// OneCycleLR, CyclicLR, ReduceLROnPlateau and the combinations (ChainedScheduler, SequentialLR) are
+// in their own headers. Like PyTorch, a scheduler sets the optimizer's lr when it is built (epoch 0) and on
 // every step(), using PyTorch's recursive ("chainable") forms in double, so the values match
 // PyTorch's to rounding:
 //   lm::optim::SGD opt(model, {.lr = 0.1f, .momentum = 0.9f});
@@ -12,6 +13,7 @@
 // state() / load_state() give its counters as name/value pairs for checkpoints.
 #include <cmath>
 #include <cstddef>
+#include <functional>
 #include <numbers>
 #include <stdexcept>
 #include <string>
@@ -71,6 +73,8 @@ class scheduler_base {
   double last_lr() const { return last_lr_; }      // PyTorch's get_last_lr()[0]
   std::size_t last_epoch() const { return last_epoch_; }  // 0 after construction, +1 per step()
   double base_lr() const { return base_lr_; }      // PyTorch's initial_lr
+  // The lr that epoch 0 starts from; SequentialLR gives every scheduler the first one's.
+  void set_base_lr(double lr) { base_lr_ = lr; }
 
  protected:
   template <LrOptimizer O>
@@ -111,9 +115,14 @@ class StepLR : public detail::scheduler_base {
   template <LrOptimizer O>
   StepLR(O& opt, step_lr_options options) : scheduler_base(opt, "StepLR"), options_(options) {
     require(options.step_size >= 1, "step_size", ">= 1", double(options.step_size));
-    apply(base_lr_);
+    restart();
   }
   void step();
+  // Back to epoch 0 and its lr (what SequentialLR does at a milestone).
+  void restart() {
+    last_epoch_ = 0;
+    apply(base_lr_);
+  }
   const step_lr_options& options() const { return options_; }
   scheduler_state state() const { return base_state(); }
   void load_state(const scheduler_state& s) { load_base_state(s); }
@@ -133,9 +142,13 @@ class MultiStepLR : public detail::scheduler_base {
   template <LrOptimizer O>
   MultiStepLR(O& opt, multi_step_lr_options options)
       : scheduler_base(opt, "MultiStepLR"), options_(std::move(options)) {
-    apply(at_epoch(base_lr_));
+    restart();
   }
   void step();
+  void restart() {
+    last_epoch_ = 0;
+    apply(at_epoch(base_lr_));
+  }
   const multi_step_lr_options& options() const { return options_; }
   scheduler_state state() const { return base_state(); }
   void load_state(const scheduler_state& s) { load_base_state(s); }
@@ -155,9 +168,13 @@ class ExponentialLR : public detail::scheduler_base {
   template <LrOptimizer O>
   ExponentialLR(O& opt, exponential_lr_options options) : scheduler_base(opt, "ExponentialLR"), options_(options) {
     require(options.gamma > 0, "gamma", "> 0", options.gamma);
-    apply(base_lr_);
+    restart();
   }
   void step();
+  void restart() {
+    last_epoch_ = 0;
+    apply(base_lr_);
+  }
   const exponential_lr_options& options() const { return options_; }
   scheduler_state state() const { return base_state(); }
   void load_state(const scheduler_state& s) { load_base_state(s); }
@@ -189,10 +206,14 @@ class CosineAnnealingLR : public detail::scheduler_base {
     require(options.t_max >= 1, "t_max", ">= 1", double(options.t_max));
     require(options.warmup_start_factor > 0 && options.warmup_start_factor <= 1, "warmup_start_factor", "in (0, 1]",
             options.warmup_start_factor);
-    apply(options.warmup_steps > 0 ? base_lr_ * options.warmup_start_factor : base_lr_);
+    restart();
   }
 
   void step();
+  void restart() {
+    last_epoch_ = 0;
+    apply(options_.warmup_steps > 0 ? base_lr_ * options_.warmup_start_factor : base_lr_);
+  }
 
   const cosine_annealing_lr_options& options() const { return options_; }
   scheduler_state state() const { return base_state(); }
@@ -200,6 +221,114 @@ class CosineAnnealingLR : public detail::scheduler_base {
 
  private:
   cosine_annealing_lr_options options_;
+};
+
+// --- LinearLR: lr * a factor going linearly from start_factor to end_factor --------------------
+// Over total_iters epochs, then constant (torch's LinearLR; its defaults). Often the warm-up of a
+// SequentialLR.
+struct linear_lr_options {
+  double start_factor = 1.0 / 3;  // in (0, 1]
+  double end_factor = 1.0;        // in [0, 1]
+  std::size_t total_iters = 5;
+};
+
+class LinearLR : public detail::scheduler_base {
+ public:
+  template <LrOptimizer O>
+  LinearLR(O& opt, linear_lr_options options) : scheduler_base(opt, "LinearLR"), options_(options) {
+    require(options.start_factor > 0 && options.start_factor <= 1, "start_factor", "in (0, 1]", options.start_factor);
+    require(options.end_factor >= 0 && options.end_factor <= 1, "end_factor", "in [0, 1]", options.end_factor);
+    restart();
+  }
+  void step();
+  // Back to epoch 0 (what SequentialLR does at a milestone): lr = base lr * start_factor.
+  void restart();
+  const linear_lr_options& options() const { return options_; }
+  scheduler_state state() const { return base_state(); }
+  void load_state(const scheduler_state& s) { load_base_state(s); }
+
+ private:
+  linear_lr_options options_;
+};
+
+// --- PolynomialLR: lr * (1 - epoch / total_iters)^power, then 0 ---------------------------------
+struct polynomial_lr_options {
+  std::size_t total_iters = 5;  // >= 1
+  double power = 1.0;
+};
+
+class PolynomialLR : public detail::scheduler_base {
+ public:
+  template <LrOptimizer O>
+  PolynomialLR(O& opt, polynomial_lr_options options) : scheduler_base(opt, "PolynomialLR"), options_(options) {
+    require(options.total_iters >= 1, "total_iters", ">= 1", double(options.total_iters));
+    restart();
+  }
+  void step();
+  void restart();
+  const polynomial_lr_options& options() const { return options_; }
+  scheduler_state state() const { return base_state(); }
+  void load_state(const scheduler_state& s) { load_base_state(s); }
+
+ private:
+  polynomial_lr_options options_;
+};
+
+// --- LambdaLR: base lr * factor(epoch), for any schedule written as a function -----------------
+//   lm::optim::LambdaLR sched(opt, {.factor = [](std::size_t epoch) { return 0.95 * epoch; }});
+struct lambda_lr_options {
+  std::function<double(std::size_t epoch)> factor;  // required
+};
+
+class LambdaLR : public detail::scheduler_base {
+ public:
+  template <LrOptimizer O>
+  LambdaLR(O& opt, lambda_lr_options options) : scheduler_base(opt, "LambdaLR"), options_(std::move(options)) {
+    if (!options_.factor)
+      throw std::invalid_argument("lamina::optim::LambdaLR: .factor is required (a function of the epoch)");
+    restart();
+  }
+  void step();
+  void restart();
+  const lambda_lr_options& options() const { return options_; }
+  scheduler_state state() const { return base_state(); }
+  void load_state(const scheduler_state& s) { load_base_state(s); }
+
+ private:
+  lambda_lr_options options_;
+};
+
+// --- CosineAnnealingWarmRestarts: SGDR (Loshchilov & Hutter 2017) ------------------------------
+// The cosine from the base lr down to eta_min over t_0 epochs, then a restart at the base lr with
+// a period t_mult times as long (torch's CosineAnnealingWarmRestarts, stepped once per epoch).
+struct cosine_annealing_warm_restarts_options {
+  std::size_t t_0 = 0;     // required, >= 1: epochs of the first period
+  std::size_t t_mult = 1;  // >= 1
+  double eta_min = 0.0;
+};
+
+class CosineAnnealingWarmRestarts : public detail::scheduler_base {
+ public:
+  template <LrOptimizer O>
+  CosineAnnealingWarmRestarts(O& opt, cosine_annealing_warm_restarts_options options)
+      : scheduler_base(opt, "CosineAnnealingWarmRestarts"), options_(options) {
+    require(options.t_0 >= 1, "t_0", ">= 1", double(options.t_0));
+    require(options.t_mult >= 1, "t_mult", ">= 1", double(options.t_mult));
+    restart();
+  }
+  void step();
+  void restart();
+  // Epochs since the last restart, and the length of the current period.
+  std::size_t t_cur() const { return t_cur_; }
+  std::size_t t_i() const { return t_i_; }
+  const cosine_annealing_warm_restarts_options& options() const { return options_; }
+  scheduler_state state() const;
+  void load_state(const scheduler_state& s);
+
+ private:
+  void update();
+  cosine_annealing_warm_restarts_options options_;
+  std::size_t t_cur_ = 0, t_i_ = 0;
 };
 
 }  // namespace lamina::optim

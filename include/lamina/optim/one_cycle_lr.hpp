@@ -68,6 +68,11 @@ class OneCycleLR : public detail::scheduler_base {
   }
 
   void step();
+  // Back to step 0 and its lr and momentum (what SequentialLR does at a milestone).
+  void restart() {
+    last_epoch_ = 0;
+    update();
+  }
 
   // The momentum (or beta1) set by the last step; 0 without cycle_momentum.
   double last_momentum() const { return last_momentum_; }

@@ -6,7 +6,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "runtime/fixture.hpp"
@@ -51,6 +53,22 @@ std::vector<float> drive(Sched& s, Opt& o, int from = 0, const std::vector<float
   }
   return lrs;
 }
+
+// lr and momentum (or beta1: `read`) after construction and after each step, as in the fixture.
+template <class Sched, class Opt, class Read>
+std::pair<std::vector<float>, std::vector<float>> momenta(Sched& s, Opt& o, Read read) {
+  std::vector<float> lrs{float(s.last_lr())}, moms{float(read(o))};
+  REQUIRE(float(s.last_momentum()) == float(read(o)));
+  for (int k = 0; k < kSteps; ++k) {
+    o.step();
+    s.step();
+    lrs.push_back(float(s.last_lr()));
+    moms.push_back(float(read(o)));
+  }
+  return {lrs, moms};
+}
+const auto momentum = [](auto& o) { return o.momentum(); };
+const auto beta1 = [](auto& o) { return o.beta1(); };
 
 std::vector<float> tail(const lamina_test::fixture_tensor<float>& t, std::size_t from) {
   return {t.values.begin() + std::ptrdiff_t(from), t.values.end()};
@@ -116,19 +134,6 @@ TEST_CASE("CosineAnnealingLR matches PyTorch, with and without warm-up", "[sched
 
 TEST_CASE("OneCycleLR matches PyTorch's lr and momentum / beta1", "[scheduler]") {
   const auto& f = sched_fixture();
-  auto momenta = [](auto& s, auto& o, auto read) {
-    std::vector<float> lrs{float(s.last_lr())}, moms{float(read(o))};
-    REQUIRE(float(s.last_momentum()) == float(read(o)));
-    for (int k = 0; k < kSteps; ++k) {
-      o.step();
-      s.step();
-      lrs.push_back(float(s.last_lr()));
-      moms.push_back(float(read(o)));
-    }
-    return std::pair{lrs, moms};
-  };
-  auto momentum = [](auto& o) { return o.momentum(); };
-  auto beta1 = [](auto& o) { return o.beta1(); };
   {
     sgd_rig r;
     opt::OneCycleLR s(r.sgd, {.max_lr = 0.5, .total_steps = kSteps});
@@ -168,6 +173,110 @@ TEST_CASE("OneCycleLR matches PyTorch's lr and momentum / beta1", "[scheduler]")
     REQUIRE_THAT(drive(s, r.sgd), close_to(f.tensor("onecycle_no_momentum.lr"), kRel, kAbs));
     REQUIRE(r.sgd.momentum() == 0.9f);  // untouched
   }
+}
+
+TEST_CASE("LinearLR, PolynomialLR, LambdaLR and CosineAnnealingWarmRestarts match PyTorch", "[scheduler]") {
+  const auto& f = sched_fixture();
+  auto check = [&](const char* tag, auto make) {
+    INFO(tag);
+    sgd_rig r;
+    auto s = make(r.sgd);
+    REQUIRE_THAT(drive(s, r.sgd), close_to(f.tensor(std::string(tag) + ".lr"), kRel, kAbs));
+  };
+  check("linear", [](opt::SGD<>& o) { return opt::LinearLR(o, {.start_factor = 0.25, .end_factor = 0.9, .total_iters = 8}); });
+  check("linear_default", [](opt::SGD<>& o) { return opt::LinearLR(o, {}); });
+  check("polynomial", [](opt::SGD<>& o) { return opt::PolynomialLR(o, {.total_iters = 20, .power = 2.0}); });
+  check("lambda", [](opt::SGD<>& o) {
+    return opt::LambdaLR(o, {.factor = [](std::size_t e) { return std::pow(0.95, double(e)) / (1 + 0.1 * double(e)); }});
+  });
+  check("warm_restarts", [](opt::SGD<>& o) {
+    return opt::CosineAnnealingWarmRestarts(o, {.t_0 = 4, .t_mult = 2, .eta_min = 0.002});
+  });
+  check("warm_restarts_default", [](opt::SGD<>& o) { return opt::CosineAnnealingWarmRestarts(o, {.t_0 = 7}); });
+}
+
+TEST_CASE("CyclicLR matches PyTorch's lr and momentum / beta1 in every mode", "[scheduler]") {
+  const auto& f = sched_fixture();
+  {
+    sgd_rig r;
+    opt::CyclicLR s(r.sgd, {.base_lr = 0.01, .max_lr = 0.1, .step_size_up = 4});
+    auto [lrs, moms] = momenta(s, r.sgd, momentum);
+    REQUIRE_THAT(lrs, close_to(f.tensor("cyclic.lr"), kRel, kAbs));
+    REQUIRE_THAT(moms, close_to(f.tensor("cyclic.momentum"), kRel, kAbs));
+  }
+  {
+    sgd_rig r(0.5f);
+    opt::CyclicLR s(r.sgd, {.base_lr = 0.01, .max_lr = 0.1, .step_size_up = 3, .step_size_down = 5,
+                            .mode = opt::cyclic_mode::triangular2, .base_momentum = 0.7, .max_momentum = 0.95});
+    auto [lrs, moms] = momenta(s, r.sgd, momentum);
+    REQUIRE_THAT(lrs, close_to(f.tensor("cyclic_triangular2.lr"), kRel, kAbs));
+    REQUIRE_THAT(moms, close_to(f.tensor("cyclic_triangular2.momentum"), kRel, kAbs));
+  }
+  {
+    one_param p;
+    opt::Adam adam(p.params(), p.grads(), {.lr = 1e-3});
+    opt::CyclicLR s(adam, {.base_lr = 1e-3, .max_lr = 1e-2, .step_size_up = 5, .mode = opt::cyclic_mode::exp_range,
+                           .gamma = 0.97});
+    auto [lrs, moms] = momenta(s, adam, beta1);
+    REQUIRE_THAT(lrs, close_to(f.tensor("cyclic_exp_range_adam.lr"), kRel, kAbs));
+    REQUIRE_THAT(moms, close_to(f.tensor("cyclic_exp_range_adam.momentum"), kRel, kAbs));
+  }
+  {
+    sgd_rig r;
+    opt::CyclicLR s(r.sgd, {.base_lr = 0.02, .max_lr = 0.2, .step_size_up = 6,
+                            .scale_fn = [](double k) { return 1.0 / (1.0 + 0.05 * k); },
+                            .scale_mode = opt::cyclic_scale::iterations, .cycle_momentum = false});
+    REQUIRE_THAT(drive(s, r.sgd), close_to(f.tensor("cyclic_scale_fn.lr"), kRel, kAbs));
+    REQUIRE(r.sgd.momentum() == 0.9f);  // untouched
+  }
+}
+
+TEST_CASE("ChainedScheduler and SequentialLR match PyTorch and resume", "[scheduler]") {
+  const auto& f = sched_fixture();
+  {
+    sgd_rig r;
+    opt::LinearLR warmup(r.sgd, {.start_factor = 0.2, .total_iters = 6});
+    opt::ExponentialLR decay(r.sgd, {.gamma = 0.9});
+    opt::ChainedScheduler s{warmup, decay};
+    REQUIRE_THAT(drive(s, r.sgd), close_to(f.tensor("chained.lr"), kRel, kAbs));
+  }
+  // The three-part schedule, run whole, and saved at step 12 and resumed in a fresh set.
+  struct three {
+    sgd_rig r;
+    opt::LinearLR warmup{r.sgd, {.start_factor = 0.1, .total_iters = 4}};
+    opt::PolynomialLR poly{r.sgd, {.total_iters = 10, .power = 1.5}};
+    opt::CosineAnnealingWarmRestarts restarts{r.sgd, {.t_0 = 5}};
+    opt::SequentialLR s{{warmup, poly, restarts}, {.milestones = {4, 14}}};
+  };
+  {
+    three t;
+    REQUIRE_THAT(drive(t.s, t.r.sgd), close_to(f.tensor("sequential.lr"), kRel, kAbs));
+  }
+  {
+    three a;
+    for (int k = 0; k < 12; ++k) a.s.step();
+    const opt::scheduler_state saved = a.s.state();
+    three b;
+    b.s.load_state(saved);
+    REQUIRE(b.s.last_epoch() == 12);
+    REQUIRE(float(b.r.sgd.lr()) == float(a.s.last_lr()));
+    REQUIRE_THAT(drive(b.s, b.r.sgd, 12), close_to(tail(f.tensor("sequential.lr"), 13), kRel, kAbs));
+    REQUIRE_THROWS_WITH(b.s.load_state({{"last_epoch", 3.0}, {"7.last_epoch", 1.0}}),
+                        Catch::Contains("SequentialLR::load_state: unknown entry '7.last_epoch'"));
+  }
+  {
+    sgd_rig r;
+    opt::ExponentialLR decay(r.sgd, {.gamma = 0.8});
+    opt::LambdaLR after(r.sgd, {.factor = [](std::size_t e) { return 1.0 / (1.0 + double(e)); }});
+    opt::SequentialLR s({decay, after}, {.milestones = {6}});
+    REQUIRE_THAT(drive(s, r.sgd), close_to(f.tensor("sequential_lambda.lr"), kRel, kAbs));
+  }
+  sgd_rig r;
+  opt::StepLR a(r.sgd, {.step_size = 2});
+  opt::ExponentialLR b(r.sgd, {.gamma = 0.5});
+  REQUIRE_THROWS_WITH(opt::SequentialLR({a, b}, {}), Catch::Contains("2 schedulers need 1 milestones, got 0"));
+  REQUIRE_THROWS_WITH(opt::SequentialLR({a, b}, {.milestones = {0}}),
+                      Catch::Contains("milestones must be increasing and >= 1, got 0"));
 }
 
 TEST_CASE("ReduceLROnPlateau matches PyTorch for a fixed metric sequence", "[scheduler]") {
@@ -219,6 +328,11 @@ TEST_CASE("Schedulers resume from a checkpoint of their counters", "[scheduler]"
     return opt::CosineAnnealingLR(o, {.t_max = 25, .eta_min = 1e-4, .warmup_steps = 5, .warmup_start_factor = 0.1});
   });
   resume("onecycle", [](opt::SGD<>& o) { return opt::OneCycleLR(o, {.max_lr = 0.5, .total_steps = kSteps}); });
+  resume("warm_restarts", [](opt::SGD<>& o) {
+    return opt::CosineAnnealingWarmRestarts(o, {.t_0 = 4, .t_mult = 2, .eta_min = 0.002});
+  });
+  resume("cyclic", [](opt::SGD<>& o) { return opt::CyclicLR(o, {.base_lr = 0.01, .max_lr = 0.1, .step_size_up = 4}); });
+  resume("polynomial", [](opt::SGD<>& o) { return opt::PolynomialLR(o, {.total_iters = 20, .power = 2.0}); });
   resume(
       "plateau_min",
       [](opt::SGD<>& o) {
@@ -263,6 +377,13 @@ TEST_CASE("Schedulers reject invalid settings, naming the option and the value",
   REQUIRE_THROWS_WITH(opt::OneCycleLR(o, {.total_steps = 10}), Catch::Contains("OneCycleLR: max_lr must be > 0, got 0"));
   REQUIRE_THROWS_WITH(opt::OneCycleLR(o, {.max_lr = 0.1, .total_steps = 10, .pct_start = 1.5}),
                       Catch::Contains("pct_start must be in [0, 1], got 1.5"));
+  REQUIRE_THROWS_WITH(opt::LinearLR(o, {.start_factor = 0}), Catch::Contains("LinearLR: start_factor must be in (0, 1], got 0"));
+  REQUIRE_THROWS_WITH(opt::LinearLR(o, {.end_factor = 1.5}), Catch::Contains("LinearLR: end_factor must be in [0, 1], got 1.5"));
+  REQUIRE_THROWS_WITH(opt::PolynomialLR(o, {.total_iters = 0}), Catch::Contains("PolynomialLR: total_iters must be >= 1, got 0"));
+  REQUIRE_THROWS_WITH(opt::LambdaLR(o, {}), Catch::Contains("LambdaLR: .factor is required"));
+  REQUIRE_THROWS_WITH(opt::CosineAnnealingWarmRestarts(o, {}),
+                      Catch::Contains("CosineAnnealingWarmRestarts: t_0 must be >= 1, got 0"));
+  REQUIRE_THROWS_WITH(opt::CyclicLR(o, {.base_lr = 0.1, .max_lr = 0.01}), Catch::Contains("CyclicLR: max_lr must be >= base_lr, got 0.01"));
   REQUIRE_THROWS_WITH(opt::ReduceLROnPlateau(o, {.factor = 1.0}),
                       Catch::Contains("ReduceLROnPlateau: factor must be in [0, 1), got 1"));
   REQUIRE_THROWS_WITH(opt::ReduceLROnPlateau(o, {.threshold = -0.5}), Catch::Contains("threshold must be >= 0, got -0.5"));
