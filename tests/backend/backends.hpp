@@ -9,6 +9,7 @@
 #include <lamina/lamina.hpp>
 
 #include <cstdint>
+#include <limits>
 #include <tuple>
 #include <type_traits>
 #include <vector>

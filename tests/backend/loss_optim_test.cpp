@@ -109,3 +109,25 @@ TEMPLATE_LIST_TEST_CASE("Backends agree: optimizer steps", LAMINA_BACKEND_TAGS "
       lm::optim::rmsprop_options{.lr = 1e-3, .weight_decay = 1e-2, .momentum = 0.9, .centered = true});
   compare_optimizer<B, lm::optim::RMSprop>(lm::optim::rmsprop_options{.alpha = 0.3, .centered = true});
 }
+
+TEMPLATE_LIST_TEST_CASE("Backends agree: gradient clipping", LAMINA_BACKEND_TAGS "[optim][clip]", lamina_test::backends) {
+  using B = TestType;
+  LAMINA_REQUIRE_BACKEND(B);
+  using lamina_test::close_to;
+  const auto g = lamina_test::random_values(1000, 9, -2.f, 2.f);
+  const lm::dims shape = lm::make_dims(g.size());
+  for (double p : {1.0, 2.0, 3.0, std::numeric_limits<double>::infinity()}) {
+    INFO("norm_type " << p);
+    std::vector<float> ref = g;
+    const double ref_norm = lm::optim::clip_grad_norm(lm::cpu{}, {ref.data(), shape}, 1.5, {.norm_type = p});
+    on_backend<B> dut(g, shape);
+    const double norm = lm::optim::clip_grad_norm(B{}, dut.view(), 1.5, {.norm_type = p});
+    CHECK(norm == Approx(ref_norm).epsilon(1e-9));
+    CHECK_THAT(lamina_test::host<B>(dut.view()), close_to(ref, 1e-6, 1e-7));
+  }
+  std::vector<float> ref = g;
+  lm::optim::clip_grad_value(lm::cpu{}, {ref.data(), shape}, 0.25);
+  on_backend<B> dut(g, shape);
+  lm::optim::clip_grad_value(B{}, dut.view(), 0.25);
+  CHECK(lamina_test::host<B>(dut.view()) == ref);
+}

@@ -1,6 +1,7 @@
 #pragma once
 // Every optimizer and learning-rate scheduler (lm::optim); this header only includes.
 #include "adam.hpp"
+#include "clip_grad.hpp"
 #include "concepts.hpp"
 #include "cyclic_lr.hpp"
 #include "lr_scheduler.hpp"

@@ -21,11 +21,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../core/config.hpp"
@@ -34,6 +36,7 @@
 #include "../metrics/psnr.hpp"
 #include "../kernels/kernels.hpp"
 #include "../loss/reduction.hpp"
+#include "../optim/clip_grad.hpp"
 #include "../optim/concepts.hpp"
 #include "../core/backend.hpp"
 #include "callbacks.hpp"
@@ -84,6 +87,10 @@ struct trainer_options {
   progress_bar::style progress = progress_bar::style::automatic;
   std::FILE* out = stdout;
   on_nonfinite nonfinite = on_nonfinite::stop;
+  // Gradient clipping between backward and the optimizer's step (optim/clip_grad.hpp), 0 for
+  // off: the 2-norm of all gradients scaled down to clip_grad_norm, then every gradient clamped
+  // to [-clip_grad_value, clip_grad_value].
+  double clip_grad_norm = 0, clip_grad_value = 0;
 };
 
 // What the training loop does that does not depend on the model's type: metrics, callbacks,
@@ -95,7 +102,16 @@ class trainer_base {
 
  protected:
   explicit trainer_base(const trainer_options& options)
-      : bar_(options.progress, options.out), out_(options.out), nonfinite_(options.nonfinite) {}
+      : bar_(options.progress, options.out),
+        out_(options.out),
+        nonfinite_(options.nonfinite),
+        clip_norm_(options.clip_grad_norm),
+        clip_value_(options.clip_grad_value) {
+    for (const auto& [name, v] : {std::pair{"clip_grad_norm", clip_norm_}, std::pair{"clip_grad_value", clip_value_}})
+      if (!(v >= 0 && v <= std::numeric_limits<double>::max()))
+        throw std::invalid_argument(std::string("lamina::train::Trainer: trainer_options::") + name +
+                                    " must be >= 0 and finite (0: no clipping), got " + std::to_string(v));
+  }
   ~trainer_base() = default;  // not deleted through a base pointer
 
   // Running sums of one pass over a loader: loss and metrics, weighted by batch size.
@@ -141,6 +157,7 @@ class trainer_base {
   std::vector<float> best_params_, best_state_;
   std::FILE* out_;
   on_nonfinite nonfinite_;
+  double clip_norm_, clip_value_;
   std::size_t warnings_ = 0;
 
  private:
@@ -274,6 +291,8 @@ class Trainer : public trainer_base {
         if (!kernels::all_finite(backend{}, g.data, g.size()))
           nonfinite("gradients", NAN, epoch, b + 1, steps);
       }
+      if (clip_norm_ > 0) optim::clip_grad_norm(model_, clip_norm_);
+      if (clip_value_ > 0) optim::clip_grad_value(model_, clip_value_);
       optimizer_.step();
       add_batch(p, l, batch.size, for_metrics(out), target_of(batch));
       show_batch(p, b + 1);

@@ -27,6 +27,20 @@ struct multiply {
   template <class V> LAMINA_HOST_DEVICE V operator()(V a, V b) const { return a * b; }
 };
 
+// x * factor (gradient clipping by norm).
+struct scale {
+  float factor;
+  LAMINA_HOST_DEVICE_TEMPLATE
+  template <class V> LAMINA_HOST_DEVICE V operator()(V x) const { return x * V(factor); }
+};
+// x clamped to [-limit, limit]; a NaN stays NaN, as torch.clamp (gradient clipping by value).
+struct clamp_abs {
+  float limit;
+  LAMINA_HOST_DEVICE_TEMPLATE
+  template <class V> LAMINA_HOST_DEVICE V operator()(V x) const {
+    return select(x > V(limit), V(limit), select(x < V(-limit), V(-limit), x));
+  }
+};
 struct relu_forward {
   LAMINA_HOST_DEVICE_TEMPLATE
   template <class V> LAMINA_HOST_DEVICE V operator()(V x) const { return max(V(0.f), x); }
