@@ -108,6 +108,11 @@ TEMPLATE_LIST_TEST_CASE("Backends agree: optimizer steps", LAMINA_BACKEND_TAGS "
   compare_optimizer<B, lm::optim::RMSprop>(
       lm::optim::rmsprop_options{.lr = 1e-3, .weight_decay = 1e-2, .momentum = 0.9, .centered = true});
   compare_optimizer<B, lm::optim::RMSprop>(lm::optim::rmsprop_options{.alpha = 0.3, .centered = true});
+  compare_optimizer<B, lm::optim::Adagrad>(lm::optim::adagrad_options{.lr_decay = 0.1, .weight_decay = 1e-2,
+                                                                      .initial_accumulator_value = 0.1});
+  compare_optimizer<B, lm::optim::Adamax>(lm::optim::adamax_options{.weight_decay = 1e-2});
+  compare_optimizer<B, lm::optim::NAdam>(lm::optim::nadam_options{.lr = 1e-2});
+  compare_optimizer<B, lm::optim::NAdam>(lm::optim::nadam_options{.weight_decay = 0.1, .decoupled_weight_decay = true});
 }
 
 TEMPLATE_LIST_TEST_CASE("Backends agree: gradient clipping", LAMINA_BACKEND_TAGS "[optim][clip]", lamina_test::backends) {

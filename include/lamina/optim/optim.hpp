@@ -1,10 +1,13 @@
 #pragma once
 // Every optimizer and learning-rate scheduler (lm::optim); this header only includes.
+#include "adagrad.hpp"
 #include "adam.hpp"
+#include "adamax.hpp"
 #include "clip_grad.hpp"
 #include "concepts.hpp"
 #include "cyclic_lr.hpp"
 #include "lr_scheduler.hpp"
+#include "nadam.hpp"
 #include "one_cycle_lr.hpp"
 #include "reduce_lr_on_plateau.hpp"
 #include "rmsprop.hpp"
