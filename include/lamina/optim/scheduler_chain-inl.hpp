@@ -39,8 +39,8 @@ LAMINA_INLINE std::size_t load_combined_state(const char* who, const scheduler_s
   }
   if (!(epoch >= 0 && epoch <= 0x1p53) || epoch != std::floor(epoch))
     fail("last_epoch must be an integer in [0, 2^53]" + std::string(epoch < 0 ? " (missing?)" : ""));
-  // Each scheduler checks its own part before changing anything; a later refusal leaves the
-  // earlier ones restored, so check them all on copies first is not possible: restore in order.
+  // Each scheduler checks its part before it changes anything; should a later part be refused,
+  // the schedulers before it stay restored.
   for (std::size_t i = 0; i < list.size(); ++i) list[i].load_state(parts[i]);
   return std::size_t(epoch);
 }
