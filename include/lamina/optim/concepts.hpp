@@ -3,6 +3,7 @@
 // optimizer, the name/tensor list through which optimizers expose their state for checkpoints,
 // and the argument checks that name the option and the bad value.
 #include <concepts>
+#include <cstddef>
 #include <cstdio>
 #include <functional>
 #include <stdexcept>
@@ -38,6 +39,51 @@ concept Beta1Optimizer = LrOptimizer<O> && requires(O& o, const O& c, double v) 
 // An optimizer's state tensors by PyTorch's names ("exp_avg", "momentum_buffer", ...), as views
 // into the optimizer: read them to save a checkpoint, write into them to restore one.
 using named_state = std::vector<std::pair<std::string, TensorView>>;
+
+// What lm::train::step and the Trainer ask of an optimizer: step() after backward, and the lr.
+template <class O>
+concept Optimizer = LrOptimizer<O> && requires(O& o) { o.step(); };
+// What checkpoints ask in addition: the state tensors and the step count.
+template <class O>
+concept CheckpointOptimizer = Optimizer<O> && requires(O& o, const O& c, std::size_t n) {
+  { o.state() } -> std::convertible_to<named_state>;
+  { c.steps() } -> std::convertible_to<std::size_t>;
+  o.set_steps(n);
+};
+
+namespace detail {
+// One static_assert per member, so that an optimizer of yours (or a wrapper) that lacks one gets
+// a sentence naming it, where it is first used, instead of an error deep in the Trainer. They
+// return whether O qualifies, so a caller can skip the code that would fail again
+// (`if constexpr (require_optimizer<O>())`).
+template <class O>
+constexpr bool require_optimizer() {
+  static_assert(requires(O& o) { o.step(); },
+                "LAMINA_NOT_AN_OPTIMIZER: the optimizer has no step() member; lamina calls step() after every "
+                "backward (see the Optimizer concept in optim/concepts.hpp)");
+  static_assert(requires(const O& c) { { c.lr() } -> std::convertible_to<double>; },
+                "LAMINA_NOT_AN_OPTIMIZER: the optimizer has no lr() const member returning the learning rate "
+                "(a double); schedulers and checkpoints read it");
+  static_assert(requires(O& o, double v) { o.set_lr(v); },
+                "LAMINA_NOT_AN_OPTIMIZER: the optimizer has no set_lr(double) member; schedulers and checkpoints "
+                "set the learning rate with it");
+  return Optimizer<O>;
+}
+template <class O>
+constexpr bool require_checkpoint_optimizer() {
+  require_optimizer<O>();
+  static_assert(requires(O& o) { { o.state() } -> std::convertible_to<named_state>; },
+                "LAMINA_NOT_A_CHECKPOINT_OPTIMIZER: the optimizer has no state() member returning its state "
+                "tensors as lm::optim::named_state (return {} when it has none); checkpoints save and restore them");
+  static_assert(requires(const O& c) { { c.steps() } -> std::convertible_to<std::size_t>; },
+                "LAMINA_NOT_A_CHECKPOINT_OPTIMIZER: the optimizer has no steps() const member (the steps taken, "
+                "PyTorch's state[\"step\"]); checkpoints save it");
+  static_assert(requires(O& o, std::size_t n) { o.set_steps(n); },
+                "LAMINA_NOT_A_CHECKPOINT_OPTIMIZER: the optimizer has no set_steps(std::size_t) member; resuming "
+                "from a checkpoint restores the step count with it");
+  return CheckpointOptimizer<O>;
+}
+}  // namespace detail
 
 namespace detail {
 

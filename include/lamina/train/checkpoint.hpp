@@ -48,10 +48,10 @@ LAMINA_INLINE double number_field(const std::filesystem::path& file, const std::
                                   double lo, double hi);
 }  // namespace detail
 
-// Saves model, optimizer (when given) and scheduler state (when given) atomically.
-template <class Model, class Optimizer, class Scheduler = std::nullptr_t>
-void save_checkpoint(const std::filesystem::path& file, const Model& model, Optimizer& optimizer, std::size_t epoch,
-                     Scheduler* scheduler = nullptr, std::map<std::string, std::string> metadata = {}) {
+namespace detail {
+template <class Model, class Optimizer, class Scheduler>
+void write_checkpoint(const std::filesystem::path& file, const Model& model, Optimizer& optimizer, std::size_t epoch,
+                      Scheduler* scheduler, std::map<std::string, std::string> metadata) {
   auto records = io::detail::state_dict_records(model);
   for (auto& [name, view] : optimizer.state()) {
     const auto host = io::detail::host_copy<typename Model::backend>(view);
@@ -66,14 +66,20 @@ void save_checkpoint(const std::filesystem::path& file, const Model& model, Opti
       for (const auto& [k, v] : scheduler->state()) metadata["scheduler." + k] = detail::format_double(v);
   io::write_safetensors(file, records, metadata);
 }
+}  // namespace detail
 
-// Restores what save_checkpoint wrote; the model and optimizer must have the same shapes.
-// `check`, when given, sees the checked counters and metadata before anything changes and may
-// throw to refuse the file (the Trainer checks its history there).
+// Saves model, optimizer (when given) and scheduler state (when given) atomically.
 template <class Model, class Optimizer, class Scheduler = std::nullptr_t>
-checkpoint_info load_checkpoint(const std::filesystem::path& file, Model& model, Optimizer& optimizer,
-                                Scheduler* scheduler = nullptr,
-                                const std::function<void(const checkpoint_info&)>& check = {}) {
+void save_checkpoint(const std::filesystem::path& file, const Model& model, Optimizer& optimizer, std::size_t epoch,
+                     Scheduler* scheduler = nullptr, std::map<std::string, std::string> metadata = {}) {
+  if constexpr (optim::detail::require_checkpoint_optimizer<Optimizer>())
+    detail::write_checkpoint(file, model, optimizer, epoch, scheduler, std::move(metadata));
+}
+
+namespace detail {
+template <class Model, class Optimizer, class Scheduler>
+checkpoint_info read_checkpoint(const std::filesystem::path& file, Model& model, Optimizer& optimizer,
+                                Scheduler* scheduler, const std::function<void(const checkpoint_info&)>& check) {
   using B = typename Model::backend;
   const io::safetensors_file f = io::read_safetensors(file);
   const auto& meta = f.metadata;
@@ -122,10 +128,25 @@ checkpoint_info load_checkpoint(const std::filesystem::path& file, Model& model,
   io::detail::write_state_dict(model, model_values);
   std::size_t i = 0;
   for (auto& [name, view] : optimizer.state()) kernels::upload(B{}, optimizer_values[i].data(), view.data, view.size()), ++i;
-  if constexpr (requires { optimizer.set_steps(std::size_t{}); }) optimizer.set_steps(steps);
+  optimizer.set_steps(steps);
   optimizer.set_lr(lr);
   model.generator() = generator;
   return info;
+}
+
+}  // namespace detail
+
+// Restores what save_checkpoint wrote; the model and optimizer must have the same shapes.
+// `check`, when given, sees the checked counters and metadata before anything changes and may
+// throw to refuse the file (the Trainer checks its history there).
+template <class Model, class Optimizer, class Scheduler = std::nullptr_t>
+checkpoint_info load_checkpoint(const std::filesystem::path& file, Model& model, Optimizer& optimizer,
+                                Scheduler* scheduler = nullptr,
+                                const std::function<void(const checkpoint_info&)>& check = {}) {
+  if constexpr (optim::detail::require_checkpoint_optimizer<Optimizer>())
+    return detail::read_checkpoint(file, model, optimizer, scheduler, check);
+  else
+    return {};
 }
 
 }  // namespace lamina::train

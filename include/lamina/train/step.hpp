@@ -19,20 +19,24 @@ namespace lamina::train {
 template <class Model, class Loss, class Target, class Optimizer>
 float step(Model& model, std::span<const float> x, std::size_t batch, const Target& target, const Loss& loss,
            Optimizer& optimizer) {
-  optim::require_built_for(optimizer, model, "train::step");
-  Model::check_input("train::step", x.size(), batch);
-  if constexpr (std::is_convertible_v<const Target&, std::span<const std::int32_t>>) {
-    const std::span<const std::int32_t> labels = target;
-    if (labels.size() != batch)
-      throw std::invalid_argument("lamina::train::step: got " + std::to_string(labels.size()) +
-                                  " labels for a batch of " + std::to_string(batch) + ", expected one per sample");
+  if constexpr (!optim::detail::require_optimizer<Optimizer>()) {
+    return 0.f;  // reported by name
+  } else {
+    optim::require_built_for(optimizer, model, "train::step");
+    Model::check_input("train::step", x.size(), batch);
+    if constexpr (std::is_convertible_v<const Target&, std::span<const std::int32_t>>) {
+      const std::span<const std::int32_t> labels = target;
+      if (labels.size() != batch)
+        throw std::invalid_argument("lamina::train::step: got " + std::to_string(labels.size()) +
+                                    " labels for a batch of " + std::to_string(batch) + ", expected one per sample");
+    }
+    model.train();
+    const auto y = model.forward_unchecked(x.data(), batch);
+    const float value = loss::evaluate(loss, backend_of_t<Model>{}, y, target, model.output_grad());
+    model.backward();
+    optimizer.step();
+    return value;
   }
-  model.train();
-  const auto y = model.forward_unchecked(x.data(), batch);
-  const float value = loss::evaluate(loss, backend_of_t<Model>{}, y, target, model.output_grad());
-  model.backward();
-  optimizer.step();
-  return value;
 }
 
 }  // namespace lamina::train

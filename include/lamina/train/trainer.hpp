@@ -166,6 +166,9 @@ class trainer_base {
 
 template <class Model, class Loss, class Optimizer>
 class Trainer : public trainer_base {
+  // Names a missing member of the optimizer (its own static_asserts; no second error here).
+  static_assert(optim::detail::require_optimizer<Optimizer>() || !optim::Optimizer<Optimizer>);
+
  public:
   using backend = backend_of_t<Model>;  // where the model, its loss and its optimizer run
 
