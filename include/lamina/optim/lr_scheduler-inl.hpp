@@ -120,11 +120,6 @@ LAMINA_INLINE void LinearLR::step() {  // torch's chainable form: the ratio of t
   apply(lr * (1.0 + (e - s) / (double(options_.total_iters) * s + double(last_epoch_ - 1) * (e - s))));
 }
 
-LAMINA_INLINE void PolynomialLR::restart() {
-  last_epoch_ = 0;
-  apply(base_lr_);
-}
-
 LAMINA_INLINE void PolynomialLR::step() {
   ++last_epoch_;
   const double lr = current_lr(), n = double(options_.total_iters), k = double(last_epoch_);

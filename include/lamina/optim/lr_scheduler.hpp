@@ -75,6 +75,12 @@ class scheduler_base {
   double base_lr() const { return base_lr_; }      // PyTorch's initial_lr
   // The lr that epoch 0 starts from; SequentialLR gives every scheduler the first one's.
   void set_base_lr(double lr) { base_lr_ = lr; }
+  // Back to epoch 0 and its lr (what SequentialLR does at a milestone): the base lr here; a
+  // scheduler that starts elsewhere (LinearLR, LambdaLR, ...) has its own restart().
+  void restart() {
+    last_epoch_ = 0;
+    apply(base_lr_);
+  }
 
  protected:
   template <LrOptimizer O>
@@ -118,11 +124,6 @@ class StepLR : public detail::scheduler_base {
     restart();
   }
   void step();
-  // Back to epoch 0 and its lr (what SequentialLR does at a milestone).
-  void restart() {
-    last_epoch_ = 0;
-    apply(base_lr_);
-  }
   const step_lr_options& options() const { return options_; }
   scheduler_state state() const { return base_state(); }
   void load_state(const scheduler_state& s) { load_base_state(s); }
@@ -171,10 +172,6 @@ class ExponentialLR : public detail::scheduler_base {
     restart();
   }
   void step();
-  void restart() {
-    last_epoch_ = 0;
-    apply(base_lr_);
-  }
   const exponential_lr_options& options() const { return options_; }
   scheduler_state state() const { return base_state(); }
   void load_state(const scheduler_state& s) { load_base_state(s); }
@@ -265,7 +262,6 @@ class PolynomialLR : public detail::scheduler_base {
     restart();
   }
   void step();
-  void restart();
   const polynomial_lr_options& options() const { return options_; }
   scheduler_state state() const { return base_state(); }
   void load_state(const scheduler_state& s) { load_base_state(s); }
