@@ -151,7 +151,7 @@ TEST_CASE("Patches: random crops are deterministic and split by photo without sh
   REQUIRE(found);
 }
 
-TEST_CASE("Patches: tiles cover the photo; a split by patch is disjoint", "[data][patches]") {
+TEST_CASE("Patches: tiles cover the photo, a split by patch is disjoint", "[data][patches]") {
   std::vector<lm::Tensor> photos{lm::data::load_photo("camera", 3)};  // 512 x 512
   const auto tiles = lm::data::tiled_patches(photos, 64, 64, 64);
   REQUIRE(tiles.shape() == lm::make_dims(64, 3, 64, 64));

@@ -102,7 +102,7 @@ TEST_CASE("write_png / read_image: 8-bit round trip for 1, 3 and 4 channels", "[
   for (const auto& e : fs::directory_iterator(dir.path)) CHECK(e.path().extension() == ".png");
 }
 
-TEST_CASE("write_png: clamps to [0, 1] and rounds; rejects bad shapes", "[data][image]") {
+TEST_CASE("write_png: clamps to [0, 1] and rounds, rejects bad shapes", "[data][image]") {
   temp_dir dir;
   const std::vector<float> v = {-3.0f, 2.0f, 0.5f, std::nanf(""), 0.2f / 255.0f, 0.6f / 255.0f};
   lamina::data::write_png(dir / "c.png", v, {1, 6});

@@ -21,7 +21,7 @@ bool same(const lm::Tensor& a, const lm::Tensor& b) {
 }
 }  // namespace
 
-TEST_CASE("Noise: uniform and Gaussian have the asked spread; drop-out the asked rate", "[data][transforms]") {
+TEST_CASE("Noise: uniform and Gaussian have the asked spread, drop-out the asked rate", "[data][transforms]") {
   const std::size_t n = 200'000;
   lm::Tensor x(lm::make_dims(n));
   std::fill(x.begin(), x.end(), 0.5f);
@@ -76,7 +76,7 @@ TEST_CASE("Noise is deterministic for a seed", "[data][transforms]") {
   REQUIRE(x[5] == float(5) / 97.0f);
 }
 
-TEST_CASE("Flips: twice is the identity; a flip mirrors each row", "[data][transforms]") {
+TEST_CASE("Flips: twice is the identity, a flip mirrors each row", "[data][transforms]") {
   const lm::Tensor x = ramp(3, 2, 5, 7);
   lm::Tensor y = x;
   lm::data::hflip(y.view());

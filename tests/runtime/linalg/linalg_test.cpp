@@ -182,7 +182,7 @@ TEST_CASE("linalg: PCA of a hand-checked 2-D example", "[linalg][pca]") {
   CHECK_THROWS_WITH(la::pca(xt::xtensor<double, 2>({{1, 2}})), Catch::Contains("at least 2 samples"));
 }
 
-TEST_CASE("linalg: PCA of a rotated ellipse finds the rotation; its projection is the best rank-k fit",
+TEST_CASE("linalg: PCA of a rotated ellipse finds the rotation, its projection is the best rank-k fit",
           "[linalg][pca]") {
   // Points with standard deviations 3 and 1 along the diagonals of the plane, in R^3 (z = 0).
   const double c = std::sqrt(0.5);

@@ -416,7 +416,7 @@ TEST_CASE("predict gives forward's outputs in evaluation mode", "[train][hardeni
   REQUIRE(std::vector<float>(p.span().begin(), p.span().end()) == std::vector<float>(y.begin(), y.end()));
 }
 
-TEST_CASE("A scheduler that refuses its state leaves scheduler, optimizer and model as they were; "
+TEST_CASE("A scheduler that refuses its state leaves scheduler, optimizer and model as they were, and "
           "checkpoints without a generator still load", "[train][hardening][checkpoint]") {
   lamina_test::temp_dir dir("lamina_scheduler_rollback");
   M model(1);

@@ -41,7 +41,7 @@ TEST_CASE("grid: per-image min-max maps each image's min to 0 and max to 255", "
   CHECK(img.at(3, 1).r == 255);
 }
 
-TEST_CASE("grid: global and fixed normalisation share one range; values clamp", "[viz]") {
+TEST_CASE("grid: global and fixed normalisation share one range, values clamp", "[viz]") {
   const std::vector<float> v = {0, 1, 2, 3, 10, 20, 30, 40};
   auto o = bare();
   o.norm = viz::normalize::global();
