@@ -5,6 +5,7 @@
 #include <lamina/optim/concepts-inl.hpp>
 #include <lamina/optim/lr_scheduler-inl.hpp>
 #include <lamina/optim/cyclic_lr-inl.hpp>
+#include <lamina/optim/lion.hpp>
 #include <lamina/optim/one_cycle_lr-inl.hpp>
 #include <lamina/optim/reduce_lr_on_plateau-inl.hpp>
 #include <lamina/optim/scheduler_chain-inl.hpp>
@@ -20,3 +21,4 @@ template class lamina::optim::RMSprop<lamina::cpu>;
 template class lamina::optim::Adagrad<lamina::cpu>;
 template class lamina::optim::Adamax<lamina::cpu>;
 template class lamina::optim::NAdam<lamina::cpu>;
+template class lamina::optim::Lion<lamina::cpu>;

@@ -4,5 +4,6 @@
 #include <lamina/train/energy-inl.hpp>
 #include <lamina/train/energy_sources-inl.hpp>
 #include <lamina/train/history-inl.hpp>
+#include <lamina/train/lr_finder-inl.hpp>
 #include <lamina/train/progress-inl.hpp>
 #include <lamina/train/trainer-inl.hpp>

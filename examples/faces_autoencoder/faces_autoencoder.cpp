@@ -63,6 +63,7 @@
 #include "../common/command_line.hpp"
 #include "../common/device.hpp"
 #include "../common/outcome_checks.hpp"
+#include "networks.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -80,20 +81,7 @@
 namespace lm = lamina;
 namespace la = lamina::linalg;
 namespace fs = std::filesystem;
-
-// ---- the networks of Q1.1 (and the linear AE of Q1.2), as types --------------------------
-constexpr std::size_t side = 64, pixels = side * side;
-template <std::size_t N>
-using FaceAE = lm::Sequential<lm::Linear<pixels, N>, lm::ReLU, lm::Linear<N, pixels>>;
-template <std::size_t N>
-using LinearFaceAE = lm::Sequential<lm::Linear<pixels, N>, lm::Linear<N, pixels>>;
-using Input = lm::Shape<pixels>;
-static_assert(FaceAE<64>::param_count == 528'448, "W5 of workloads.md");
-static_assert(FaceAE<64>::layer<0>::param_count == 4096 * 64 + 64);
-static_assert(FaceAE<64>::layer<2>::param_count == 64 * 4096 + 4096);
-static_assert(FaceAE<16>::param_count == 135'184);
-static_assert(LinearFaceAE<64>::param_count == FaceAE<64>::param_count);
-static_assert(std::is_same_v<lm::output_shape_t<FaceAE<16>, Input>, Input>);
+using namespace examples::faces_autoencoder;
 
 struct options {
   bool quick = false, extras = true, raw = false, cosine = true;

@@ -12,6 +12,7 @@
 
 #include "../common/command_line.hpp"
 #include "../common/device.hpp"
+#include "networks.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -24,13 +25,8 @@
 #include <vector>
 
 namespace lm = lamina;
+using namespace examples::fashion_mlp;
 
-// The network is a type: shapes are checked and the parameter count is known at compile time.
-using FashionMLP = lm::Sequential<lm::Flatten,
-                                  lm::Linear<28 * 28, 512>, lm::ReLU,
-                                  lm::Linear<512, 512>, lm::ReLU,
-                                  lm::Linear<512, 10>>;
-static_assert(FashionMLP::param_count == 669'706);
 template <class Backend>
 using Model = lm::Model<FashionMLP, lm::Shape<1, 28, 28>, Backend>;
 
@@ -50,14 +46,15 @@ static options parse(int argc, char** argv) {
   examples::cli cli("fashion_mlp",
                     "Trains PyTorch's quick-start MLP (Flatten, Linear 784-512, ReLU, Linear 512-512, ReLU, Linear "
                     "512-10: 669,706 parameters) on Fashion-MNIST with SGD and cross-entropy, and prints the training "
-                    "and test loss and accuracy of every epoch (also written to log.csv in --out).");
+                    "and test loss and accuracy of every epoch (also written to log.csv in --out); the trained network is "
+                    "written to fashion_mlp.onnx there.");
   cli.option("--epochs N", o.epochs, "training epochs (--quick: 1)", examples::at_least(1));
   cli.option("--batch N", o.batch, "images per training step", examples::at_least(1));
   cli.option("--lr X", o.lr, "SGD learning rate", examples::above(0));
   cli.option("--momentum X", o.momentum, "SGD momentum", examples::at_least(0).below(1));
   cli.option("--seed N", o.seed, "seed of the initial weights and of the shuffling");
   cli.option("--data DIR", o.data, "the Fashion-MNIST folder");
-  cli.option("--out DIR", o.out, "where log.csv goes");
+  cli.option("--out DIR", o.out, "where log.csv and fashion_mlp.onnx go");
   examples::device_option(cli, o.device);
   cli.flag("--quick", o.quick, "one epoch on 12,000 training images, tested on 2,000; fails below 65 % test accuracy "
                                "(seconds; CTest runs it)");
@@ -132,6 +129,9 @@ int run(const options& o) try {
   if (!log) throw std::runtime_error("cannot write " + (o.out / "log.csv").string());
   std::printf("\ntest accuracy: %.2f%%\n", 100.0 * last.accuracy);
   std::printf("per-epoch log: %s\n", (o.out / "log.csv").string().c_str());
+  // The trained network, for onnxruntime & co. (docs/deploy.md).
+  lm::io::export_onnx(model, o.out / "fashion_mlp.onnx");
+  std::printf("trained network (ONNX): %s\n", (o.out / "fashion_mlp.onnx").string().c_str());
   // The quick run is a smoke test: a few thousand images must already beat chance (10 %) by far.
   if (o.quick && last.accuracy < 0.65) {
     std::fprintf(stderr, "quick run: test accuracy %.2f%% is below the expected 65%%\n", 100.0 * last.accuracy);

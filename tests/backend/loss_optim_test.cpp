@@ -113,6 +113,7 @@ TEMPLATE_LIST_TEST_CASE("Backends agree: optimizer steps", LAMINA_BACKEND_TAGS "
   compare_optimizer<B, lm::optim::Adamax>(lm::optim::adamax_options{.weight_decay = 1e-2});
   compare_optimizer<B, lm::optim::NAdam>(lm::optim::nadam_options{.lr = 1e-2});
   compare_optimizer<B, lm::optim::NAdam>(lm::optim::nadam_options{.weight_decay = 0.1, .decoupled_weight_decay = true});
+  compare_optimizer<B, lm::optim::Lion>(lm::optim::lion_options{.lr = 1e-3, .weight_decay = 0.1});
 }
 
 TEMPLATE_LIST_TEST_CASE("Backends agree: gradient clipping", LAMINA_BACKEND_TAGS "[optim][clip]", lamina_test::backends) {

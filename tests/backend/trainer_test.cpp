@@ -124,3 +124,28 @@ TEMPLATE_LIST_TEST_CASE("Model::to_host and from_host copy the model's memory on
   CHECK_THROWS_WITH(twin.from_host({bias.data(), bias.size()}, twin.parameters()),
                     Catch::Contains("from_host: got 3 values for a view of " + std::to_string(Net::param_count)));
 }
+
+TEMPLATE_LIST_TEST_CASE("EMA averages the weights and BatchNorm statistics on every backend, in the Trainer",
+                        LAMINA_BACKEND_TAGS "[optim][ema]", lamina_test::backends) {
+  using B = TestType;
+  LAMINA_REQUIRE_BACKEND(B);
+  const toy_data train(48, 6);
+  auto loader = lm::data::ClassificationLoader(train.x, train.y, In::size, {.batch_size = 12, .seed = 4});
+  auto train_with_ema = [&]<class Bk>(lm::Model<Net, In, Bk>& model) {
+    lm::optim::Adam adam(model, {.lr = 1e-2});
+    lm::optim::EMA ema(model, adam, {.decay = 0.7});
+    lm::train::Trainer trainer(model, lm::loss::CrossEntropy{}, ema,
+                               {.progress = lm::train::progress_bar::style::silent, .evaluate_averaged = true});
+    trainer.fit(loader, 2);
+    const double averaged_loss = trainer.evaluate(loader).at("loss");
+    return std::tuple{lamina_test::host<Bk>(ema.averaged_parameters()), lamina_test::host<Bk>(ema.averaged_buffers()),
+                      averaged_loss};
+  };
+  lm::Model<Net, In, B> dut(13);
+  lm::Model<Net, In, lm::cpu> ref(13);
+  const auto [params, buffers, loss] = train_with_ema(dut);
+  const auto [ref_params, ref_buffers, ref_loss] = train_with_ema(ref);
+  CHECK_THAT(params, lamina_test::close_to(ref_params, 1e-3, 1e-5));
+  CHECK_THAT(buffers, lamina_test::close_to(ref_buffers, 1e-3, 1e-5));
+  CHECK(loss == Approx(ref_loss).epsilon(1e-3));
+}

@@ -6,10 +6,11 @@
 // its type and the backend. Only declarations are looked at, never a forward's body.
 #include <concepts>
 #include <cstddef>
-#include <utility>
+#include <type_traits>
 
 #include "backend.hpp"
 #include "layer.hpp"
+#include "layer_walk.hpp"
 #include "sequential.hpp"
 
 namespace lamina {
@@ -49,7 +50,7 @@ namespace layer_traits {
 // Whether L can run on backend B for input In: B's kernels are compiled in, L's forward and
 // backward accept B's tag (views have none: the network moves their data), and L's optional
 // `template <class B> static constexpr bool runs_on` allows B. Containers are judged by their
-// children (detail::runs_on_all below), not by this.
+// children (detail::all_leaves, core/layer_walk.hpp), not by this.
 template <Layer L, class B, dims In>
 constexpr bool runs_on() {
   if constexpr (!kernels::backend_available<B>) {
@@ -67,69 +68,17 @@ constexpr bool runs_on() {
 }  // namespace layer_traits
 
 namespace detail {
-
-// Residual<Body, Projection>: child 0 is the body, child 1 the projection (when there is one).
-template <class L>
-concept residual_like = requires {
-  typename L::body;
-  typename L::projection;
-  { L::projected } -> std::convertible_to<bool>;
+// The leaf test and report of the backend rule, for the walk of core/layer_walk.hpp.
+template <class B>
+struct kernel_rule {
+  template <class L, dims In> struct test : std::bool_constant<layer_traits::runs_on<L, B, In>()> {};
+  template <class Position, class L> using report = LAMINA_NO_KERNEL<Position, L, backend<B>>;
 };
 
-// Whether every leaf of L, recursively, runs on B for input In.
-template <class L, class B, dims In>
-constexpr bool runs_on_all() {
-  if constexpr (is_sequential_v<L>) {
-    return []<std::size_t... I>(std::index_sequence<I...>) {
-      return (runs_on_all<typename L::template layer<I>, B, L::shapes(In)[I]>() && ...);
-    }(std::make_index_sequence<L::depth>{});
-  } else if constexpr (residual_like<L>) {
-    if constexpr (L::projected)
-      return runs_on_all<typename L::body, B, In>() && runs_on_all<typename L::projection, B, In>();
-    else
-      return runs_on_all<typename L::body, B, In>();
-  } else {
-    return layer_traits::runs_on<L, B, In>();
-  }
-}
-
-// Index of the first child of Sequential S that does not run on B.
-template <class S, class B, dims In>
-constexpr std::size_t first_without_kernel() {
-  return []<std::size_t... I>(std::index_sequence<I...>) {
-    std::size_t bad = S::depth;
-    ((bad = (bad == S::depth && !runs_on_all<typename S::template layer<I>, B, S::shapes(In)[I]>()) ? I : bad), ...);
-    return bad;
-  }(std::make_index_sequence<S::depth>{});
-}
-
-// Walks down to the first leaf without a kernel; instantiating its message is the error.
-template <class L, class B, dims In, std::size_t... Path>
-struct kernel_report {
-  static constexpr bool ok = LAMINA_NO_KERNEL<at_position<Path...>, L, backend<B>>::ok;
-};
-template <class L, class B, dims In, std::size_t... Path>
-  requires is_sequential_v<L>
-struct kernel_report<L, B, In, Path...> {
-  static constexpr std::size_t k = first_without_kernel<L, B, In>();
-  static constexpr bool ok = kernel_report<typename L::template layer<k>, B, L::shapes(In)[k], Path..., k>::ok;
-};
-template <class L, class B, dims In, std::size_t... Path>
-  requires(!is_sequential_v<L> && residual_like<L>)
-struct kernel_report<L, B, In, Path...> {
-  static constexpr bool body_runs = runs_on_all<typename L::body, B, In>();
-  using next = std::conditional_t<body_runs, kernel_report<typename L::projection, B, In, Path..., 1>,
-                                  kernel_report<typename L::body, B, In, Path..., 0>>;
-  static constexpr bool ok = next::ok;
-};
-
-// Network Net (a Sequential) on backend B: true, or the report of its first leaf without a
-// kernel. A network that rejects its input shape has been reported already and is not again.
+// Network Net on backend B: true, or the report of its first leaf without a kernel.
 template <class Net, class B, dims In>
 constexpr bool check_kernels() {
-  if constexpr (runs_on_all<Net, B, In>()) return true;
-  else if constexpr (!Net::accepts(In)) return false;
-  else return kernel_report<Net, B, In>::ok;
+  return check_leaves<kernel_rule<B>::template test, kernel_rule<B>::template report, Net, In>();
 }
 
 }  // namespace detail

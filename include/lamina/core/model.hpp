@@ -201,10 +201,12 @@ class Model {
 
   // Every parameter value / gradient as one flat view, in state_dict order.
   TensorView parameters() { return {params_.data(), make_dims(param_count)}; }
+  ConstTensorView parameters() const { return {params_.data(), make_dims(param_count)}; }
   TensorView gradients() { return {grads_.data(), make_dims(param_count)}; }
   const std::vector<named_parameter>& named_parameters() const { return named_; }
   // Buffers (running statistics, fixed random features) as one flat view and by name.
   TensorView state() { return {state_.data(), make_dims(state_count)}; }
+  ConstTensorView state() const { return {state_.data(), make_dims(state_count)}; }
   const std::vector<named_buffer>& named_buffers() const { return named_buffers_; }
   TensorView buffer(std::string_view name) const {
     for (const auto& b : named_buffers_)

@@ -6,6 +6,8 @@
 #include "clip_grad.hpp"
 #include "concepts.hpp"
 #include "cyclic_lr.hpp"
+#include "ema.hpp"
+#include "lion.hpp"
 #include "lr_scheduler.hpp"
 #include "nadam.hpp"
 #include "one_cycle_lr.hpp"

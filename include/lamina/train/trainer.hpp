@@ -38,6 +38,7 @@
 #include "../loss/reduction.hpp"
 #include "../optim/clip_grad.hpp"
 #include "../optim/concepts.hpp"
+#include "../optim/ema.hpp"
 #include "../core/backend.hpp"
 #include "callbacks.hpp"
 #include "checkpoint.hpp"
@@ -91,6 +92,9 @@ struct trainer_options {
   // off: the 2-norm of all gradients scaled down to clip_grad_norm, then every gradient clamped
   // to [-clip_grad_value, clip_grad_value].
   double clip_grad_norm = 0, clip_grad_value = 0;
+  // Evaluate (validation, evaluate(), KeepBest's copy) with the optimizer's averaged weights:
+  // the optimizer must keep them (lm::optim::EMA). Training steps still use the model's own.
+  bool evaluate_averaged = false;
 };
 
 // What the training loop does that does not depend on the model's type: metrics, callbacks,
@@ -106,7 +110,8 @@ class trainer_base {
         out_(options.out),
         nonfinite_(options.nonfinite),
         clip_norm_(options.clip_grad_norm),
-        clip_value_(options.clip_grad_value) {
+        clip_value_(options.clip_grad_value),
+        evaluate_averaged_(options.evaluate_averaged) {
     for (const auto& [name, v] : {std::pair{"clip_grad_norm", clip_norm_}, std::pair{"clip_grad_value", clip_value_}})
       if (!(v >= 0 && v <= std::numeric_limits<double>::max()))
         throw std::invalid_argument(std::string("lamina::train::Trainer: trainer_options::") + name +
@@ -158,6 +163,7 @@ class trainer_base {
   std::FILE* out_;
   on_nonfinite nonfinite_;
   double clip_norm_, clip_value_;
+  bool evaluate_averaged_;
   std::size_t warnings_ = 0;
 
  private:
@@ -175,6 +181,9 @@ class Trainer : public trainer_base {
   Trainer(Model& model, Loss loss, Optimizer& optimizer, trainer_options options = {})
       : trainer_base(options), model_(model), loss_(std::move(loss)), optimizer_(optimizer) {
     optim::require_built_for(optimizer, model, "train::Trainer");
+    if (evaluate_averaged_ && !optim::AveragingOptimizer<Optimizer>)
+      throw std::invalid_argument("lamina::train::Trainer: trainer_options::evaluate_averaged needs an optimizer "
+                                  "that keeps averaged weights, e.g. lm::optim::EMA opt(model, inner_optimizer)");
   }
 
   Trainer& add_metric(metric m) {
@@ -219,11 +228,13 @@ class Trainer : public trainer_base {
     model_.eval();
     pass_sums p = start_pass();
     loader.start_epoch(0);
-    for (std::size_t b = 0; b < loader.batches(); ++b) {
-      const auto batch = loader.batch(b);
-      const auto out = model_.forward(batch.x, batch.size);
-      add_batch(p, call_loss(out, batch, {}), batch.size, for_metrics(out), target_of(batch));
-    }
+    with_evaluated_weights([&] {
+      for (std::size_t b = 0; b < loader.batches(); ++b) {
+        const auto batch = loader.batch(b);
+        const auto out = model_.forward(batch.x, batch.size);
+        add_batch(p, call_loss(out, batch, {}), batch.size, for_metrics(out), target_of(batch));
+      }
+    });
     model_.train(was_training);
     return evaluation_result(p);
   }
@@ -251,6 +262,23 @@ class Trainer : public trainer_base {
   }
 
  private:
+  // Runs f with the weights that evaluation uses in the model: the optimizer's averages under
+  // trainer_options::evaluate_averaged (swapped in and back, also when f throws), else the model's.
+  template <class F>
+  void with_evaluated_weights(F&& f) {
+    if constexpr (optim::AveragingOptimizer<Optimizer>) {
+      if (evaluate_averaged_) {
+        struct swapped {
+          Optimizer& o;
+          explicit swapped(Optimizer& opt) : o(opt) { o.swap_weights(); }
+          ~swapped() { o.swap_weights(); }
+        } guard(optimizer_);
+        f();
+        return;
+      }
+    }
+    f();
+  }
   template <class Batch>
   static batch_target target_of(const Batch& b) {
     if constexpr (requires { b.labels; }) return {b.labels, {}};
@@ -306,13 +334,16 @@ class Trainer : public trainer_base {
   callback_context context() {
     callback_context ctx;
     ctx.save = [this](const std::filesystem::path& p) { save_checkpoint(p); };
-    // The best weights so far are kept in host memory, whatever the backend.
+    // The best weights so far are kept in host memory, whatever the backend: the ones that were
+    // evaluated.
     ctx.remember = [this] {
-      const auto params = model_.parameters(), state = model_.state();
-      best_params_.resize(params.size());
-      best_state_.resize(state.size());
-      kernels::download(backend{}, params.data, best_params_.data(), params.size());
-      kernels::download(backend{}, state.data, best_state_.data(), state.size());
+      with_evaluated_weights([&] {
+        const auto params = model_.parameters(), state = model_.state();
+        best_params_.resize(params.size());
+        best_state_.resize(state.size());
+        kernels::download(backend{}, params.data, best_params_.data(), params.size());
+        kernels::download(backend{}, state.data, best_state_.data(), state.size());
+      });
     };
     ctx.restore = [this] {
       if (best_params_.empty()) return;

@@ -1,6 +1,7 @@
-// Adagrad, Adamax and NAdam against torch.optim (tests/fixtures/optim.txt, written by
-// tests/fixtures/gen_optim.py with torch 2.15.0): parameters after each of 5 steps and the state
-// after the last, at relative 1e-5; defaults, argument checks and NAdam's mu_product on resume.
+// Adagrad, Adamax and NAdam against torch.optim, Lion against its authors' PyTorch reference
+// (tests/fixtures/optim.txt, written by tests/fixtures/gen_optim.py with torch 2.15.0):
+// parameters after each of 5 steps and the state after the last, at relative 1e-5; defaults,
+// argument checks and NAdam's mu_product on resume.
 #include <lamina/lamina.hpp>
 
 #include <catch2/catch.hpp>
@@ -84,7 +85,19 @@ TEST_CASE("Adagrad, Adamax and NAdam match torch.optim", "[optim]") {
                                   {"exp_avg", "exp_avg_sq"});
 }
 
-TEST_CASE("Adagrad, Adamax and NAdam: PyTorch's defaults, schedulers, checks", "[optim]") {
+TEST_CASE("Lion matches its reference implementation", "[optim]") {
+  check_against_torch<opt::Lion>("lion", opt::lion_options{.lr = 0.01}, {"exp_avg"});
+  check_against_torch<opt::Lion>("lion_wd", opt::lion_options{.lr = 0.02, .beta1 = 0.5, .beta2 = 0.9, .weight_decay = 0.5},
+                                 {"exp_avg"});
+  // Every coordinate moves by exactly lr (sign of the interpolated momentum), none where it is 0.
+  flat f(std::vector<float>{1.f, 1.f, 1.f});
+  f.g = {0.5f, -1e-6f, 0.f};
+  opt::Lion lion(f.params(), f.grads(), {.lr = 0.25});
+  lion.step();
+  REQUIRE(f.p == std::vector<float>{0.75f, 1.25f, 1.f});
+}
+
+TEST_CASE("Adagrad, Adamax, NAdam and Lion: defaults, schedulers, checks", "[optim]") {
   STATIC_REQUIRE(opt::adagrad_options{}.lr == 1e-2);
   STATIC_REQUIRE(opt::adagrad_options{}.eps == 1e-10);
   STATIC_REQUIRE(opt::adamax_options{}.lr == 2e-3);
@@ -93,6 +106,9 @@ TEST_CASE("Adagrad, Adamax and NAdam: PyTorch's defaults, schedulers, checks", "
   STATIC_REQUIRE(opt::LrOptimizer<opt::Adagrad<>>);
   STATIC_REQUIRE(opt::Beta1Optimizer<opt::Adamax<>>);
   STATIC_REQUIRE(opt::Beta1Optimizer<opt::NAdam<>>);
+  STATIC_REQUIRE(opt::lion_options{}.lr == 1e-4 && opt::lion_options{}.beta2 == 0.99);  // the paper's
+  STATIC_REQUIRE(opt::Beta1Optimizer<opt::Lion<>>);
+  STATIC_REQUIRE(opt::CheckpointOptimizer<opt::Lion<>>);
 
   using Net = lm::Sequential<lm::Linear<3, 2>>;
   lm::Model<Net, lm::Shape<3>> model(0);
@@ -111,4 +127,5 @@ TEST_CASE("Adagrad, Adamax and NAdam: PyTorch's defaults, schedulers, checks", "
   REQUIRE_THROWS_WITH(opt::Adamax(f.params(), f.grads(), {.beta2 = 1.0}), Catch::Contains("Adamax: beta2 must be in [0, 1), got 1"));
   REQUIRE_THROWS_WITH(opt::NAdam(f.params(), f.grads(), {.momentum_decay = -0.5}),
                       Catch::Contains("NAdam: momentum_decay must be >= 0, got -0.5"));
+  REQUIRE_THROWS_WITH(opt::Lion(f.params(), f.grads(), {.beta1 = 1.5}), Catch::Contains("Lion: beta1 must be in [0, 1], got 1.5"));
 }

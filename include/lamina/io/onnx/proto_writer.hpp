@@ -1,0 +1,50 @@
+#pragma once
+// The protocol-buffers wire format, write side only: what an ONNX file is made of. ONNX needs
+// three encodings: varints (integers, enums), 32-bit little-endian words (floats), and
+// length-delimited fields (strings, bytes, nested messages). Repeated integers are written one
+// field each (proto2's default, which every reader accepts); weights go in as raw bytes. A message is written
+// field by field into a byte string; a nested message is written first and then added whole.
+#include <bit>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace lamina::io::onnx {
+
+class proto_writer {
+ public:
+  void varint_field(std::uint32_t field, std::uint64_t v) {
+    key(field, wire::varint);
+    varint(v);
+  }
+  // int64 and int32 fields: negative values are encoded as their 64-bit two's complement.
+  void int_field(std::uint32_t field, std::int64_t v) { varint_field(field, static_cast<std::uint64_t>(v)); }
+  void float_field(std::uint32_t field, float v) {
+    key(field, wire::fixed32);
+    fixed32(std::bit_cast<std::uint32_t>(v));
+  }
+  void bytes_field(std::uint32_t field, std::string_view bytes) {
+    key(field, wire::length_delimited);
+    varint(bytes.size());
+    out_.append(bytes);
+  }
+  void message_field(std::uint32_t field, const proto_writer& m) { bytes_field(field, m.bytes()); }
+  const std::string& bytes() const { return out_; }
+
+ private:
+  enum class wire : std::uint32_t { varint = 0, fixed32 = 5, length_delimited = 2 };
+  void key(std::uint32_t field, wire w) { varint((std::uint64_t{field} << 3) | static_cast<std::uint32_t>(w)); }
+  void varint(std::uint64_t v) {
+    while (v >= 0x80) {
+      out_.push_back(static_cast<char>((v & 0x7f) | 0x80));
+      v >>= 7;
+    }
+    out_.push_back(static_cast<char>(v));
+  }
+  void fixed32(std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) out_.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  }
+  std::string out_;
+};
+
+}  // namespace lamina::io::onnx

@@ -1,0 +1,112 @@
+#pragma once
+// The learning-rate range test (Smith 2017, "Cyclical Learning Rates for Training Neural
+// Networks", section 3.3), as torch-lr-finder's LRFinder.range_test runs it: train for num_iter
+// batches while the lr grows from start_lr to end_lr (exponentially, or linearly), record the
+// smoothed loss, stop once it exceeds diverge_threshold times the best, then put the model and
+// the optimizer back as they were.
+//   auto r = lm::train::find_lr(model, loader, lm::loss::CrossEntropy{}, opt);
+//   lm::viz::save_svg("lr_range.svg", r.plot());
+//   opt.set_lr(r.suggested_lr);      // steepest descent of the loss; a starting point, not an oracle
+// Iteration i trains with lr_i = start_lr * (end_lr / start_lr)^(i / (num_iter - 1)) (linear:
+// start_lr + (end_lr - start_lr) * i / (num_iter - 1)); losses after the first are smoothed,
+// loss_i = smoothing * raw_i + (1 - smoothing) * loss_(i-1).
+#include <cmath>
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "../core/config.hpp"
+#include "../core/tensor.hpp"
+#include "../optim/concepts.hpp"
+#include "../viz/plot.hpp"
+#include "step.hpp"
+
+namespace lamina::train {
+
+struct lr_finder_options {
+  double start_lr = 1e-7, end_lr = 10;
+  std::size_t num_iter = 100;       // batches; the loader's epochs repeat when it has fewer
+  bool exponential = true;          // false: linear steps
+  double smoothing = 0.05;          // torch-lr-finder's smooth_f; 0 keeps the raw losses
+  double diverge_threshold = 5;     // stop once the loss exceeds this times the best
+  std::size_t skip_start = 10, skip_end = 5;  // points left out of the suggestion
+};
+
+struct lr_finder_result {
+  std::vector<double> lrs, losses;  // per iteration run: lr used and (smoothed) loss
+  bool diverged = false;            // stopped at diverge_threshold
+  double suggested_lr = NAN;        // steepest (most negative) loss gradient; NaN with too few points
+  double min_loss_lr = NAN;         // where the smoothed loss is lowest
+  // The loss against the lr (log axis when exponential), the suggestion marked.
+  LAMINA_INLINE viz::plot plot() const;
+};
+
+namespace detail {
+LAMINA_INLINE void check_lr_finder_options(const lr_finder_options& o);
+LAMINA_INLINE double lr_at(const lr_finder_options& o, std::size_t i);
+// Adds the iteration's raw loss; returns false when the run must stop (diverged).
+LAMINA_INLINE bool record_lr_finder_loss(lr_finder_result& r, const lr_finder_options& o, double lr, double loss,
+                                         double& best);
+LAMINA_INLINE void suggest_lr(lr_finder_result& r, const lr_finder_options& o);
+}  // namespace detail
+
+// Runs the range test on `model` with `optimizer` (built for it) and `loss`, batches from
+// `loader`; the model's parameters and buffers, and the optimizer's lr, state and step count,
+// are restored afterwards, also when it throws.
+template <class Model, class Loader, class Loss, class Optimizer>
+lr_finder_result find_lr(Model& model, Loader& loader, const Loss& loss, Optimizer& optimizer,
+                         const lr_finder_options& options = {}) {
+  static_assert(optim::detail::require_checkpoint_optimizer<Optimizer>());
+  detail::check_lr_finder_options(options);
+  optim::require_built_for(optimizer, model, "train::find_lr");
+  if (loader.batches() == 0) throw std::invalid_argument("lamina::train::find_lr: the loader has no batches");
+
+  // What is put back: host copies of the model's and the optimizer's memory.
+  const Tensor params = model.to_host(model.parameters()), state = model.to_host(model.state());
+  std::vector<Tensor> opt_state;
+  for (auto& [name, view] : optimizer.state()) opt_state.push_back(model.to_host(view));
+  const double lr0 = optimizer.lr();
+  const std::size_t steps0 = optimizer.steps();
+  const bool was_training = model.is_training();
+  struct restore_t {
+    Model& m;
+    Optimizer& o;
+    const Tensor &p, &s;
+    std::vector<Tensor>& os;
+    double lr;
+    std::size_t steps;
+    bool training;
+    ~restore_t() {
+      m.from_host({p.data(), p.size()}, m.parameters());
+      m.from_host({s.data(), s.size()}, m.state());
+      std::size_t i = 0;
+      for (auto& [name, view] : o.state()) m.from_host({os[i].data(), os[i].size()}, view), ++i;
+      o.set_lr(lr);
+      o.set_steps(steps);
+      m.train(training);
+    }
+  } restore{model, optimizer, params, state, opt_state, lr0, steps0, was_training};
+
+  lr_finder_result r;
+  double best = 0;
+  std::size_t epoch = 0, b = loader.batches();
+  for (std::size_t i = 0; i < options.num_iter; ++i) {
+    if (b == loader.batches()) loader.start_epoch(++epoch), b = 0;
+    const auto batch = loader.batch(b++);
+    const double lr = detail::lr_at(options, i);
+    optimizer.set_lr(lr);
+    float l;
+    if constexpr (requires { batch.labels; }) l = step(model, batch.x, batch.size, batch.labels, loss, optimizer);
+    else l = step(model, batch.x, batch.size, batch.targets, loss, optimizer);
+    if (!detail::record_lr_finder_loss(r, options, lr, double(l), best)) break;
+  }
+  detail::suggest_lr(r, options);
+  return r;
+}
+
+}  // namespace lamina::train
+
+#ifndef LAMINA_COMPILED_LIB
+#include "lr_finder-inl.hpp"
+#endif

@@ -1,0 +1,120 @@
+// The lamina side of the ONNX round trip (driven by check_onnx.py): every network of every
+// example, exported with export_onnx next to an input batch and lamina's eval-mode output,
+//   export_networks DIR  ->  DIR/NAME.onnx, DIR/NAME.x.npy, DIR/NAME.y.npy  for each network.
+// BatchNorm running statistics are set to values other than their defaults, so that the file
+// must carry them.
+#include <lamina/lamina.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "../../examples/balls_counting/networks.hpp"
+#include "../../examples/conv_autoencoder/networks.hpp"
+#include "../../examples/faces_autoencoder/networks.hpp"
+#include "../../examples/fashion_classification/networks.hpp"
+#include "../../examples/fashion_mlp/networks.hpp"
+#include "../../examples/fashion_mlp_study/networks.hpp"
+#include "../../examples/frame_prediction/networks.hpp"
+#include "../../examples/inr_regression/networks.hpp"
+
+namespace lm = lamina;
+namespace fs = std::filesystem;
+namespace ex = examples;
+
+constexpr std::size_t batch = 3;
+
+static std::vector<std::size_t> with_batch(const lm::dims& sample) {
+  std::vector<std::size_t> s{batch};
+  for (std::size_t i = 0; i < sample.rank; ++i) s.push_back(sample[i]);
+  return s;
+}
+
+// onnx_batch: 0 for a dynamic batch dimension, else the fixed batch size written in the file.
+template <class Net, class In>
+static void export_one(const fs::path& dir, const std::string& name, std::size_t onnx_batch = 0) {
+  static std::uint64_t seed = 0;
+  lm::Model<Net, In> model(++seed);
+  lm::rng gen(seed);
+  for (const auto& b : model.named_buffers()) {
+    const bool mean = b.name.ends_with("running_mean"), var = b.name.ends_with("running_var");
+    if (!mean && !var) continue;
+    std::vector<float> v(b.value.size());
+    for (float& x : v) x = mean ? gen.uniform(-0.5f, 0.5f) : gen.uniform(0.5f, 2.f);
+    model.from_host(v, b.value);
+  }
+  std::vector<float> x(batch * In::size);
+  for (float& v : x) v = gen.uniform(0.f, 1.f);
+  model.eval();
+  const lm::Tensor y = model.to_host(model.forward(x, batch));
+  lm::io::export_onnx(model, dir / (name + ".onnx"), {.batch = onnx_batch, .metadata = {{"example_network", name}}});
+  lm::data::write_npy(dir / (name + ".x.npy"), x.data(), with_batch(In::value));
+  lm::data::write_npy(dir / (name + ".y.npy"), y.data(), with_batch(lm::output_shape_t<Net, In>::value));
+  std::printf("%-40s %9zu parameters\n", name.c_str(), Net::param_count);
+}
+
+int main(int argc, char** argv) try {
+  if (argc != 2) throw std::invalid_argument("usage: export_networks DIR");
+  const fs::path dir = argv[1];
+  fs::create_directories(dir);
+  {
+    namespace n = ex::fashion_mlp;
+    export_one<n::FashionMLP, lm::Shape<1, 28, 28>>(dir, "fashion_mlp.FashionMLP");
+    export_one<n::FashionMLP, lm::Shape<1, 28, 28>>(dir, "fashion_mlp.FashionMLP_fixed_batch", batch);
+  }
+  {
+    namespace n = ex::fashion_mlp_study;
+    export_one<n::ShallowMLP<32>, n::Input>(dir, "fashion_mlp_study.ShallowMLP_32");
+    export_one<n::ShallowMLP<128>, n::Input>(dir, "fashion_mlp_study.ShallowMLP_128");
+    export_one<n::ShallowMLP<512>, n::Input>(dir, "fashion_mlp_study.ShallowMLP_512");
+    export_one<n::ShallowMLP<128, lm::Sigmoid>, n::Input>(dir, "fashion_mlp_study.ShallowMLP_128_Sigmoid");
+    export_one<n::DeepMLP, n::Input>(dir, "fashion_mlp_study.DeepMLP");
+    export_one<n::DeepWideMLP, n::Input>(dir, "fashion_mlp_study.DeepWideMLP");
+    export_one<n::BigMLP, n::Input>(dir, "fashion_mlp_study.BigMLP");
+    export_one<n::BigMLPDropout, n::Input>(dir, "fashion_mlp_study.BigMLPDropout");
+  }
+  {
+    namespace n = ex::fashion_classification;  // its MLP is fashion_mlp's
+    export_one<n::FashionCNN, n::Input>(dir, "fashion_classification.FashionCNN");
+  }
+  {
+    namespace n = ex::balls_counting;
+    export_one<n::BallsCNN, n::Input>(dir, "balls_counting.BallsCNN");
+    export_one<n::BallsCNNBN, n::Input>(dir, "balls_counting.BallsCNNBN");
+    export_one<n::BallsResNet, n::Input>(dir, "balls_counting.BallsResNet");
+  }
+  {
+    namespace n = ex::frame_prediction;
+    export_one<n::BaseNet, n::Input>(dir, "frame_prediction.BaseNet");
+    export_one<n::TunedNet, n::Input>(dir, "frame_prediction.TunedNet");
+  }
+  {
+    namespace n = ex::conv_autoencoder;
+    export_one<n::ConvAE<32, 48>, n::Input>(dir, "conv_autoencoder.ConvAE_32_48");
+    export_one<n::ConvAE<64, 96>, n::Input>(dir, "conv_autoencoder.ConvAE_64_96");
+    export_one<n::ConvAE<128, 192>, n::Input>(dir, "conv_autoencoder.ConvAE_128_192");
+  }
+  {
+    namespace n = ex::faces_autoencoder;
+    export_one<n::FaceAE<16>, n::Input>(dir, "faces_autoencoder.FaceAE_16");
+    export_one<n::FaceAE<64>, n::Input>(dir, "faces_autoencoder.FaceAE_64");
+    export_one<n::LinearFaceAE<16>, n::Input>(dir, "faces_autoencoder.LinearFaceAE_16");
+    export_one<n::LinearFaceAE<64>, n::Input>(dir, "faces_autoencoder.LinearFaceAE_64");
+  }
+  {
+    namespace n = ex::inr_regression;
+    export_one<n::BaseNet, n::Input>(dir, "inr_regression.BaseNet");
+    export_one<n::DeepNet, n::Input>(dir, "inr_regression.DeepNet");
+    export_one<n::WideNet, n::Input>(dir, "inr_regression.WideNet");
+    export_one<n::FourierNet<1.f>, n::Input>(dir, "inr_regression.FourierNet_1");
+    export_one<n::FourierNet<5.f>, n::Input>(dir, "inr_regression.FourierNet_5");
+    export_one<n::FourierNet<10.f>, n::Input>(dir, "inr_regression.FourierNet_10");
+    export_one<n::FourierNet<25.f>, n::Input>(dir, "inr_regression.FourierNet_25");
+    export_one<n::FourierNet<50.f>, n::Input>(dir, "inr_regression.FourierNet_50");
+  }
+  return 0;
+} catch (const std::exception& e) {
+  std::fprintf(stderr, "export_networks: %s\n", e.what());
+  return 1;
+}
