@@ -7,7 +7,7 @@ packages=(
   zlib1g-dev libstb-dev catch2 dataset-fashion-mnist
   clang libclang-rt-dev  # scripts/fuzz.sh: libFuzzer, ASan and UBSan runtimes for clang
   python3-torch python3-numpy  # PyTorch 1.13 for the checkpoint interop test (tests/interop)
-  python3-venv  # the ONNX round-trip test installs onnx and onnxruntime into a venv (tests/onnx)
+  python3-venv  # the ONNX and TensorBoard tests install onnxruntime, tensorboard into venvs (tests/onnx, tests/tensorboard)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -3,4 +3,5 @@
 #include <lamina/io/json-inl.hpp>
 #include <lamina/io/model_file-inl.hpp>
 #include <lamina/io/safetensors-inl.hpp>
+#include <lamina/io/tensorboard-inl.hpp>
 #include <lamina/io/onnx/graph-inl.hpp>

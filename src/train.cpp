@@ -6,4 +6,5 @@
 #include <lamina/train/history-inl.hpp>
 #include <lamina/train/lr_finder-inl.hpp>
 #include <lamina/train/progress-inl.hpp>
+#include <lamina/train/tensorboard_logger-inl.hpp>
 #include <lamina/train/trainer-inl.hpp>

@@ -45,6 +45,7 @@
 #include "train/history.hpp"
 #include "train/progress.hpp"
 #include "train/lr_finder.hpp"
+#include "train/tensorboard_logger.hpp"
 #include "train/trainer.hpp"
 #include "train/energy.hpp"
 #include "viz/viz.hpp"

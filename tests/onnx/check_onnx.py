@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """ONNX round trip: lamina's export_onnx checked by onnx and reproduced by onnxruntime.
 
-    check_onnx.py --exporter build/tests/export_networks --venv build/tests/onnx-venv
+    check_onnx.py --program build/tests/export_networks --venv build/tests/onnx-venv
 
 Creates (once) a virtual environment with the pinned packages of requirements.txt beside this
 script, runs the exporter into a temporary folder and, for every NAME.onnx it wrote:
@@ -12,25 +12,13 @@ script, runs the exporter into a temporary folder and, for every NAME.onnx it wr
      plus 1e-5 relative to the value), for the whole batch and, where the batch is dynamic, for
      its first sample alone.
 """
-import argparse, os, subprocess, sys, tempfile
+import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+sys.path.append(str(Path(__file__).resolve().parent.parent))  # pinned_venv.py
+import pinned_venv  # noqa: E402
+
 TOLERANCE = 1e-5
-
-
-def ensure_venv(venv: Path) -> Path:
-    python = venv / "bin" / "python"
-    stamp = venv / "requirements.txt"
-    wanted = (HERE / "requirements.txt").read_text()
-    if python.exists() and stamp.exists() and stamp.read_text() == wanted:
-        return python
-    print(f"creating {venv} with the packages of {HERE / 'requirements.txt'}", flush=True)
-    subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                    "-r", str(HERE / "requirements.txt")], check=True)
-    stamp.write_text(wanted)
-    return python
 
 
 def check(folder: Path) -> int:
@@ -80,22 +68,5 @@ def check(folder: Path) -> int:
     return 1 if failures else 0
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--exporter", required=True, help="the export_networks program")
-    ap.add_argument("--venv", required=True, help="where to create the virtual environment")
-    ap.add_argument("--dir", help="export into this folder (default: a temporary one)")
-    ap.add_argument("--check-only", action="store_true", help=argparse.SUPPRESS)
-    args = ap.parse_args()
-    if args.check_only:  # re-entered inside the virtual environment
-        sys.exit(check(Path(args.dir)))
-    python = ensure_venv(Path(args.venv))
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(args.dir or tmp)
-        subprocess.run([args.exporter, str(folder)], check=True)
-        sys.exit(subprocess.run([str(python), __file__, "--exporter", args.exporter, "--venv", args.venv,
-                                 "--dir", str(folder), "--check-only"]).returncode)
-
-
 if __name__ == "__main__":
-    main()
+    pinned_venv.run(__file__, __doc__, check)

@@ -58,6 +58,8 @@ class Tensor {
   float operator[](std::size_t i) const { return data()[i]; }
   float* begin() { return data(); }
   float* end() { return data() + size(); }
+  const float* begin() const { return data(); }
+  const float* end() const { return data() + size(); }
   std::span<float> span() { return {data(), size()}; }
   std::span<const float> span() const { return {data(), size()}; }
   // Converts like a std::vector<float> does, so a Tensor can be passed where a span is taken

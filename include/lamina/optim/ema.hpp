@@ -10,12 +10,14 @@
 // BatchNorm's running statistics are averaged too, its integer num_batches_tracked as
 // PyTorch's integer path does, trunc(decay * average + (1 - decay) * count).
 // EMA is itself an optimizer: lr, momentum/beta1, steps and state are the wrapped one's, and its
-// state adds the averages ("ema.parameters", "ema.buffers"), so schedulers, the Trainer and
-// checkpoints take it as they are. swap_weights() exchanges the model's weights with the
+// state adds the averages ("ema.parameters", "ema.buffers") and their count ("ema.n_averaged",
+// AveragedModel's n_averaged), so schedulers, the Trainer and checkpoints take it as they are. swap_weights() exchanges the model's weights with the
 // averages (the Trainer's evaluate_averaged does it around every evaluation), copy_to_model()
 // keeps the averages for good.
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -75,6 +77,8 @@ class EMA {
     detail::require_option(options.decay >= 0 && options.decay <= 1, name, "decay", "in [0, 1]", options.decay);
     for (const auto& b : model.named_buffers())
       buffers_.push_back({std::size_t(b.value.data - state_.data), b.value.size(), b.integral});
+    n_averaged_buffer_.resize(1);
+    kernels::fill(backend{}, n_averaged_buffer_.data(), 1, 0.f);
     avg_params_.resize(params_.size());
     kernels::copy(backend{}, params_.data, avg_params_.data(), params_.size());
     if (options.use_buffers) {
@@ -90,10 +94,10 @@ class EMA {
   }
   // Folds the model's current weights into the averages (the first call copies them).
   void update() {
-    if (!started_) {
+    count_update();
+    if (n_averaged_ == 1) {
       kernels::copy(backend{}, params_.data, avg_params_.data(), params_.size());
       if (options_.use_buffers) kernels::copy(backend{}, state_.data, avg_state_.data(), state_.size());
-      started_ = true;
       return;
     }
     const float w = float(1 - options_.decay);
@@ -124,6 +128,8 @@ class EMA {
   // The averages (backend memory), packed like the model's parameters and buffers.
   TensorView averaged_parameters() { return {avg_params_.data(), make_dims(avg_params_.size())}; }
   TensorView averaged_buffers() { return {avg_state_.data(), make_dims(avg_state_.size())}; }
+  // Updates folded in so far (0: the averages are still the weights at construction).
+  std::size_t n_averaged() const { return n_averaged_; }
   const ema_options& options() const { return options_; }
   Inner& inner() { return inner_; }
 
@@ -138,14 +144,22 @@ class EMA {
 
   // Checkpoints: the wrapped optimizer's steps and state, plus the averages.
   std::size_t steps() const requires CheckpointOptimizer<Inner> { return inner_.steps(); }
+  // Restoring a checkpoint writes the state tensors, then sets the steps: the count of updates
+  // is read back from its tensor here.
   void set_steps(std::size_t steps) requires CheckpointOptimizer<Inner> {
     inner_.set_steps(steps);
-    started_ = steps > 0;  // the averages come back with the state
+    float n = 0;
+    kernels::download(backend{}, n_averaged_buffer_.data(), &n, 1);
+    if (!(n >= 0 && n <= 16777216.f && n == float(std::size_t(n))))
+      throw std::invalid_argument("lamina::optim::EMA: the state's ema.n_averaged must be a count, got " +
+                                  std::to_string(n));
+    n_averaged_ = std::size_t(n);
   }
   named_state state() requires CheckpointOptimizer<Inner> {
     named_state s = inner_.state();
     s.emplace_back("ema.parameters", averaged_parameters());
     if (options_.use_buffers && avg_state_.size()) s.emplace_back("ema.buffers", averaged_buffers());
+    s.emplace_back("ema.n_averaged", TensorView{n_averaged_buffer_.data(), make_dims(1)});
     return s;
   }
 
@@ -154,6 +168,12 @@ class EMA {
     std::size_t offset, size;
     bool integral;
   };
+  // The count on the host, and in backend memory for checkpoints (a float: exact to 2^24, and
+  // past that it only needs to stay above 0).
+  void count_update() {
+    ++n_averaged_;
+    kernels::fill(backend{}, n_averaged_buffer_.data(), 1, float(std::min<std::size_t>(n_averaged_, 16777216)));
+  }
   static void lerp(float* avg, const float* cur, std::size_t n, float w) {
     kernels::dispatch_flags(
         [&]<bool SmallWeight>() { kernels::parallel_for(backend{}, n, detail::ema_update<SmallWeight>{avg, cur, w}); },
@@ -164,8 +184,8 @@ class EMA {
   ema_options options_;
   TensorView params_, state_;
   std::vector<buffer_range> buffers_;
-  buffer<backend> avg_params_, avg_state_;
-  bool started_ = false;
+  buffer<backend> avg_params_, avg_state_, n_averaged_buffer_;
+  std::size_t n_averaged_ = 0;
 };
 
 template <class M, class Inner>

@@ -1,6 +1,7 @@
 #pragma once
-// Callbacks run by the Trainer at the end of every epoch: early stopping, keep-best by a
-// chosen quantity (in memory and/or as a checkpoint file), a CSV log, and your own.
+// Callbacks run by the Trainer at the end of every epoch (and, when they ask, of every batch):
+// early stopping, keep-best by a chosen quantity (in memory and/or as a checkpoint file), a CSV
+// log, TensorBoard (train/tensorboard_logger.hpp), and your own.
 #include <cmath>
 #include <filesystem>
 #include <functional>
@@ -8,11 +9,24 @@
 #include <string>
 
 #include "../core/config.hpp"
+#include "../core/tensor.hpp"
 #include "history.hpp"
 
 namespace lamina::train {
 
 enum class goal { minimize, maximize };
+
+// One training batch, as callbacks see it after the optimizer's step.
+struct batch_record {
+  std::size_t epoch = 0, batch = 0, batches = 0;  // 1-based: batch `batch` of `batches` in epoch `epoch`
+  std::size_t step = 0;                           // 1-based over the run: (epoch - 1) * batches + batch
+  double loss = 0;
+  std::size_t size = 0;                           // samples in the batch
+};
+
+// A parameter tensor as callbacks read it: its state_dict name, values and last gradient (host
+// copies, whatever the model's backend).
+using parameter_visitor = std::function<void(const std::string& name, ConstTensorView value, ConstTensorView grad)>;
 
 // What a callback may ask of the training loop.
 struct callback_context {
@@ -20,12 +34,14 @@ struct callback_context {
   std::function<void(const std::filesystem::path&)> save;      // write a checkpoint
   std::function<void()> remember;                              // keep the current weights in memory
   std::function<void()> restore;                               // go back to the remembered weights
+  std::function<void(const parameter_visitor&)> visit_parameters;  // every parameter tensor, in order
 };
 
 class callback {
  public:
   virtual ~callback() = default;
   virtual void on_train_begin(callback_context&) {}
+  virtual void on_batch_end(const batch_record&, callback_context&) {}
   virtual void on_epoch_end(const history&, callback_context&) = 0;
   virtual void on_train_end(const history&, callback_context&) {}
   // When this callback puts other weights back at the end of training, how the user asked for

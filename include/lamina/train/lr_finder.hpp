@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "../core/config.hpp"
+#include "../core/rng.hpp"
 #include "../core/tensor.hpp"
 #include "../optim/concepts.hpp"
 #include "../viz/plot.hpp"
@@ -62,45 +63,48 @@ lr_finder_result find_lr(Model& model, Loader& loader, const Loss& loss, Optimiz
   optim::require_built_for(optimizer, model, "train::find_lr");
   if (loader.batches() == 0) throw std::invalid_argument("lamina::train::find_lr: the loader has no batches");
 
-  // What is put back: host copies of the model's and the optimizer's memory.
+  // What is put back: host copies of the model's and the optimizer's memory, the counters and
+  // the model's random generator (dropout).
   const Tensor params = model.to_host(model.parameters()), state = model.to_host(model.state());
   std::vector<Tensor> opt_state;
   for (auto& [name, view] : optimizer.state()) opt_state.push_back(model.to_host(view));
   const double lr0 = optimizer.lr();
   const std::size_t steps0 = optimizer.steps();
   const bool was_training = model.is_training();
-  struct restore_t {
-    Model& m;
-    Optimizer& o;
-    const Tensor &p, &s;
-    std::vector<Tensor>& os;
-    double lr;
-    std::size_t steps;
-    bool training;
-    ~restore_t() {
-      m.from_host({p.data(), p.size()}, m.parameters());
-      m.from_host({s.data(), s.size()}, m.state());
-      std::size_t i = 0;
-      for (auto& [name, view] : o.state()) m.from_host({os[i].data(), os[i].size()}, view), ++i;
-      o.set_lr(lr);
-      o.set_steps(steps);
-      m.train(training);
-    }
-  } restore{model, optimizer, params, state, opt_state, lr0, steps0, was_training};
+  const rng gen0 = model.generator();
+  auto restore = [&] {
+    model.from_host({params.data(), params.size()}, model.parameters());
+    model.from_host({state.data(), state.size()}, model.state());
+    std::size_t i = 0;
+    for (auto& [name, view] : optimizer.state()) model.from_host({opt_state[i].data(), opt_state[i].size()}, view), ++i;
+    optimizer.set_lr(lr0);
+    optimizer.set_steps(steps0);
+    model.generator() = gen0;
+    model.train(was_training);
+  };
 
   lr_finder_result r;
-  double best = 0;
-  std::size_t epoch = 0, b = loader.batches();
-  for (std::size_t i = 0; i < options.num_iter; ++i) {
-    if (b == loader.batches()) loader.start_epoch(++epoch), b = 0;
-    const auto batch = loader.batch(b++);
-    const double lr = detail::lr_at(options, i);
-    optimizer.set_lr(lr);
-    float l;
-    if constexpr (requires { batch.labels; }) l = step(model, batch.x, batch.size, batch.labels, loss, optimizer);
-    else l = step(model, batch.x, batch.size, batch.targets, loss, optimizer);
-    if (!detail::record_lr_finder_loss(r, options, lr, double(l), best)) break;
+  try {
+    double best = 0;
+    std::size_t epoch = 0, b = loader.batches();
+    for (std::size_t i = 0; i < options.num_iter; ++i) {
+      if (b == loader.batches()) loader.start_epoch(++epoch), b = 0;
+      const auto batch = loader.batch(b++);
+      const double lr = detail::lr_at(options, i);
+      optimizer.set_lr(lr);
+      float l;
+      if constexpr (requires { batch.labels; }) l = step(model, batch.x, batch.size, batch.labels, loss, optimizer);
+      else l = step(model, batch.x, batch.size, batch.targets, loss, optimizer);
+      if (!detail::record_lr_finder_loss(r, options, lr, double(l), best)) break;
+    }
+  } catch (...) {
+    try {
+      restore();
+    } catch (...) {  // the first error is the one to report
+    }
+    throw;
   }
+  restore();
   detail::suggest_lr(r, options);
   return r;
 }

@@ -15,8 +15,9 @@ LAMINA_INLINE progress_bar::progress_bar(style s, std::FILE* out) : out_(out) {
   silent_ = s == style::silent;
 }
 
-LAMINA_INLINE void progress_bar::start(std::string label, std::size_t total_steps) {
+LAMINA_INLINE void progress_bar::start(std::string label, std::size_t total_steps, bool plain_lines) {
   label_ = std::move(label);
+  plain_lines_ = plain_lines;
   total_ = total_steps;
   next_plain_ = 0;
   start_ = last_draw_ = clock::now();
@@ -38,7 +39,7 @@ LAMINA_INLINE void progress_bar::update(std::size_t step, std::size_t samples, c
     std::fprintf(out_, "\r\033[K%s [%s] %zu/%zu %s %8.0f samples/s ETA %s", label_.c_str(), bar.c_str(), step,
                  total_, values.c_str(), rate, clock_text(eta).c_str());
     std::fflush(out_);
-  } else if (step * 4 >= next_plain_ * total_ && step < total_) {  // 0 %, 25 %, 50 %, 75 %
+  } else if (plain_lines_ && step * 4 >= next_plain_ * total_ && step < total_) {  // 0 %, 25 %, 50 %, 75 %
     ++next_plain_;
     std::fprintf(out_, "%s %zu/%zu %s %.0f samples/s ETA %s\n", label_.c_str(), step, total_, values.c_str(), rate,
                  clock_text(eta).c_str());
@@ -49,6 +50,12 @@ LAMINA_INLINE void progress_bar::finish(const std::string& summary) {
   if (silent_) return;
   if (terminal_) std::fprintf(out_, "\r\033[K");
   std::fprintf(out_, "%s\n", summary.c_str());
+  std::fflush(out_);
+}
+
+LAMINA_INLINE void progress_bar::clear() {
+  if (silent_ || !terminal_) return;
+  std::fprintf(out_, "\r\033[K");
   std::fflush(out_);
 }
 

@@ -16,11 +16,15 @@ class progress_bar {
 
   explicit progress_bar(style s = style::automatic, std::FILE* out = stdout);
 
-  void start(std::string label, std::size_t total_steps);
+  // plain_lines = false: drawn in a terminal only (evaluation passes keep logs to one line per
+  // epoch).
+  void start(std::string label, std::size_t total_steps, bool plain_lines = true);
   // Called after each step with the running values to show.
   void update(std::size_t step, std::size_t samples, const std::string& values);
   // Ends the epoch's line with a summary.
   void finish(const std::string& summary);
+  // Removes the line being drawn (a terminal's), printing nothing in its place.
+  void clear();
   bool is_terminal() const { return terminal_; }
 
   static std::string clock_text(double s);
@@ -29,7 +33,7 @@ class progress_bar {
   using clock = std::chrono::steady_clock;
   static double seconds(clock::time_point a, clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
   std::FILE* out_;
-  bool terminal_ = false, silent_ = false;
+  bool terminal_ = false, silent_ = false, plain_lines_ = true;
   std::string label_;
   std::size_t total_ = 0, next_plain_ = 0;
   clock::time_point start_, last_draw_;

@@ -47,9 +47,19 @@ LAMINA_INLINE void trainer_base::start_epoch(std::size_t epoch, std::size_t epoc
 }
 
 LAMINA_INLINE void trainer_base::show_batch(const pass_sums& p, std::size_t done) {
-  char values[128];
-  std::snprintf(values, sizeof values, "loss %.4f", p.loss / p.samples);
+  // The running loss and metrics of the pass so far.
+  char value[64];
+  std::snprintf(value, sizeof value, "loss %.4f", p.loss / p.samples);
+  std::string values = value;
+  for (std::size_t m = 0; m < metrics_.size(); ++m) {
+    std::snprintf(value, sizeof value, " %.4g", p.metrics[m] / p.samples);
+    values += " " + metrics_[m].name + value;
+  }
   bar_.update(done, std::size_t(p.samples), values);
+}
+
+LAMINA_INLINE void trainer_base::start_evaluation(const std::string& label, std::size_t batches) {
+  bar_.start(label, batches, /*plain_lines=*/false);
 }
 
 LAMINA_INLINE epoch_record trainer_base::epoch_result(const pass_sums& p, std::size_t epoch) const {
@@ -73,6 +83,10 @@ LAMINA_INLINE void trainer_base::end_epoch(epoch_record rec, std::size_t epochs,
   bar_.finish(summary(history_.last(), epochs));
   for (auto& f : epoch_hooks_) f(history_.last());
   for (auto& c : callbacks_) c->on_epoch_end(history_, ctx);
+}
+
+LAMINA_INLINE void trainer_base::end_batch(const batch_record& b, callback_context& ctx) {
+  for (auto& c : callbacks_) c->on_batch_end(b, ctx);
 }
 
 LAMINA_INLINE void trainer_base::begin_training(callback_context& ctx) {

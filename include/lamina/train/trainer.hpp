@@ -130,10 +130,15 @@ class trainer_base {
 
   LAMINA_INLINE void start_epoch(std::size_t epoch, std::size_t epochs, std::size_t steps);
   LAMINA_INLINE void show_batch(const pass_sums& p, std::size_t done);
+  // An evaluation pass's own bar (drawn in a terminal only), removed at its end.
+  LAMINA_INLINE void start_evaluation(const std::string& label, std::size_t batches);
+  void end_evaluation() { bar_.clear(); }
   LAMINA_INLINE epoch_record epoch_result(const pass_sums& p, std::size_t epoch) const;
   LAMINA_INLINE std::map<std::string, double> evaluation_result(const pass_sums& p) const;
   // After an epoch (validation and lr included): history, progress bar, hooks, callbacks.
   LAMINA_INLINE void end_epoch(epoch_record rec, std::size_t epochs, callback_context& ctx);
+  // After a training batch's step: the callbacks' on_batch_end.
+  LAMINA_INLINE void end_batch(const batch_record& b, callback_context& ctx);
   LAMINA_INLINE void begin_training(callback_context& ctx);
   LAMINA_INLINE void end_training(callback_context& ctx);
 
@@ -210,9 +215,11 @@ class Trainer : public trainer_base {
     callback_context ctx = context();
     begin_training(ctx);
     for (std::size_t epoch = history_.epochs.size() + 1; epoch <= epochs && !ctx.stop; ++epoch) {
-      epoch_record rec = run_epoch(train, epoch, epochs);
-      if (validation)
-        for (const auto& [k, v] : evaluate(*validation)) rec.values["val_" + k] = v;
+      epoch_record rec = run_epoch(train, epoch, epochs, ctx);
+      if (validation) {
+        const std::string label = "epoch " + std::to_string(epoch) + "/" + std::to_string(epochs) + " validation";
+        for (const auto& [k, v] : evaluate_pass(*validation, label)) rec.values["val_" + k] = v;
+      }
       rec.values["lr"] = double(optimizer_.lr());
       end_epoch(std::move(rec), epochs, ctx);
     }
@@ -223,20 +230,7 @@ class Trainer : public trainer_base {
   // Loss and metrics over a whole loader, in evaluation mode; the model's mode is restored.
   template <class Loader>
   std::map<std::string, double> evaluate(Loader& loader) {
-    check(loader, "evaluation");
-    const bool was_training = model_.is_training();
-    model_.eval();
-    pass_sums p = start_pass();
-    loader.start_epoch(0);
-    with_evaluated_weights([&] {
-      for (std::size_t b = 0; b < loader.batches(); ++b) {
-        const auto batch = loader.batch(b);
-        const auto out = model_.forward(batch.x, batch.size);
-        add_batch(p, call_loss(out, batch, {}), batch.size, for_metrics(out), target_of(batch));
-      }
-    });
-    model_.train(was_training);
-    return evaluation_result(p);
+    return evaluate_pass(loader, "evaluation");
   }
 
   // Saves model, optimizer and the history so far; resume() continues from it.
@@ -262,18 +256,44 @@ class Trainer : public trainer_base {
   }
 
  private:
+  // evaluate() with the label its progress bar shows.
+  template <class Loader>
+  std::map<std::string, double> evaluate_pass(Loader& loader, const std::string& label) {
+    check(loader, "evaluation");
+    const bool was_training = model_.is_training();
+    model_.eval();
+    pass_sums p = start_pass();
+    loader.start_epoch(0);
+    start_evaluation(label, loader.batches());
+    with_evaluated_weights([&] {
+      for (std::size_t b = 0; b < loader.batches(); ++b) {
+        const auto batch = loader.batch(b);
+        const auto out = model_.forward(batch.x, batch.size);
+        add_batch(p, call_loss(out, batch, {}), batch.size, for_metrics(out), target_of(batch));
+        show_batch(p, b + 1);
+      }
+    });
+    end_evaluation();
+    model_.train(was_training);
+    return evaluation_result(p);
+  }
   // Runs f with the weights that evaluation uses in the model: the optimizer's averages under
   // trainer_options::evaluate_averaged (swapped in and back, also when f throws), else the model's.
   template <class F>
   void with_evaluated_weights(F&& f) {
     if constexpr (optim::AveragingOptimizer<Optimizer>) {
       if (evaluate_averaged_) {
-        struct swapped {
-          Optimizer& o;
-          explicit swapped(Optimizer& opt) : o(opt) { o.swap_weights(); }
-          ~swapped() { o.swap_weights(); }
-        } guard(optimizer_);
-        f();
+        optimizer_.swap_weights();
+        try {
+          f();
+        } catch (...) {
+          try {
+            optimizer_.swap_weights();
+          } catch (...) {  // the first error is the one to report
+          }
+          throw;
+        }
+        optimizer_.swap_weights();
         return;
       }
     }
@@ -305,7 +325,7 @@ class Trainer : public trainer_base {
   }
 
   template <class Loader>
-  epoch_record run_epoch(Loader& train, std::size_t epoch, std::size_t epochs) {
+  epoch_record run_epoch(Loader& train, std::size_t epoch, std::size_t epochs, callback_context& ctx) {
     model_.train();
     train.start_epoch(epoch);
     const std::size_t steps = train.batches();
@@ -327,6 +347,10 @@ class Trainer : public trainer_base {
       optimizer_.step();
       add_batch(p, l, batch.size, for_metrics(out), target_of(batch));
       show_batch(p, b + 1);
+      if (!callbacks_.empty())
+        end_batch({.epoch = epoch, .batch = b + 1, .batches = steps, .step = (epoch - 1) * steps + b + 1,
+                   .loss = double(l), .size = batch.size},
+                  ctx);
     }
     return epoch_result(p, epoch);
   }
@@ -345,10 +369,27 @@ class Trainer : public trainer_base {
         kernels::download(backend{}, state.data, best_state_.data(), state.size());
       });
     };
+    ctx.visit_parameters = [this](const parameter_visitor& visit) {
+      for (const auto& p : model_.named_parameters()) {
+        const Tensor value = model_.to_host(p.value), grad = model_.to_host(p.grad);
+        visit(p.name, value.view(), grad.view());
+      }
+    };
+    // Under evaluate_averaged the remembered weights are averages: they become both the model's
+    // weights and the averages, so that evaluation after training sees them too.
     ctx.restore = [this] {
       if (best_params_.empty()) return;
-      kernels::upload(backend{}, best_params_.data(), model_.parameters().data, best_params_.size());
-      kernels::upload(backend{}, best_state_.data(), model_.state().data, best_state_.size());
+      auto upload = [this] {
+        kernels::upload(backend{}, best_params_.data(), model_.parameters().data, best_params_.size());
+        kernels::upload(backend{}, best_state_.data(), model_.state().data, best_state_.size());
+      };
+      upload();
+      if constexpr (optim::AveragingOptimizer<Optimizer>) {
+        if (evaluate_averaged_) {
+          optimizer_.swap_weights();
+          upload();
+        }
+      }
     };
     return ctx;
   }

@@ -89,7 +89,7 @@ std::vector<std::int64_t> value_dims(const field& value_info) {
 }  // namespace
 
 TEST_CASE("onnx: the protobuf wire format", "[io][onnx]") {
-  onnx::proto_writer w;
+  lm::io::proto_writer w;
   w.varint_field(1, 300);  // key 0x08, 300 = 0xac 0x02
   w.int_field(2, -1);      // int64 -1: ten bytes
   w.float_field(3, 1.f);   // key 0x1d, 0x3f800000 little-endian
@@ -151,6 +151,7 @@ TEST_CASE("onnx: a lone layer keeps its state_dict names, a network that compute
           "[io][onnx]") {
   lm::Model<lm::Linear<3, 2>, lm::Shape<3>> linear;
   CHECK(initializer_names(graph_of(lm::io::to_onnx(linear))) == std::vector<std::string>{"weight", "bias"});
+  CHECK_THROWS_WITH(lm::io::to_onnx(linear, {.input_name = "weight"}), Catch::Contains("'weight' names a weight"));
   lm::Model<lm::Dropout<0.5f>, lm::Shape<3>> dropout;
   CHECK(op_types(graph_of(lm::io::to_onnx(dropout))) == std::vector<std::string>{"Identity"});
   // Linear on [L, in] samples: MatMul with the transposed weight, then the bias.

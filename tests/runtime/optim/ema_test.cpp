@@ -31,10 +31,7 @@ std::vector<std::pair<std::string, lm::TensorView>> state_dict(M& m) {
   for (const auto& b : m.named_buffers()) out.emplace_back(b.name, b.value);
   return out;
 }
-std::vector<float> host(M& m, lm::TensorView v) {
-  const lm::Tensor t = m.to_host(v);
-  return {t.data(), t.data() + t.size()};
-}
+std::vector<float> host(M& m, lm::TensorView v) { return lamina_test::values(m.to_host(v)); }
 }  // namespace
 
 TEST_CASE("EMA matches AveragedModel(get_ema_multi_avg_fn, use_buffers=True)", "[optim][ema]") {
@@ -70,7 +67,8 @@ TEST_CASE("EMA without buffers keeps the model's, copy_to_model, an optimizer fo
   STATIC_REQUIRE(!opt::Beta1Optimizer<decltype(ema)>);
   STATIC_REQUIRE(opt::AveragingOptimizer<decltype(ema)>);
   REQUIRE(ema.averaged_buffers().size() == 0);
-  REQUIRE(ema.state().size() == 2);  // momentum_buffer, ema.parameters
+  REQUIRE(ema.state().size() == 3);  // momentum_buffer, ema.parameters, ema.n_averaged
+  REQUIRE(ema.n_averaged() == 0);
 
   // A scheduler drives the wrapped optimizer's lr through the EMA.
   opt::StepLR sched(ema, {.step_size = 1, .gamma = 0.5});
@@ -92,6 +90,14 @@ TEST_CASE("EMA without buffers keeps the model's, copy_to_model, an optimizer fo
   for (std::size_t i = 0; i < avg.size(); ++i) REQUIRE(avg[i] == Approx(0.5f * (after_one[i] + after_two[i])));
   ema.copy_to_model();
   REQUIRE(host(model, model.parameters()) == avg);
+
+  // Wrapped around an optimizer that has stepped already, the first update still copies, also
+  // after set_steps (what resuming and find_lr call).
+  opt::EMA late(model, sgd, {.decay = 0.9});
+  late.set_steps(sgd.steps());
+  REQUIRE(late.n_averaged() == 0);
+  late.update();
+  REQUIRE(host(model, late.averaged_parameters()) == host(model, model.parameters()));
 
   REQUIRE_THROWS_WITH(opt::EMA(model, sgd, {.decay = 1.5}), Catch::Contains("EMA: decay must be in [0, 1], got 1.5"));
   M other(3);
@@ -135,6 +141,8 @@ TEST_CASE("The Trainer evaluates the averaged weights when asked, checkpoints ke
                              {.progress = lm::train::progress_bar::style::silent, .evaluate_averaged = true});
   resumed.resume(dir / "ema.safetensors");
   REQUIRE(host(resumed_model, ema2.averaged_parameters()) == host(model, ema.averaged_parameters()));
+  REQUIRE(ema2.n_averaged() == ema.n_averaged());
+  REQUIRE(ema.n_averaged() == 3 * 4);  // 64 samples in batches of 16, 3 epochs
   REQUIRE(resumed.evaluate(loader).at("loss") == Approx(averaged_loss).epsilon(1e-6));
 
   // evaluate_averaged needs an averaging optimizer.

@@ -22,10 +22,7 @@ const lamina_test::fixture& lr_fixture() {
   return f;
 }
 std::vector<float> as_floats(const std::vector<double>& v) { return {v.begin(), v.end()}; }
-std::vector<float> host(M& m, lm::TensorView v) {
-  const lm::Tensor t = m.to_host(v);
-  return {t.data(), t.data() + t.size()};
-}
+std::vector<float> host(M& m, lm::TensorView v) { return lamina_test::values(m.to_host(v)); }
 }  // namespace
 
 TEST_CASE("find_lr runs torch-lr-finder's range test and restores the model and optimizer", "[train][lr_finder]") {
@@ -84,4 +81,38 @@ TEST_CASE("find_lr: a short run suggests nothing, linear steps, bad options are 
                       Catch::Contains("num_iter must be at least 2, got 1"));
   REQUIRE_THROWS_WITH(lm::train::find_lr(model, loader, lm::loss::MSE{}, adam, {.smoothing = 1.0}),
                       Catch::Contains("smoothing must be in [0, 1)"));
+}
+
+namespace {
+// A loader that fails at its third batch, to check that find_lr puts everything back anyway.
+struct failing_loader {
+  lm::data::RegressionLoader inner;
+  std::size_t batches() const { return inner.batches(); }
+  void start_epoch(std::size_t e) { inner.start_epoch(e); }
+  auto batch(std::size_t b) {
+    if (b == 2) throw std::runtime_error("disk gone");
+    return inner.batch(b);
+  }
+};
+}  // namespace
+
+TEST_CASE("find_lr puts the model, its generator and the optimizer back, also when it fails", "[train][lr_finder]") {
+  using Net = lm::Sequential<lm::Linear<3, 8>, lm::Dropout<0.5f>, lm::Linear<8, 1>>;
+  lm::Model<Net, lm::Shape<3>> model(4);
+  std::vector<float> x(32 * 3, 0.3f), y(32, 0.1f);
+  lm::data::RegressionLoader loader(x, y, 3, lm::make_dims(1), {.batch_size = 8});
+  lm::optim::Adam adam(model, {.lr = 1e-3});
+  const lm::Tensor before = model.to_host(model.parameters());
+  lm::rng expected = model.generator();
+  lm::train::find_lr(model, loader, lm::loss::MSE{}, adam, {.num_iter = 6});
+  REQUIRE(model.generator()() == expected());  // dropout draws as if find_lr never ran
+
+  failing_loader failing{lm::data::RegressionLoader(x, y, 3, lm::make_dims(1), {.batch_size = 8})};
+  REQUIRE_THROWS_WITH(lm::train::find_lr(model, failing, lm::loss::MSE{}, adam, {.num_iter = 6}),
+                      Catch::Contains("disk gone"));
+  const lm::Tensor after = model.to_host(model.parameters());
+  REQUIRE(std::equal(after.begin(), after.end(), before.begin()));
+  REQUIRE(adam.steps() == 0);
+  REQUIRE(adam.lr() == 1e-3);
+  for (const auto& [name, view] : adam.state()) REQUIRE(lamina_test::values(model.to_host(view)) == std::vector<float>(view.size(), 0.f));
 }

@@ -126,3 +126,33 @@ TEST_CASE("fit trains regression targets with a PSNR metric", "[train][trainer]"
   REQUIRE(h.last().get("val_psnr") > h.epochs[0].get("val_psnr"));
   REQUIRE(h.last().get("val_psnr") > 15);
 }
+
+TEST_CASE("The progress bar shows the running metrics, and validation has its own bar", "[train][trainer]") {
+  blobs train(96, 5), val(48, 6);
+  lm::data::ClassificationLoader tl(train.x, train.y, 4, {.batch_size = 16, .seed = 1});
+  lm::data::ClassificationLoader vl(val.x, val.y, 4, {.batch_size = 16, .shuffle = false});
+  auto output_of = [&](lm::train::progress_bar::style style) {
+    M model(3);
+    lm::optim::SGD opt(model, {.lr = 0.1f});
+    std::FILE* out = std::tmpfile();
+    lm::train::Trainer trainer(model, lm::loss::CrossEntropy{}, opt, {.progress = style, .out = out});
+    trainer.add_metric(lm::train::accuracy());
+    trainer.fit(tl, 1, &vl);
+    trainer.evaluate(vl);
+    std::rewind(out);
+    std::string text;
+    for (int c; (c = std::fgetc(out)) != EOF;) text += char(c);
+    std::fclose(out);
+    return text;
+  };
+  const std::string terminal = output_of(lm::train::progress_bar::style::terminal);
+  CHECK(terminal.find("epoch 1/1 [") != std::string::npos);
+  CHECK(terminal.find(" accuracy ") != std::string::npos);            // the running metric
+  CHECK(terminal.find("epoch 1/1 validation [") != std::string::npos);  // validation's bar
+  CHECK(terminal.find("evaluation [") != std::string::npos);           // evaluate()'s
+  // Plain output (logs) keeps one summary line per epoch and no evaluation lines.
+  const std::string plain = output_of(lm::train::progress_bar::style::plain);
+  CHECK(plain.find("accuracy") != std::string::npos);
+  CHECK(plain.find("validation") == std::string::npos);
+  CHECK(plain.find("evaluation") == std::string::npos);
+}

@@ -67,6 +67,10 @@ std::string to_onnx(const Model<Net, InShape, Backend>& model, const onnx_option
     // inference (a lone Dropout) gets an Identity node.
     if (!g.rename_output(y, options.output_name))
       g.rename_output(g.node("Identity", "/Identity", {y}), options.output_name);
+    for (const std::string* name : {&options.input_name, &options.output_name})
+      if (g.has_initializer(*name))
+        throw std::invalid_argument("lamina::io::export_onnx: '" + *name + "' names a weight of the network; "
+                                    "choose another input_name / output_name");
     g.add_output(options.output_name, M::output_shape::value, options.batch);
     onnx::model_info info;
     info.opset = options.opset;

@@ -13,7 +13,7 @@
 
 #include "../../core/config.hpp"
 #include "../../core/shape.hpp"
-#include "proto_writer.hpp"
+#include "../proto_writer.hpp"
 
 namespace lamina::io::onnx {
 
@@ -40,8 +40,6 @@ class graph {
 
   // A constant tensor (weights, buffers) named `name`, copied; returns its name.
   LAMINA_INLINE std::string initializer(std::string name, const dims& shape, const float* values);
-  // A constant int64 tensor (a Reshape's target shape, an axis list).
-  LAMINA_INLINE std::string int64_initializer(std::string name, std::vector<std::int64_t> values);
 
   // Adds the node `op_type(inputs...)` named `name` (made unique if taken) with one output,
   // and returns the output's name, `name + "_output_0"` as torch.onnx names them.
@@ -53,8 +51,7 @@ class graph {
 
   // The whole model file: ModelProto with this graph, IR version matching info.opset.
   LAMINA_INLINE std::string model_bytes(const model_info& info) const;
-
-  std::size_t node_count() const { return nodes_.size(); }
+  LAMINA_INLINE bool has_initializer(const std::string& name) const;
 
  private:
   struct node_t {
@@ -65,7 +62,7 @@ class graph {
   struct tensor_t {
     std::string name;
     std::vector<std::int64_t> shape;
-    int data_type;      // onnx.TensorProto.DataType: 1 float, 7 int64
+    int data_type;      // onnx.TensorProto.DataType
     std::string raw;    // little-endian values
   };
   struct value_t {
@@ -79,7 +76,7 @@ class graph {
   std::set<std::string> node_names_;
 };
 
-// The ONNX IR version that goes with a default-domain opset (onnx/helper.py's table).
+// The ONNX IR version that goes with a default-domain opset (the onnx package's version table).
 LAMINA_INLINE int ir_version_for(int opset);
 
 }  // namespace lamina::io::onnx

@@ -62,7 +62,8 @@ concept has_layer_op = requires(graph& g, const layer_input& in) {
 };
 
 namespace detail {
-inline std::vector<std::int64_t> square(std::size_t v, std::size_t n = 2) {
+// n copies of v: a square kernel's two sides, or the four pads.
+inline std::vector<std::int64_t> repeated(std::size_t v, std::size_t n = 2) {
   return std::vector<std::int64_t>(n, static_cast<std::int64_t>(v));
 }
 inline std::string single_node(graph& g, const layer_input& in, std::string_view op, std::vector<attribute> attrs = {}) {
@@ -125,11 +126,11 @@ namespace detail {
 // The attributes Conv and ConvTranspose share.
 template <class C>
 std::vector<attribute> conv_attributes() {
-  return {{"dilations", square(C::dilation)},
+  return {{"dilations", repeated(C::dilation)},
           {"group", static_cast<std::int64_t>(C::groups)},
-          {"kernel_shape", square(C::kernel_size)},
-          {"pads", square(C::padding, 4)},
-          {"strides", square(C::stride)}};
+          {"kernel_shape", repeated(C::kernel_size)},
+          {"pads", repeated(C::padding, 4)},
+          {"strides", repeated(C::stride)}};
 }
 template <class C>
 std::vector<std::string> conv_inputs(graph& g, const layer_input& in) {
@@ -153,7 +154,7 @@ struct layer_op<ConvTranspose2d<In, Out, K, S, P, OP, G, Bias, D>> {
   using C = ConvTranspose2d<In, Out, K, S, P, OP, G, Bias, D>;
   static std::string emit(graph& g, const layer_input& in) {
     auto attrs = detail::conv_attributes<C>();
-    attrs.push_back({"output_padding", detail::square(OP)});
+    attrs.push_back({"output_padding", detail::repeated(OP)});
     return g.node("ConvTranspose", in.node_name("ConvTranspose"), detail::conv_inputs<C>(g, in), std::move(attrs));
   }
 };
@@ -207,15 +208,15 @@ template <std::size_t K, std::size_t S, std::size_t P>
 struct layer_op<MaxPool2d<K, S, P>> {
   static std::string emit(graph& g, const layer_input& in) {
     return detail::single_node(g, in, "MaxPool",
-                               {{"kernel_shape", detail::square(K)}, {"pads", detail::square(P, 4)}, {"strides", detail::square(S)}});
+                               {{"kernel_shape", detail::repeated(K)}, {"pads", detail::repeated(P, 4)}, {"strides", detail::repeated(S)}});
   }
 };
 template <std::size_t K, std::size_t S, std::size_t P>
 struct layer_op<AvgPool2d<K, S, P>> {
   static std::string emit(graph& g, const layer_input& in) {  // PyTorch's default: padding counts
     return detail::single_node(g, in, "AveragePool",
-                               {{"count_include_pad", std::int64_t{1}}, {"kernel_shape", detail::square(K)},
-                                {"pads", detail::square(P, 4)}, {"strides", detail::square(S)}});
+                               {{"count_include_pad", std::int64_t{1}}, {"kernel_shape", detail::repeated(K)},
+                                {"pads", detail::repeated(P, 4)}, {"strides", detail::repeated(S)}});
   }
 };
 template <>

@@ -1,15 +1,16 @@
 #pragma once
-// The protocol-buffers wire format, write side only: what an ONNX file is made of. ONNX needs
-// three encodings: varints (integers, enums), 32-bit little-endian words (floats), and
-// length-delimited fields (strings, bytes, nested messages). Repeated integers are written one
-// field each (proto2's default, which every reader accepts); weights go in as raw bytes. A message is written
+// The protocol-buffers wire format, write side only: what ONNX model files and TensorBoard event
+// records are made of. Four encodings: varints (integers, enums), 32- and 64-bit little-endian
+// words (float, double), and length-delimited fields (strings, bytes, nested messages, packed
+// arrays). Repeated integers are written one field each (proto2's default, which every reader
+// accepts); large float arrays go in as raw bytes or packed. A message is written
 // field by field into a byte string; a nested message is written first and then added whole.
 #include <bit>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
-namespace lamina::io::onnx {
+namespace lamina::io {
 
 class proto_writer {
  public:
@@ -23,6 +24,16 @@ class proto_writer {
     key(field, wire::fixed32);
     fixed32(std::bit_cast<std::uint32_t>(v));
   }
+  void double_field(std::uint32_t field, double v) {
+    key(field, wire::fixed64);
+    fixed64(std::bit_cast<std::uint64_t>(v));
+  }
+  template <class Doubles>
+  void packed_doubles(std::uint32_t field, const Doubles& values) {
+    proto_writer p;
+    for (const double v : values) p.fixed64(std::bit_cast<std::uint64_t>(v));
+    bytes_field(field, p.bytes());
+  }
   void bytes_field(std::uint32_t field, std::string_view bytes) {
     key(field, wire::length_delimited);
     varint(bytes.size());
@@ -32,7 +43,7 @@ class proto_writer {
   const std::string& bytes() const { return out_; }
 
  private:
-  enum class wire : std::uint32_t { varint = 0, fixed32 = 5, length_delimited = 2 };
+  enum class wire : std::uint32_t { varint = 0, fixed64 = 1, length_delimited = 2, fixed32 = 5 };
   void key(std::uint32_t field, wire w) { varint((std::uint64_t{field} << 3) | static_cast<std::uint32_t>(w)); }
   void varint(std::uint64_t v) {
     while (v >= 0x80) {
@@ -44,7 +55,10 @@ class proto_writer {
   void fixed32(std::uint32_t v) {
     for (int i = 0; i < 4; ++i) out_.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
   }
+  void fixed64(std::uint64_t v) {
+    for (int i = 0; i < 8; ++i) out_.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  }
   std::string out_;
 };
 
-}  // namespace lamina::io::onnx
+}  // namespace lamina::io
