@@ -23,7 +23,7 @@ LAMINA_INLINE void progress_bar::start(std::string label, std::size_t total_step
   start_ = last_draw_ = clock::now();
 }
 
-LAMINA_INLINE void progress_bar::update(std::size_t step, std::size_t samples, const std::string& values) {
+LAMINA_INLINE void progress_bar::update(std::size_t step, std::size_t samples, std::string_view values) {
   if (silent_) return;
   const auto now = clock::now();
   const double elapsed = seconds(start_, now);
@@ -36,13 +36,13 @@ LAMINA_INLINE void progress_bar::update(std::size_t step, std::size_t samples, c
     const int filled = total_ ? int(double(width) * double(step) / double(total_)) : width;
     std::string bar(std::size_t(filled), '#');
     bar.resize(width, '.');
-    std::fprintf(out_, "\r\033[K%s [%s] %zu/%zu %s %8.0f samples/s ETA %s", label_.c_str(), bar.c_str(), step,
-                 total_, values.c_str(), rate, clock_text(eta).c_str());
+    std::fprintf(out_, "\r\033[K%s [%s] %zu/%zu %.*s %8.0f samples/s ETA %s", label_.c_str(), bar.c_str(), step,
+                 total_, int(values.size()), values.data(), rate, clock_text(eta).c_str());
     std::fflush(out_);
   } else if (plain_lines_ && step * 4 >= next_plain_ * total_ && step < total_) {  // 0 %, 25 %, 50 %, 75 %
     ++next_plain_;
-    std::fprintf(out_, "%s %zu/%zu %s %.0f samples/s ETA %s\n", label_.c_str(), step, total_, values.c_str(), rate,
-                 clock_text(eta).c_str());
+    std::fprintf(out_, "%s %zu/%zu %.*s %.0f samples/s ETA %s\n", label_.c_str(), step, total_, int(values.size()),
+                 values.data(), rate, clock_text(eta).c_str());
   }
 }
 

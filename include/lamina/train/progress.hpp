@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdio>
 #include <string>
+#include <string_view>
 
 #include "../core/config.hpp"
 
@@ -20,7 +21,7 @@ class progress_bar {
   // epoch).
   void start(std::string label, std::size_t total_steps, bool plain_lines = true);
   // Called after each step with the running values to show.
-  void update(std::size_t step, std::size_t samples, const std::string& values);
+  void update(std::size_t step, std::size_t samples, std::string_view values);
   // Ends the epoch's line with a summary.
   void finish(const std::string& summary);
   // Removes the line being drawn (a terminal's), printing nothing in its place.

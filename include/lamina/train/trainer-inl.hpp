@@ -47,15 +47,14 @@ LAMINA_INLINE void trainer_base::start_epoch(std::size_t epoch, std::size_t epoc
 }
 
 LAMINA_INLINE void trainer_base::show_batch(const pass_sums& p, std::size_t done) {
-  // The running loss and metrics of the pass so far.
-  char value[64];
-  std::snprintf(value, sizeof value, "loss %.4f", p.loss / p.samples);
-  std::string values = value;
-  for (std::size_t m = 0; m < metrics_.size(); ++m) {
-    std::snprintf(value, sizeof value, " %.4g", p.metrics[m] / p.samples);
-    values += " " + metrics_[m].name + value;
-  }
-  bar_.update(done, std::size_t(p.samples), values);
+  // The running loss and metrics of the pass so far, formatted on the stack: this runs every
+  // batch, and a training step allocates nothing.
+  char values[256];
+  int n = std::snprintf(values, sizeof values, "loss %.4f", p.loss / p.samples);
+  for (std::size_t m = 0; m < metrics_.size() && n < int(sizeof values); ++m)
+    n += std::snprintf(values + n, sizeof values - std::size_t(n), " %s %.4g", metrics_[m].name.c_str(),
+                       p.metrics[m] / p.samples);
+  bar_.update(done, std::size_t(p.samples), std::string_view(values, std::min(std::size_t(n), sizeof values - 1)));
 }
 
 LAMINA_INLINE void trainer_base::start_evaluation(const std::string& label, std::size_t batches) {
