@@ -22,3 +22,26 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/laminaConfig.cmake
               ${CMAKE_CURRENT_LIST_DIR}/lamina_cuda_target.cmake
               ${CMAKE_CURRENT_LIST_DIR}/lamina_linalg_target.cmake
         DESTINATION ${CMAKE_INSTALL_DATADIR}/cmake/lamina)
+
+# pkg-config files: lamina (headers) and lamina-compiled (with the static library).
+foreach(_dir INCLUDEDIR LIBDIR DATADIR)
+  string(TOLOWER ${_dir} _name)
+  if(IS_ABSOLUTE "${CMAKE_INSTALL_${_dir}}")
+    set(_lamina_pc_${_name} "${CMAKE_INSTALL_${_dir}}")
+  else()
+    set(_lamina_pc_${_name} "\${prefix}/${CMAKE_INSTALL_${_dir}}")
+  endif()
+endforeach()
+string(APPEND _lamina_pc_datadir "/lamina/data")
+set(_lamina_pc_dl "")
+foreach(_lib ${CMAKE_DL_LIBS})
+  string(APPEND _lamina_pc_dl " -l${_lib}")
+endforeach()
+string(STRIP "${_lamina_pc_dl}" _lamina_pc_dl)
+configure_file(${CMAKE_CURRENT_LIST_DIR}/lamina.pc.in ${CMAKE_CURRENT_BINARY_DIR}/lamina.pc @ONLY)
+install(FILES ${CMAKE_CURRENT_BINARY_DIR}/lamina.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+if(_lamina_top)
+  configure_file(${CMAKE_CURRENT_LIST_DIR}/lamina-compiled.pc.in ${CMAKE_CURRENT_BINARY_DIR}/lamina-compiled.pc @ONLY)
+  install(FILES ${CMAKE_CURRENT_BINARY_DIR}/lamina-compiled.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+  include(lamina_package)
+endif()

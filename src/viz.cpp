@@ -7,4 +7,5 @@
 #include <lamina/viz/plot_png-inl.hpp>
 #include <lamina/viz/plot_svg-inl.hpp>
 #include <lamina/viz/png-inl.hpp>
+#include <lamina/viz/text-inl.hpp>
 #include <lamina/viz/ticks-inl.hpp>

@@ -448,7 +448,6 @@ int run(const options& o) try {
       }
       p.add(v, r.title);
     }
-    p.legend = lm::viz::legend_position::outside_right;
     p.width = 1000;
     lm::viz::save_png(dir / "val_accuracy_all.png", p);
     expected_files.push_back(dir / "val_accuracy_all.png");

@@ -288,7 +288,6 @@ static void save_curves(const lm::train::history& h, const fs::path& file, const
   mse.style.line = lm::viz::line_style::dashed, mse.style.mark = lm::viz::marker::triangle;
   auto& ssim = p.add(h.series("val_ssim"), "val SSIM", lm::viz::side::right);
   ssim.style.line = lm::viz::line_style::dashed, ssim.style.mark = lm::viz::marker::diamond;
-  p.legend = lm::viz::legend_position::outside_right;
   p.width = 960;
   lm::viz::save_png(file, p);
 }
@@ -727,7 +726,6 @@ static bool aggregate(const options& o, const fs::path& dir, const patch_data* d
         c.style.line = styles[li % 3];
       }
   if (!p.curves.empty()) {
-    p.legend = lm::viz::legend_position::outside_right;
     p.width = 1000;
     lm::viz::save_png(dir / "val_psnr_all.png", p);
   }

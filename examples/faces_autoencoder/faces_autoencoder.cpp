@@ -558,7 +558,6 @@ int run(const options& o) try {
     }
     for (const auto* r : mine)  // the raw-face runs look like the random subspace: in the table and CSV only
       if (r->what.find("raw faces") == std::string::npos) a.add(r->degrees, r->what);
-    a.legend = lm::viz::legend_position::outside_right;
     a.width = 1000;
     lm::viz::save_png(out_file("q1_2_principal_angles_n" + std::to_string(n) + ".png"), a);
     write_text(out_file("q1_2_principal_angles_n" + std::to_string(n) + ".csv"), csv);
@@ -648,7 +647,6 @@ int run(const options& o) try {
       c.add(std::vector<double>{1, double(o.epochs)}, std::vector<double>{v, v}, "PCA " + std::to_string(n) + " test",
             lm::viz::side::left, {.color = lm::viz::palette(colour++), .line = lm::viz::line_style::dotted});
     }
-    c.legend = lm::viz::legend_position::outside_right;
     c.width = 1000;
     lm::viz::save_png(out_file("q1_1_mse_curves.png"), c);
 
@@ -664,7 +662,6 @@ int run(const options& o) try {
       const double mean_train = recon.front().train_mse;  // the mean training face's
       raw.add(std::vector<double>{1, double(o.epochs)}, std::vector<double>{mean_train, mean_train},
               "the mean training face").style.line = lm::viz::line_style::dotted;
-      raw.legend = lm::viz::legend_position::outside_right;
       raw.width = 1000;
       lm::viz::save_png(out_file("q1_1_raw_vs_centred.png"), raw);
     }
@@ -676,7 +673,6 @@ int run(const options& o) try {
     for (const trained_ae* r : all_runs) q.add(r->history.series("val_psnr"), r->title);
     for (const auto& dae : daes) q.add(dae.history.series("val_psnr"), dae.title + " (noisy input)").style.line =
                                      lm::viz::line_style::dashed;
-    q.legend = lm::viz::legend_position::outside_right;
     q.width = 1000;
     lm::viz::save_png(out_file("q1_1_psnr_curves.png"), q);
   }

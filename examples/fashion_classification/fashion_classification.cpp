@@ -157,7 +157,6 @@ static void save_accuracy_plot(const fs::path& file, const std::string& title, c
   p.title = title;
   p.x.label = "epoch";
   p.y.label = "accuracy (%)";
-  p.legend = lm::viz::legend_position::outside_right;
   for (std::size_t i = 0; i < runs.size(); ++i) {
     auto& test = p.add(percent(runs[i].test_acc), runs[i].label + " test");
     test.style.color = lm::viz::palette(i);

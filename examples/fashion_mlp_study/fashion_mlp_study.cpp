@@ -261,7 +261,6 @@ static void save_plot(const fs::path& file, const std::string& title, const std:
   p.x.label = "epoch";
   p.y.label = ylabel;
   p.y.log = log_y;
-  p.legend = lm::viz::legend_position::outside_right;
   for (const auto& c : curves) {
     auto& s = p.add(quantity(*c.run, c.quantity), c.label);
     s.style.line = c.line;

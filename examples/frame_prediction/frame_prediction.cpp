@@ -187,7 +187,6 @@ static void curves(const outcome& r, const quality& baseline, const fs::path& di
   p.add(h.series("val_psnr"), "val PSNR", lm::viz::side::right).style.mark = lm::viz::marker::triangle;
   auto& b = p.add(std::vector<double>(h.epochs.size(), baseline.psnr), "last frame PSNR", lm::viz::side::right);
   b.style.line = lm::viz::line_style::dashed;
-  p.legend = lm::viz::legend_position::outside_right;
   p.width = 960;
   lm::viz::save_png(dir / (r.tag + "_curves.png"), p);
 
@@ -202,7 +201,6 @@ static void curves(const outcome& r, const quality& baseline, const fs::path& di
   s.add(std::vector<double>(n, baseline.psnr), "last frame PSNR").style.line = lm::viz::line_style::dashed;
   s.add(std::vector<double>(n, baseline.ssim), "last frame SSIM", lm::viz::side::right).style.line =
       lm::viz::line_style::dotted;
-  s.legend = lm::viz::legend_position::outside_right;
   s.width = 960;
   lm::viz::save_png(dir / (r.tag + "_psnr_ssim.png"), s);
 }

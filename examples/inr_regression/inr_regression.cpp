@@ -608,7 +608,6 @@ static std::string task2_variants(const options& o, const target& t, const fs::p
   write_curves_csv(dir / "task2_variants_psnr.csv", runs);
   auto p = psnr_plot("Task 2a-c: PSNR per iteration");
   p.width = 1000;
-  p.legend = lm::viz::legend_position::outside_right;
   for (const auto& v : rows) {
     auto& c = p.add(v.r.curve, v.r.label);
     c.style.line = v.group[0] == 'a' ? lm::viz::line_style::solid

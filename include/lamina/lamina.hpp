@@ -2,6 +2,11 @@
 // The umbrella header: includes every part of lamina (each part also has its own header).
 // Not included: linalg/linalg.hpp (SVD, PCA), which needs LAPACK at link time: include it and
 // link lamina::linalg where it is used.
+
+/// @namespace lamina
+/// Networks as types: shapes (Shape), layers, Sequential and Model, with losses (lamina::loss),
+/// optimizers and schedulers (lamina::optim) and training (lamina::train) in nested
+/// namespaces. The docs spell it `lm::` (namespace lm = lamina;).
 #include "core/backend.hpp"
 #if defined(__CUDACC__)
 #include "kernels/cuda/cuda.cuh"  // the CUDA backend (lm::cuda): only when compiled as CUDA (docs/cuda.md)

@@ -1,4 +1,5 @@
-// A tiny user program: a compile-time network, checked, trained for a few steps.
+// A tiny user program: a compile-time network, checked, trained for a few steps; the bundled
+// data found.
 #include <lamina/lamina.hpp>
 
 #include <cstdio>
@@ -23,5 +24,7 @@ int main() {
     if (s == 0) first = last;
   }
   std::printf("loss %.5f -> %.5f\n", first, last);
+  // The bundled data is found from the headers' location: source tree, install prefix or package.
+  std::printf("data: %s\n", lm::data::data_path("images/camera.png").string().c_str());
   return last < first ? 0 : 1;
 }

@@ -16,20 +16,23 @@
 namespace lamina {
 
 namespace kernels {
-// Whether backend B's kernels are compiled into this translation unit: the CPU's always,
-// CUDA's only when the file is compiled as CUDA (kernels/kernels.hpp then includes them).
+/// Whether backend B's kernels are compiled into this translation unit: the CPU's always,
+/// CUDA's only when the file is compiled as CUDA (kernels/kernels.hpp then includes them).
 template <class B> inline constexpr bool backend_available = false;
+/// The CPU kernels are always compiled in.
 template <> inline constexpr bool backend_available<cpu> = true;
 #if defined(__CUDACC__)
+/// The CUDA kernels are compiled in when this file is compiled as CUDA.
 template <> inline constexpr bool backend_available<cuda> = true;
 #endif
 }  // namespace kernels
 
-// A layer without a forward/backward for the model's backend, backend<B>. The first assertion
-// fails when the backend itself is missing from this translation unit, the second when only
-// the layer lacks it.
+/// A layer without a forward/backward for the model's backend, `backend<B>`. The first assertion
+/// fails when the backend itself is missing from this translation unit, the second when only
+/// the layer lacks it.
 template <class Position, class LayerType, class Backend>
 struct LAMINA_NO_KERNEL;
+/// The error message itself, for backend tag B (see the primary template).
 template <class Position, class LayerType, class B>
 struct LAMINA_NO_KERNEL<Position, LayerType, backend<B>> {
   static_assert(kernels::backend_available<B>,
@@ -43,14 +46,14 @@ struct LAMINA_NO_KERNEL<Position, LayerType, backend<B>> {
                 "(const lamina::backward_args&), callable with this backend's tag, and no "
                 "runs_on<Backend> member that is false; see "
                 "docs/adding-a-layer.md.");
-  static constexpr bool ok = false;
+  static constexpr bool ok = false;  ///< Never true: instantiating the class is the error.
 };
 
 namespace layer_traits {
-// Whether L can run on backend B for input In: B's kernels are compiled in, L's forward and
-// backward accept B's tag (views have none: the network moves their data), and L's optional
-// `template <class B> static constexpr bool runs_on` allows B. Containers are judged by their
-// children (detail::all_leaves, core/layer_walk.hpp), not by this.
+/// Whether L can run on backend B for input In: B's kernels are compiled in, L's forward and
+/// backward accept B's tag (views have none: the network moves their data), and L's optional
+/// `template <class B> static constexpr bool runs_on` allows B. Containers are judged by their
+/// children (detail::all_leaves, core/layer_walk.hpp), not by this.
 template <Layer L, class B, dims In>
 constexpr bool runs_on() {
   if constexpr (!kernels::backend_available<B>) {

@@ -22,42 +22,51 @@
 
 namespace lamina {
 
-// One parameter tensor: its state_dict name, its values and its gradient.
+/// One parameter tensor: its state_dict name, its values and its gradient.
 struct named_parameter {
-  std::string name;
-  TensorView value;
-  TensorView grad;
+  std::string name;  ///< state_dict name, e.g. "0.weight"
+  TensorView value;  ///< the values (backend memory)
+  TensorView grad;   ///< the gradient of the last backward (backend memory)
 };
 
-// One buffer tensor (non-trained state): its state_dict name and its values.
+/// One buffer tensor (non-trained state): its state_dict name and its values.
 struct named_buffer {
-  std::string name;
-  TensorView value;
-  bool integral;  // an integer tensor in PyTorch (e.g. num_batches_tracked)
+  std::string name;  ///< state_dict name, e.g. "1.running_mean"
+  TensorView value;  ///< the values (backend memory)
+  bool integral;     ///< an integer tensor in PyTorch (e.g. num_batches_tracked)
 };
 
+/// The run-time state of network Net for samples of InShape on Backend (cpu or cuda): packed
+/// parameters, gradients and buffers in PyTorch's state_dict order, and the activations and
+/// workspace of the planned batch size. The counterpart of an nn.Module instance.
 template <Layer Net, ShapeType InShape, class Backend = cpu>
 class Model {
  public:
+  /// Net as a Sequential (a bare layer is wrapped in one).
   using network = std::conditional_t<is_sequential_v<Net>, Net, Sequential<Net>>;
-  using input_shape = InShape;
-  using output_shape = output_shape_t<network, InShape>;
-  // The same kind of model for another network or input (lm::testing uses it per layer).
+  using input_shape = InShape;                               ///< The shape of one input sample.
+  using output_shape = output_shape_t<network, InShape>;     ///< The shape of one output sample.
+  /// The same kind of model for another network or input (lm::testing uses it per layer).
   template <Layer OtherNet, ShapeType OtherIn>
   using rebind = Model<OtherNet, OtherIn, Backend>;
+  /// Whether every layer accepts the shape that reaches it (otherwise the first that does not
+  /// is reported at compile time).
   static constexpr bool valid = lamina::output_shape<network, InShape>::valid;
-  // Whether every layer has a forward/backward for Backend in this translation unit. If not,
-  // the first without is reported (LAMINA_NO_KERNEL, core/backend_check.hpp) and the model
-  // stands in as a CPU model that runs nothing, so that the rest of the program compiles silently.
+  /// Whether every layer has a forward/backward for Backend in this translation unit. If not,
+  /// the first without is reported (LAMINA_NO_KERNEL, core/backend_check.hpp) and the model
+  /// stands in as a CPU model that runs nothing, so that the rest of the program compiles silently.
   static constexpr bool has_kernels = detail::check_kernels<network, Backend, InShape::value>();
-  using backend = std::conditional_t<has_kernels, Backend, cpu>;
-  static constexpr std::size_t param_count = network::param_count;
-  static constexpr std::size_t state_count = network::state_count;
-  static constexpr std::size_t input_size = InShape::size;
-  static constexpr std::size_t output_size = output_shape::size;
+  using backend = std::conditional_t<has_kernels, Backend, cpu>;  ///< The backend tag it runs on.
+  static constexpr std::size_t param_count = network::param_count;  ///< Number of parameters.
+  static constexpr std::size_t state_count = network::state_count;  ///< Floats of buffers.
+  static constexpr std::size_t input_size = InShape::size;           ///< Floats per input sample.
+  static constexpr std::size_t output_size = output_shape::size;     ///< Floats per output sample.
+  /// Floats of workspace per sample (kept from forward to backward).
   static constexpr std::size_t workspace_per_sample =
       valid ? network::template workspace_per_sample<Backend>(InShape::value) : 0;
 
+  /// A model with PyTorch's default initialisation from `seed` (see reset_parameters), in
+  /// training mode.
   explicit Model(std::uint64_t seed = 0)
       : params_(param_count), grads_(param_count), state_(state_count), gen_(seed) {
     // Named after Net itself: a bare layer's tensors are "weight", not "0.weight".
@@ -72,7 +81,7 @@ class Model {
   Model(const Model&) = delete;  // views into buffers would dangle
   Model& operator=(const Model&) = delete;
 
-  // PyTorch's default initialisation from `seed`; each tensor draws from its own named stream.
+  /// PyTorch's default initialisation from `seed`; each tensor draws from its own named stream.
   void reset_parameters(std::uint64_t seed) {
     std::vector<float> host(param_count);
     network::reset_parameters(host.data(), rng(seed));
@@ -83,7 +92,7 @@ class Model {
     gen_.reseed(seed ^ 0x5eedf00dull);
   }
 
-  // Sizes every batch-dependent buffer; forward() calls it when the batch size grows.
+  /// Sizes every batch-dependent buffer; forward() calls it when the batch size grows.
   void plan(std::size_t batch) {
     if (batch == planned_) return;
     input_.resize(batch * input_size);
@@ -93,17 +102,18 @@ class Model {
     workspace_.resize(batch * workspace_per_sample);
     planned_ = batch;
   }
+  /// The batch size the buffers are sized for (0 before the first forward).
   std::size_t planned_batch() const { return planned_; }
 
-  // Runs the network on `batch` samples of InShape from host memory; returns the output
-  // [batch, out...] in backend memory. `x` must hold exactly batch * input_size floats (a
-  // std::vector<float>, a Tensor or a loader's batch converts); it is copied, so it need not
-  // outlive the call.
+  /// Runs the network on `batch` samples of InShape from host memory; returns the output
+  /// [batch, out...] in backend memory. `x` must hold exactly batch * input_size floats (a
+  /// std::vector<float>, a Tensor or a loader's batch converts); it is copied, so it need not
+  /// outlive the call.
   ConstTensorView forward(std::span<const float> x, std::size_t batch) {
     check_input("forward", x.size(), batch);
     return forward_unchecked(x.data(), batch);
   }
-  // The same from a view whose shape must be [batch, InShape...] (or flat batch * size).
+  /// The same from a view whose shape must be [batch, InShape...] (or flat batch * size).
   ConstTensorView forward(ConstTensorView x) {
     const std::size_t batch = x.rank() ? x.shape[0] : 0;
     bool ok = x.rank() == InShape::rank + 1 || (x.rank() == 2 && x.shape[1] == input_size);
@@ -114,8 +124,8 @@ class Model {
                                   " does not match [batch] + " + InShape::str());
     return forward({x.data, x.size()}, batch);
   }
-  // forward() without the size check, for callers that have checked it themselves: reads
-  // batch * input_size floats from `x`, whatever it points to.
+  /// forward() without the size check, for callers that have checked it themselves: reads
+  /// batch * input_size floats from `x`, whatever it points to.
   ConstTensorView forward_unchecked(const float* x, std::size_t batch) {
     if constexpr (valid && has_kernels) {
       plan(batch);
@@ -130,7 +140,7 @@ class Model {
     return output();
   }
 
-  // Throws unless `floats` is `batch` (>= 1) samples of InShape; `who` names the caller.
+  /// Throws unless `floats` is `batch` (>= 1) samples of InShape; `who` names the caller.
   static void check_input(const char* who, std::size_t floats, std::size_t batch) {
     if (batch == 0)
       throw std::invalid_argument(std::string("lamina::") + who + ": a batch of 0 samples (input shape " +
@@ -142,9 +152,9 @@ class Model {
                                   std::to_string(input_size) + ", input shape " + InShape::str() + ")");
   }
 
-  // The outputs for every sample in `x` (a whole number of InShape samples), in evaluation
-  // mode and in batches of `batch_size`, copied to a host Tensor [N, out...]. The model's mode
-  // is restored.
+  /// The outputs for every sample in `x` (a whole number of InShape samples), in evaluation
+  /// mode and in batches of `batch_size`, copied to a host Tensor [N, out...]. The model's mode
+  /// is restored.
   Tensor predict(std::span<const float> x, std::size_t batch_size = 256) {
     if (x.empty() || x.size() % input_size != 0)
       throw std::invalid_argument("lamina::Model::predict: got " + std::to_string(x.size()) +
@@ -171,14 +181,15 @@ class Model {
     return out;
   }
 
-  // dLoss/dOutput of the last forward, to be written by a loss before backward().
+  /// dLoss/dOutput of the last forward, to be written by a loss before backward().
   TensorView output_grad() { return {output_grad_.data(), batch_dims(output_shape::value)}; }
+  /// The output of the last forward, [batch, out...] in backend memory.
   ConstTensorView output() const {
     return {output_.data(), batch_dims(output_shape::value)};
   }
 
-  // Gradients of all parameters for the last forward (written, not accumulated). With
-  // compute_input_grad(true), also dLoss/dInput, available through input_grad().
+  /// Gradients of all parameters for the last forward (written, not accumulated). With
+  /// compute_input_grad(true), also dLoss/dInput, available through input_grad().
   void backward() {
     if constexpr (valid && has_kernels) {
       network::template backward<InShape::value>(
@@ -189,39 +200,55 @@ class Model {
                                    .batch = batch_, .training = forward_training_});
     }
   }
+  /// Whether backward() also computes dLoss/dInput (off by default: the first layer skips
+  /// it), as requires_grad on PyTorch's input; takes effect at the next forward.
   void compute_input_grad(bool on) {
     want_input_grad_ = on;
     planned_ = 0;
   }
+  /// dLoss/dInput of the last backward, [batch, InShape...] (with compute_input_grad(true)).
   ConstTensorView input_grad() const { return {input_grad_.data(), batch_dims(InShape::value)}; }
 
+  /// Training mode (dropout active, batch statistics), as PyTorch's module.train(on).
   void train(bool on = true) { training_ = on; }
+  /// Evaluation mode, as PyTorch's module.eval().
   void eval() { training_ = false; }
+  /// Whether the model is in training mode.
   bool is_training() const { return training_; }
 
-  // Every parameter value / gradient as one flat view, in state_dict order.
+  /// Every parameter value as one flat view, in state_dict order.
+  ///@{
   TensorView parameters() { return {params_.data(), make_dims(param_count)}; }
   ConstTensorView parameters() const { return {params_.data(), make_dims(param_count)}; }
+  ///@}
+  /// Every parameter gradient as one flat view, laid out as parameters().
   TensorView gradients() { return {grads_.data(), make_dims(param_count)}; }
+  /// Every parameter tensor by name, as PyTorch's named_parameters().
   const std::vector<named_parameter>& named_parameters() const { return named_; }
-  // Buffers (running statistics, fixed random features) as one flat view and by name.
+  /// Buffers (running statistics, fixed random features) as one flat view.
+  ///@{
   TensorView state() { return {state_.data(), make_dims(state_count)}; }
   ConstTensorView state() const { return {state_.data(), make_dims(state_count)}; }
+  ///@}
+  /// Every buffer by name, as PyTorch's named_buffers().
   const std::vector<named_buffer>& named_buffers() const { return named_buffers_; }
+  /// The buffer with this state_dict name; throws std::out_of_range if there is none.
   TensorView buffer(std::string_view name) const {
     for (const auto& b : named_buffers_)
       if (b.name == name) return b.value;
     throw std::out_of_range("lamina::Model: no buffer named '" + std::string(name) + "'");
   }
+  /// The parameter with this state_dict name, e.g. "0.weight"; throws std::out_of_range
+  /// (listing the names) if there is none.
   TensorView parameter(std::string_view name) const { return find(name).value; }
-  // A host copy of a view of this model's memory (output(), parameters(), a parameter, state()),
-  // what PyTorch's .cpu() gives: a copy on every backend, so the code that reads it is the same.
+  /// A host copy of a view of this model's memory (output(), parameters(), a parameter, state()),
+  /// what PyTorch's .cpu() gives: a copy on every backend, so the code that reads it is the same.
   Tensor to_host(ConstTensorView v) const {
     Tensor t(v.shape);
     kernels::download(backend{}, v.data, t.data(), t.size());
     return t;
   }
-  // Writes host values into a view of this model's memory (parameters(), state(), a parameter).
+  /// Writes host values into a view of this model's memory (parameters(), state(), a parameter).
   void from_host(std::span<const float> values, TensorView dst) {
     if (values.size() != dst.size())
       throw std::invalid_argument("lamina::Model::from_host: got " + std::to_string(values.size()) +
@@ -229,10 +256,16 @@ class Model {
                                   to_string(dst.shape) + ")");
     kernels::upload(backend{}, values.data(), dst.data, dst.size());
   }
+  /// The gradient of the parameter with this state_dict name (as parameter()).
   TensorView gradient(std::string_view name) const { return find(name).grad; }
+  /// The generator of the stochastic layers (dropout), reseeded by reset_parameters.
+  ///@{
   rng& generator() { return gen_; }
   const rng& generator() const { return gen_; }
+  ///@}
 
+  /// The network's table of layers, output shapes and parameter counts for `batch` samples,
+  /// like torchinfo's summary (see lamina::summary).
   static std::string summary(std::size_t batch = 1) { return lamina::summary<network, InShape>(batch); }
 
  private:

@@ -12,28 +12,35 @@
 
 namespace lamina {
 
+/// lamina's random number generator: xoshiro256** seeded through splitmix64, with uniform
+/// and normal draws specified here (not by the standard library), so that a seed gives the
+/// same numbers on every platform. A UniformRandomBitGenerator, usable with `<random>`.
 class rng {
  public:
-  using result_type = std::uint64_t;
+  using result_type = std::uint64_t;  ///< What operator() returns: 64 random bits.
+  /// A generator seeded with `seed`.
   explicit rng(std::uint64_t seed = 0) { reseed(seed); }
 
+  /// Restarts the generator as if constructed with `seed`.
   void reseed(std::uint64_t seed) {
     std::uint64_t x = seed;
     for (auto& s : s_) s = splitmix64(x);
     has_spare_ = false;
   }
-  // A generator for a named sub-stream (e.g. one parameter tensor): independent of how many
-  // numbers other streams drew, so adding a layer does not change the others' initial values.
+  /// A generator for a named sub-stream (e.g. one parameter tensor): independent of how many
+  /// numbers other streams drew, so adding a layer does not change the others' initial values.
   rng fork(std::string_view name) const {
     std::uint64_t h = 1469598103934665603ull;  // FNV-1a
     for (char c : name) h = (h ^ std::uint8_t(c)) * 1099511628211ull;
     return rng(s_[0] ^ h ^ (s_[1] << 1));
   }
 
+  /// Smallest value of operator() (0).
   static constexpr result_type min() { return 0; }
+  /// Largest value of operator() (2^64 - 1).
   static constexpr result_type max() { return ~result_type{0}; }
 
-  // xoshiro256** (Blackman & Vigna).
+  /// The next 64 random bits: xoshiro256** (Blackman & Vigna).
   result_type operator()() {
     const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
     const std::uint64_t t = s_[1] << 17;
@@ -46,10 +53,11 @@ class rng {
     return result;
   }
 
-  // Uniform in [0, 1) with 24 random mantissa bits.
+  /// Uniform in [0, 1) with 24 random mantissa bits.
   float uniform() { return float((*this)() >> 40) * 0x1.0p-24f; }
+  /// Uniform in [lo, hi).
   float uniform(float lo, float hi) { return lo + (hi - lo) * uniform(); }
-  // Uniform integer in [0, n) without modulo bias (Lemire).
+  /// Uniform integer in [0, n) without modulo bias (Lemire).
   std::uint64_t below(std::uint64_t n) {
     unsigned __int128 m = (unsigned __int128)(*this)() * n;
     auto low = std::uint64_t(m);
@@ -62,7 +70,7 @@ class rng {
     }
     return std::uint64_t(m >> 64);
   }
-  // Standard normal by Box-Muller, in double for accuracy, spare value kept.
+  /// Standard normal by Box-Muller, in double for accuracy, spare value kept.
   float normal() {
     if (has_spare_) {
       has_spare_ = false;
@@ -76,10 +84,11 @@ class rng {
     has_spare_ = true;
     return float(r * std::cos(a));
   }
+  /// Normal with this mean and standard deviation.
   float normal(float mean, float stddev) { return mean + stddev * normal(); }
 
-  // The whole state as text ("s0 s1 s2 s3 spare has_spare" in hex), for checkpoints: a
-  // generator restored from it continues the same stream, bit for bit.
+  /// The whole state as text ("s0 s1 s2 s3 spare has_spare" in hex), for checkpoints: a
+  /// generator restored from it continues the same stream, bit for bit.
   std::string state() const {
     char buf[128];
     std::snprintf(buf, sizeof buf, "%016llx %016llx %016llx %016llx %08x %d", (unsigned long long)s_[0],
@@ -87,7 +96,7 @@ class rng {
                   unsigned(std::bit_cast<std::uint32_t>(spare_)), int(has_spare_));
     return buf;
   }
-  // Restores state(); false (and the generator unchanged) when `text` is not one.
+  /// Restores state(); false (and the generator unchanged) when `text` is not one.
   bool set_state(std::string_view text) {
     std::uint64_t w[6];
     const char* p = text.data();

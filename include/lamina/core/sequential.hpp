@@ -15,18 +15,22 @@
 
 namespace lamina {
 
-// The template takes any types, so that a non-layer is reported by the specialisation below
-// as one LAMINA_NOT_A_LAYER error instead of a wall of failed constraints.
+/// A network: layers Ls... applied in order, as PyTorch's nn.Sequential, with state_dict names
+/// "0.weight", "1.bias", ... A Sequential is itself a Layer, so it nests.
+/// The template takes any types, so that a non-layer is reported by the specialisation below
+/// as one LAMINA_NOT_A_LAYER error instead of a wall of failed constraints.
 template <class... Ls>
 struct Sequential {
   static_assert(sizeof...(Ls) > 0, "lamina::Sequential needs at least one layer");
 
-  static constexpr std::string_view name = "Sequential";
-  static constexpr std::size_t depth = sizeof...(Ls);  // number of direct children
+  static constexpr std::string_view name = "Sequential";  ///< The layer's name in summaries.
+  static constexpr std::size_t depth = sizeof...(Ls);  ///< number of direct children
+  /// Number of parameters of all children.
   static constexpr std::size_t param_count = (std::size_t{0} + ... + Ls::param_count);
+  /// Child I's type.
   template <std::size_t I> using layer = detail::type_at<I, Ls...>;
 
-  // Parameter offset of each child inside this network's packed parameters.
+  /// Parameter offset of each child inside this network's packed parameters.
   static constexpr std::array<std::size_t, depth + 1> param_offsets = [] {
     std::array<std::size_t, depth + 1> off{};
     std::size_t i = 0;
@@ -34,8 +38,9 @@ struct Sequential {
     return off;
   }();
 
-  // Persistent state (buffers) of the children, packed like the parameters.
+  /// Persistent state (buffers) of the children, packed like the parameters, in floats.
   static constexpr std::size_t state_count = (std::size_t{0} + ... + layer_traits::state_count<Ls>());
+  /// State offset of each child inside this network's packed buffers.
   static constexpr std::array<std::size_t, depth + 1> state_offsets = [] {
     std::array<std::size_t, depth + 1> off{};
     std::size_t i = 0;
@@ -43,8 +48,8 @@ struct Sequential {
     return off;
   }();
 
-  // Shape after each child (shapes[0] is the input). After the first mismatch the shape is
-  // carried forward unchanged, so that a bad network still yields one error, not a cascade.
+  /// Shape after each child (shapes[0] is the input). After the first mismatch the shape is
+  /// carried forward unchanged, so that a bad network still yields one error, not a cascade.
   static constexpr std::array<dims, depth + 1> shapes(dims in) {
     std::array<dims, depth + 1> s{};
     s[0] = in;
@@ -53,15 +58,18 @@ struct Sequential {
     ((ok = ok && Ls::accepts(s[i]), s[i + 1] = ok ? Ls::output(s[i]) : s[i], ++i), ...);
     return s;
   }
-  // Index of the first child that rejects its input, or `depth` when all accept.
+  /// Index of the first child that rejects its input, or `depth` when all accept.
   static constexpr std::size_t first_mismatch(dims in) {
     const auto s = shapes(in);
     std::size_t i = 0, bad = depth;
     ((bad = (bad == depth && !Ls::accepts(s[i])) ? i : bad, ++i), ...);
     return bad;
   }
+  /// Whether every child accepts the shape that reaches it.
   static constexpr bool accepts(dims in) { return first_mismatch(in) == depth; }
+  /// The output shape for input `in`.
   static constexpr dims output(dims in) { return shapes(in)[depth]; }
+  /// What the first child that rejects its input expects instead (for error messages).
   static constexpr dims expected(dims in) {
     const auto s = shapes(in);
     const std::size_t k = first_mismatch(in);
@@ -70,6 +78,7 @@ struct Sequential {
     ((e = (i == k) ? Ls::expected(s[i]) : e, ++i), ...);
     return e;
   }
+  /// Floating-point operations of a forward pass per sample, over all children.
   static constexpr std::size_t flops(dims in) {
     const auto s = shapes(in);
     std::size_t i = 0, total = 0;
@@ -77,27 +86,33 @@ struct Sequential {
     return total;
   }
 
-  // Floats of every layer's output per sample (nested networks counted layer by layer).
+  /// Floats of every layer's output per sample (nested networks counted layer by layer).
   static constexpr std::size_t activation_floats(dims in) {
     const auto s = shapes(in);
     std::size_t i = 0, total = 0;
     ((total += activation_floats_of<Ls>(s[i]), ++i), ...);
     return total;
   }
+  /// Floats of layer L's output per sample, or of all its layers' outputs for a container.
   template <class L> static constexpr std::size_t activation_floats_of(dims in) {
     if constexpr (requires { L::activation_floats(in); }) return L::activation_floats(in);
     else return L::output(in).size();
   }
 
-  // Per-sample workspace plan on Backend, in floats. Every region starts on a 16-float boundary
-  // so that with a 64-byte aligned base every region of a batch is aligned too.
+  /// Per-sample workspace plan on Backend, in floats. Every region starts on a 16-float boundary
+  /// so that with a 64-byte aligned base every region of a batch is aligned too.
   struct plan_t {
-    std::array<std::size_t, depth> act{};    // output of child i (children 0..depth-2)
-    std::array<int, depth + 1> source{};     // which activation holds shapes[i]: -1 input, depth-1 output
-    std::array<std::size_t, depth> ws{};     // child i's own workspace
+    std::array<std::size_t, depth> act{};    ///< output of child i (children 0..depth-2)
+    std::array<int, depth + 1> source{};     ///< which activation holds shapes[i]: -1 input, depth-1 output
+    std::array<std::size_t, depth> ws{};     ///< child i's own workspace
+    /// The two gradient ping-pong regions of backward, and the plan's size.
+    ///@{
     std::size_t grad_a = 0, grad_b = 0, total = 0;
+    ///@}
   };
+  /// n rounded up to a multiple of 16 floats (64 bytes).
   static constexpr std::size_t round16(std::size_t n) { return (n + 15) / 16 * 16; }
+  /// The workspace plan for input `in` on Backend.
   template <class Backend>
   static constexpr plan_t plan(dims in) {
     const auto s = shapes(in);
@@ -129,11 +144,12 @@ struct Sequential {
     p.total = p.grad_b + round16(max_grad);
     return p;
   }
+  /// Floats of workspace per sample on Backend: the whole plan.
   template <class Backend>
   static constexpr std::size_t workspace_per_sample(dims in) { return plan<Backend>(in).total; }
 
-  // Children whose backward is needed when nobody asks for dx: from the first child with
-  // parameters on (layers before it only pass gradients to the input).
+  /// Children whose backward is needed when nobody asks for dx: from the first child with
+  /// parameters on (layers before it only pass gradients to the input).
   static constexpr std::size_t first_trainable = [] {
     std::array<std::size_t, depth> pc{Ls::param_count...};
     for (std::size_t i = 0; i < depth; ++i)
@@ -141,6 +157,7 @@ struct Sequential {
     return depth;
   }();
 
+  /// Runs every child's forward in order, activations in the workspace.
   template <dims In, class Backend>
   static void forward(Backend backend, const forward_args& a) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
@@ -148,6 +165,7 @@ struct Sequential {
     }(std::make_index_sequence<depth>{});
   }
 
+  /// Runs the children's backward in reverse order.
   template <dims In, class Backend>
   static void backward(Backend backend, const backward_args& a) {
     const std::size_t first = a.dx ? 0 : first_trainable;
@@ -157,7 +175,7 @@ struct Sequential {
     }(std::make_index_sequence<depth>{});
   }
 
-  // Visits every parameter tensor as (state_dict name, shape, offset in packed parameters).
+  /// Visits every parameter tensor as (state_dict name, shape, offset in packed parameters).
   template <class Fn>
   static void for_each_parameter(const std::string& prefix, std::size_t offset, Fn&& fn) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
@@ -166,6 +184,7 @@ struct Sequential {
        ...);
     }(std::make_index_sequence<depth>{});
   }
+  /// Visits every buffer as (state_dict name, spec, offset in packed state).
   template <class Fn>
   static void for_each_buffer(const std::string& prefix, std::size_t offset, Fn&& fn) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
@@ -174,12 +193,13 @@ struct Sequential {
        ...);
     }(std::make_index_sequence<depth>{});
   }
+  /// Initial values of every child's buffers, each from its own named sub-stream.
   static void reset_state(float* state, const rng& gen) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (layer_traits::reset_state<layer<I>>(state + state_offsets[I], gen.fork(std::to_string(I))), ...);
     }(std::make_index_sequence<depth>{});
   }
-  // Calls visit(std::type_identity<Child>{}, child input shape) for each child, in order.
+  /// Calls visit(std::type_identity<Child>{}, child input shape) for each child, in order.
   template <class Visit>
   static void visit_children(dims in, Visit&& visit) {
     const auto s = shapes(in);
@@ -187,7 +207,7 @@ struct Sequential {
       (visit(std::type_identity<layer<I>>{}, s[I]), ...);
     }(std::make_index_sequence<depth>{});
   }
-  // PyTorch's default initialisation, child by child, each from its own named sub-stream.
+  /// PyTorch's default initialisation, child by child, each from its own named sub-stream.
   static void reset_parameters(float* params, const rng& gen) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (layer_traits::reset_parameters<layer<I>>(params + param_offsets[I], gen.fork(std::to_string(I))),
@@ -291,8 +311,8 @@ struct report_non_layer
     : LAMINA_NOT_A_LAYER<at_position<first_non_layer<Ls...>()>, type_at<first_non_layer<Ls...>(), Ls...>> {};
 }  // namespace detail
 
-// A layer list with a non-layer: reports the first one (LAMINA_NOT_A_LAYER), then behaves as
-// the network with every non-layer replaced by an inert stand-in, so nothing else fails.
+/// A layer list with a non-layer: reports the first one (LAMINA_NOT_A_LAYER), then behaves as
+/// the network with every non-layer replaced by an inert stand-in, so nothing else fails.
 template <class... Ls>
   requires(!(Layer<Ls> && ...))
 struct Sequential<Ls...> : private detail::report_non_layer<Ls...>,
@@ -302,6 +322,7 @@ namespace detail {
 template <class T> struct is_sequential : std::false_type {};
 template <class... Ls> struct is_sequential<Sequential<Ls...>> : std::true_type {};
 }  // namespace detail
+/// Whether T is a Sequential<...>.
 template <class T> inline constexpr bool is_sequential_v = detail::is_sequential<T>::value;
 
 }  // namespace lamina

@@ -53,22 +53,28 @@ constexpr bool check_shapes() {
 
 }  // namespace detail
 
-// The checked output shape of `Net` for a per-sample input `InShape`.
+/// The checked output shape of `Net` for a per-sample input `InShape`. A layer that rejects
+/// the shape reaching it is reported at compile time (LAMINA_SHAPE_MISMATCH and the like).
 template <Layer Net, ShapeType InShape>
 struct output_shape {
+  /// Whether every layer accepts its input.
   static constexpr bool valid = detail::check_shapes<Net, InShape::value>();
+  /// The output shape as a value (the input shape when not valid).
   static constexpr dims value = valid ? Net::output(InShape::value) : InShape::value;
-  using type = shape_of<value>;
+  using type = shape_of<value>;  ///< The output shape as a Shape<...> type.
 };
+/// The output shape of `Net` for input `InShape`, e.g.
+/// `output_shape_t<FashionMLP, Shape<1, 28, 28>>` is `Shape<10>`.
 template <Layer Net, ShapeType InShape>
 using output_shape_t = typename output_shape<Net, InShape>::type;
 
-// Per-sample compile-time costs of a network on an input shape.
+/// Floating-point operations of one sample's forward pass of a network on an input shape
+/// (a per-sample compile-time cost).
 template <Layer Net, ShapeType InShape>
 inline constexpr std::size_t forward_flops_v =
     output_shape<Net, InShape>::valid ? Net::flops(InShape::value) : 0;
 
-// Floats of activations (every layer's output, what backward keeps) per sample, in bytes.
+/// Floats of activations (every layer's output, what backward keeps) per sample, in bytes.
 template <Layer Net, ShapeType InShape>
 inline constexpr std::size_t activation_bytes_v = [] {
   if constexpr (!output_shape<Net, InShape>::valid) return std::size_t{0};

@@ -57,7 +57,8 @@ void summary_rows(dims in, std::size_t depth, std::vector<summary_row>& rows) {
 
 }  // namespace detail
 
-// The summary table for a batch of `batch` samples of InShape.
+/// The summary table for a batch of `batch` samples of InShape: each layer with its output
+/// shape and parameter count, then the totals and memory estimates (torchinfo's summary).
 template <Layer Net, ShapeType InShape>
 std::string summary(std::size_t batch = 1) {
   using network = std::conditional_t<is_sequential_v<Net>, Net, Sequential<Net>>;

@@ -3,6 +3,10 @@
 // kernels::name(backend_tag, ...); overload resolution on the tag picks the implementation.
 // The CUDA backend (kernels/cuda/) is included only when this file is compiled as CUDA, so
 // host-only code never needs nvcc or the CUDA headers.
+
+/// @namespace lamina::kernels
+/// The computations behind the layers, one overload per backend tag (cpu, cuda): what a
+/// layer's forward and backward call.
 #include "cpu/batch_norm.hpp"
 #include "cpu/conv2d.hpp"
 #include "cpu/conv2d_im2col_gemm.hpp"

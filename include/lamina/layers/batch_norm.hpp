@@ -90,15 +90,21 @@ struct batch_norm {
 
 }  // namespace detail
 
+/// Batch normalisation of C features on [C] or [C, L] samples, as torch.nn.BatchNorm1d(C,
+/// eps, momentum, affine): batch statistics in training, running statistics in evaluation.
 template <std::size_t C, float Eps = 1e-5f, float Momentum = 0.1f, bool Affine = true>
 struct BatchNorm1d : detail::batch_norm<C, Eps, Momentum, Affine, 1> {
-  static constexpr std::string_view name = "BatchNorm1d";
+  static constexpr std::string_view name = "BatchNorm1d";  ///< The layer's name in summaries.
+  /// The layer as PyTorch prints it, e.g. "BatchNorm1d(64, eps=..., momentum=..., ...)".
   static std::string describe() { return "BatchNorm1d(" + BatchNorm1d::args() + ")"; }
 };
 
+/// Batch normalisation of C channels on [C, H, W] samples, as torch.nn.BatchNorm2d(C, eps,
+/// momentum, affine): batch statistics in training, running statistics in evaluation.
 template <std::size_t C, float Eps = 1e-5f, float Momentum = 0.1f, bool Affine = true>
 struct BatchNorm2d : detail::batch_norm<C, Eps, Momentum, Affine, 2> {
-  static constexpr std::string_view name = "BatchNorm2d";
+  static constexpr std::string_view name = "BatchNorm2d";  ///< The layer's name in summaries.
+  /// The layer as PyTorch prints it, e.g. "BatchNorm2d(64, eps=..., momentum=..., ...)".
   static std::string describe() { return "BatchNorm2d(" + BatchNorm2d::args() + ")"; }
 };
 

@@ -9,19 +9,28 @@
 
 namespace lamina {
 
+/// Inverted dropout with drop probability P, as torch.nn.Dropout(p): in training, zeroes each
+/// element with probability P and scales the rest by 1/(1-P); the identity in evaluation.
 template <float P = 0.5f>
 struct Dropout {
   static_assert(P >= 0.f && P < 1.f, "lamina::Dropout: the drop probability P must be in [0, 1)");
-  static constexpr std::string_view name = "Dropout";
-  static constexpr float p = P;
-  static constexpr std::size_t param_count = 0;
+  static constexpr std::string_view name = "Dropout";  ///< The layer's name in summaries.
+  static constexpr float p = P;                        ///< The drop probability.
+  static constexpr std::size_t param_count = 0;        ///< No parameters.
+  /// Any shape.
   static constexpr bool accepts(dims) { return true; }
+  /// The input shape.
   static constexpr dims output(dims in) { return in; }
+  /// Any shape is accepted, so `in` itself.
   static constexpr dims expected(dims in) { return in; }
+  /// Floating-point operations per sample (one per element).
   static constexpr std::size_t flops(dims in) { return in.size(); }
-  static constexpr std::size_t workspace_per_sample(dims in) { return in.size(); }  // the mask
+  /// Floats of workspace per sample: the mask, kept for backward.
+  static constexpr std::size_t workspace_per_sample(dims in) { return in.size(); }
+  /// The layer as PyTorch prints it, e.g. "Dropout(p=0.500000)".
   static std::string describe() { return "Dropout(p=" + std::to_string(P) + ")"; }
 
+  /// In training, y = x * mask with a fresh mask from the model's generator; else y = x.
   template <dims In, class B> static void forward(B b, const forward_args& a) {
     const std::size_t n = a.batch * In.size();
     if (a.training && P > 0.f) {
@@ -31,6 +40,7 @@ struct Dropout {
       kernels::fill(b, a.workspace, n, 1.f);
     }
   }
+  /// dx = dy * mask (the forward pass's mask).
   template <dims In, class B> static void backward(B b, const backward_args& a) {
     if (a.dx) kernels::multiply(b, a.dy, a.workspace, a.dx, a.batch * In.size());
   }

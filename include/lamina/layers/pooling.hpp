@@ -39,18 +39,24 @@ struct pool2d_shape {
 
 }  // namespace detail
 
+/// The maximum of each Kernel x Kernel window on [C, H, W] samples, as
+/// torch.nn.MaxPool2d(kernel_size, stride, padding) (floor mode).
 template <std::size_t Kernel, std::size_t Stride = Kernel, std::size_t Padding = 0>
 struct MaxPool2d : detail::pool2d_shape<Kernel, Stride, Padding> {
+  /// The shape rules shared with AvgPool2d (accepts, output, expected, flops).
   using shape = detail::pool2d_shape<Kernel, Stride, Padding>;
-  static constexpr std::string_view name = "MaxPool2d";
+  static constexpr std::string_view name = "MaxPool2d";  ///< The layer's name in summaries.
+  /// The layer as PyTorch prints it, e.g. "MaxPool2d(kernel_size=2, stride=2, padding=0)".
   static std::string describe() { return "MaxPool2d(" + shape::args() + ")"; }
-  // The arg-max of every output, kept for backward (int32 stored in float-sized slots).
+  /// The arg-max of every output, kept for backward (int32 stored in float-sized slots).
   static constexpr std::size_t workspace_per_sample(dims in) { return shape::output(in).size(); }
 
+  /// y = the maximum of each window; remembers where it was.
   template <dims In, class B> static void forward(B b, const forward_args& a) {
     kernels::max_pool2d_forward(b, shape::geometry(In, a.batch), a.x, a.y,
                                 reinterpret_cast<std::int32_t*>(a.workspace));
   }
+  /// dx = dy routed to each window's arg-max, 0 elsewhere.
   template <dims In, class B> static void backward(B b, const backward_args& a) {
     if (a.dx)
       kernels::max_pool2d_backward(b, shape::geometry(In, a.batch), a.dy,
@@ -58,15 +64,21 @@ struct MaxPool2d : detail::pool2d_shape<Kernel, Stride, Padding> {
   }
 };
 
+/// The mean of each Kernel x Kernel window on [C, H, W] samples, as
+/// torch.nn.AvgPool2d(kernel_size, stride, padding) (floor mode; padding counts in the mean).
 template <std::size_t Kernel, std::size_t Stride = Kernel, std::size_t Padding = 0>
 struct AvgPool2d : detail::pool2d_shape<Kernel, Stride, Padding> {
+  /// The shape rules shared with MaxPool2d (accepts, output, expected, flops).
   using shape = detail::pool2d_shape<Kernel, Stride, Padding>;
-  static constexpr std::string_view name = "AvgPool2d";
+  static constexpr std::string_view name = "AvgPool2d";  ///< The layer's name in summaries.
+  /// The layer as PyTorch prints it, e.g. "AvgPool2d(kernel_size=2, stride=2, padding=0)".
   static std::string describe() { return "AvgPool2d(" + shape::args() + ")"; }
 
+  /// y = the mean of each window.
   template <dims In, class B> static void forward(B b, const forward_args& a) {
     kernels::avg_pool2d_forward(b, shape::geometry(In, a.batch), a.x, a.y);
   }
+  /// dx = dy spread evenly over each window.
   template <dims In, class B> static void backward(B b, const backward_args& a) {
     if (a.dx) kernels::avg_pool2d_backward(b, shape::geometry(In, a.batch), a.dy, a.dx);
   }

@@ -11,8 +11,11 @@
 namespace lamina {
 
 // Residual's messages when the two branches' shapes cannot be added (core/shape_check.hpp).
+/// The shape Residual's body gives, in an error message.
 template <class S> struct body_gives {};
+/// The shape Residual's projection gives, in an error message.
 template <class S> struct projection_gives {};
+/// Residual<Body> whose Body changes the shape, so that its output cannot be added to its input.
 template <class Position, class ResidualType, class Got, class BodyGives>
 struct LAMINA_RESIDUAL_BODY_CHANGES_SHAPE {
   static_assert(detail::always_false<ResidualType>,
@@ -21,8 +24,9 @@ struct LAMINA_RESIDUAL_BODY_CHANGES_SHAPE {
                 "shape (padding, stride 1, as many output channels as input channels), or project "
                 "the shortcut: Residual<Body, Projection>, with a Projection that maps got<...> to "
                 "body_gives<...> (e.g. a 1x1 lm::Conv2d with the body's stride).");
-  static constexpr bool ok = false;
+  static constexpr bool ok = false;  ///< Never true: instantiating the class is the error.
 };
+/// Residual<Body, Projection> whose Body and Projection give different shapes.
 template <class Position, class ResidualType, class Got, class BodyGives, class ProjectionGives>
 struct LAMINA_RESIDUAL_PROJECTION_MISMATCH {
   static_assert(detail::always_false<ResidualType>,
@@ -30,7 +34,7 @@ struct LAMINA_RESIDUAL_PROJECTION_MISMATCH {
                 "(body_gives<...> above) to Projection's (projection_gives<...>), so both must give "
                 "the same shape for the input got<...>: change the Projection's output channels or "
                 "stride.");
-  static constexpr bool ok = false;
+  static constexpr bool ok = false;  ///< Never true: instantiating the class is the error.
 };
 
 namespace detail {
@@ -54,18 +58,24 @@ struct residual_shape_error {
 };
 }  // namespace detail
 
+/// A skip connection: y = Body(x) + x, or y = Body(x) + Projection(x) with a Projection (e.g.
+/// a 1x1 convolution when channels or sizes change), as in ResNet. Parameters are named
+/// "body.*" and "projection.*".
 template <Layer Body, class Projection = void>
 struct Residual {
-  static constexpr bool projected = !std::is_void_v<Projection>;
-  using body = Body;
-  using projection = std::conditional_t<projected, Projection, Body>;  // Body: a placeholder
+  static constexpr bool projected = !std::is_void_v<Projection>;  ///< Whether there is a Projection.
+  using body = Body;  ///< The main branch.
+  using projection = std::conditional_t<projected, Projection, Body>;  ///< The shortcut's layer (Body: a placeholder when not projected)
   static_assert(!projected || Layer<Projection>, "lamina::Residual: the projection must be a layer");
 
-  static constexpr std::string_view name = "Residual";
+  static constexpr std::string_view name = "Residual";  ///< The layer's name in summaries.
+  /// Number of parameters: the body's, then the projection's.
   static constexpr std::size_t param_count = Body::param_count + (projected ? projection::param_count : 0);
+  /// Floats of buffers: the body's, then the projection's.
   static constexpr std::size_t state_count =
       layer_traits::state_count<Body>() + (projected ? layer_traits::state_count<projection>() : 0);
 
+  /// Whether Body (and Projection) accept `in` and the two sides of the sum have one shape.
   static constexpr bool accepts(dims in) {
     if (!Body::accepts(in)) return false;
     if constexpr (projected)
@@ -73,33 +83,41 @@ struct Residual {
     else
       return Body::output(in) == in;
   }
-  // What went wrong: the body's or projection's own expectation, else the input must have the
-  // body's output shape for the sum to exist.
+  /// What went wrong: the body's or projection's own expectation, else the input must have the
+  /// body's output shape for the sum to exist.
   static constexpr dims expected(dims in) {
     if (!Body::accepts(in)) return Body::expected(in);
     if constexpr (projected)
       if (!projection::accepts(in)) return projection::expected(in);
     return Body::output(in);
   }
-  // The compile-time message when accepts(in) is false.
+  /// The compile-time message when accepts(in) is false.
   template <class Position, dims In>
   using shape_error = typename detail::residual_shape_error<Residual, Position, In>::type;
+  /// Body's output shape.
   static constexpr dims output(dims in) { return Body::output(in); }
+  /// Floating-point operations per sample: both branches and the sum.
   static constexpr std::size_t flops(dims in) {
     return layer_traits::flops<Body>(in) + (projected ? layer_traits::flops<projection>(in) : 0) +
            output(in).size();
   }
+  /// The layer in a summary, e.g. "Residual(Linear(...), projection=...)".
   static std::string describe() {
     return "Residual(" + layer_traits::describe<Body>() +
            (projected ? ", projection=" + layer_traits::describe<projection>() : std::string()) + ")";
   }
 
-  // Per-sample workspace on Backend: body output | projection output | body ws | projection ws |
-  // dx scratch.
+  /// Per-sample workspace on Backend: body output | projection output | body ws | projection ws |
+  /// dx scratch.
   struct plan_t {
+    /// Offsets of the regions in floats, and the plan's size.
+    ///@{
     std::size_t body_out, proj_out, body_ws, proj_ws, scratch, total;
+    ///@}
   };
+  /// n rounded up to a multiple of 16 floats (64 bytes).
   static constexpr std::size_t round16(std::size_t n) { return (n + 15) / 16 * 16; }
+  /// The workspace plan for input `in` on Backend.
   template <class Backend>
   static constexpr plan_t plan(dims in) {
     plan_t p{};
@@ -112,9 +130,11 @@ struct Residual {
     p.total = p.scratch + (projected ? round16(in.size()) : 0);
     return p;
   }
+  /// Floats of workspace per sample on Backend: the whole plan.
   template <class Backend>
   static constexpr std::size_t workspace_per_sample(dims in) { return plan<Backend>(in).total; }
 
+  /// y = Body(x) + x, or + Projection(x).
   template <dims In, class B> static void forward(B b, const forward_args& a) {
     constexpr plan_t p = plan<B>(In);
     const std::size_t n = a.batch;
@@ -135,6 +155,7 @@ struct Residual {
     kernels::add(b, body_out, skip, a.y, n * output(In).size());
   }
 
+  /// Both branches' gradients; dx (when wanted) is the sum of theirs.
   template <dims In, class B> static void backward(B b, const backward_args& a) {
     constexpr plan_t p = plan<B>(In);
     const std::size_t n = a.batch;
@@ -156,18 +177,21 @@ struct Residual {
     }
   }
 
+  /// Calls visit(std::type_identity<Child>{}, input shape) for Body, then Projection.
   template <class Visit>
   static void visit_children(dims in, Visit&& visit) {
     visit(std::type_identity<Body>{}, in);
     if constexpr (projected) visit(std::type_identity<projection>{}, in);
   }
 
+  /// Visits every parameter tensor as ("body.*" or "projection.*" name, shape, offset).
   template <class Fn>
   static void for_each_parameter(const std::string& prefix, std::size_t offset, Fn&& fn) {
     layer_traits::for_each_parameter<Body>(prefix + "body.", offset, fn);
     if constexpr (projected)
       layer_traits::for_each_parameter<projection>(prefix + "projection.", offset + Body::param_count, fn);
   }
+  /// Visits every buffer as ("body.*" or "projection.*" name, spec, offset).
   template <class Fn>
   static void for_each_buffer(const std::string& prefix, std::size_t offset, Fn&& fn) {
     layer_traits::for_each_buffer<Body>(prefix + "body.", offset, fn);
@@ -175,11 +199,13 @@ struct Residual {
       layer_traits::for_each_buffer<projection>(prefix + "projection.",
                                                 offset + layer_traits::state_count<Body>(), fn);
   }
+  /// PyTorch's default initialisation of both branches, from the streams "body" and "projection".
   static void reset_parameters(float* params, const rng& gen) {
     layer_traits::reset_parameters<Body>(params, gen.fork("body"));
     if constexpr (projected)
       layer_traits::reset_parameters<projection>(params + Body::param_count, gen.fork("projection"));
   }
+  /// Initial values of both branches' buffers.
   static void reset_state(float* state, const rng& gen) {
     layer_traits::reset_state<Body>(state, gen.fork("body"));
     if constexpr (projected)

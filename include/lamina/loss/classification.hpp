@@ -49,17 +49,21 @@ struct bce_with_logits_term {
 };
 }  // namespace detail
 
+/// Cross-entropy of logits against class indices, as torch.nn.CrossEntropyLoss: log-softmax
+/// and negative log-likelihood fused, which is stable for any logits, with optional label
+/// smoothing.
 struct CrossEntropy {
-  float label_smoothing = 0.0f;
-  reduction reduce = reduction::mean;
+  float label_smoothing = 0.0f;        ///< PyTorch's label_smoothing: the share spread over all classes.
+  reduction reduce = reduction::mean;  ///< Mean or sum over the samples.
 
-  // logits [N, C]; targets: N class indices in [0, C).
+  /// The loss of logits [N, C] for targets: N class indices in [0, C) (checked); writes
+  /// dLoss/dlogits into `grad` when given one.
   float operator()(ConstTensorView logits, std::span<const std::int32_t> targets,
                    TensorView grad = {}) const {
     return (*this)(cpu{}, logits, targets, grad);
   }
-  // On a backend: logits and grad in its memory, targets on the host (checked there). One
-  // detail::cross_entropy_row per sample, summed in a fixed order.
+  /// On a backend: logits and grad in its memory, targets on the host (checked there). One
+  /// detail::cross_entropy_row per sample, summed in a fixed order.
   template <lamina::Backend Backend>
   float operator()(Backend b, ConstTensorView logits, std::span<const std::int32_t> targets,
                    TensorView grad = {}) const {
@@ -93,12 +97,15 @@ struct CrossEntropy {
   }
 };
 
-// Binary cross-entropy on logits (torch.nn.BCEWithLogitsLoss), stable for any logit.
+/// Binary cross-entropy on logits (torch.nn.BCEWithLogitsLoss), stable for any logit.
 struct BCEWithLogits {
-  reduction reduce = reduction::mean;
+  reduction reduce = reduction::mean;  ///< Mean or sum over the elements.
+  /// The loss of logits against targets in [0, 1] of the same size; writes dLoss/dlogits
+  /// (sigmoid(x) - t, reduced) into `grad` when given one.
   float operator()(ConstTensorView logits, ConstTensorView targets, TensorView grad = {}) const {
     return (*this)(cpu{}, logits, targets, grad);
   }
+  /// The same on a backend: logits and grad in its memory, targets in host or backend memory.
   template <lamina::Backend Backend>
   float operator()(Backend b, ConstTensorView logits, ConstTensorView targets, TensorView grad = {}) const {
     return detail::pointwise(b, "BCEWithLogits", detail::bce_with_logits_term{}, logits, targets, grad, reduce);

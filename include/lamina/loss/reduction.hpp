@@ -14,6 +14,8 @@
 
 namespace lamina::loss {
 
+/// How a loss reduces its per-element (or per-sample) terms, as PyTorch's `reduction`
+/// argument: their mean or their sum.
 enum class reduction { mean, sum };
 
 namespace detail {
@@ -58,11 +60,11 @@ float pointwise(Backend backend, const char* loss, Fn fn, ConstTensorView pred, 
 }
 }  // namespace detail
 
-// Backends: every lamina loss is callable as loss(pred, target, grad) on the CPU and as
-// loss(backend, pred, target, grad) on any backend (pred and grad in that backend's memory,
-// e.g. model.output() and model.output_grad(); targets in host or backend memory).
-// evaluate() is what training loops call: the backend form when the loss has one, otherwise
-// (a loss of yours with only the CPU form) the CPU form, which then needs a CPU model.
+/// Backends: every lamina loss is callable as loss(pred, target, grad) on the CPU and as
+/// loss(backend, pred, target, grad) on any backend (pred and grad in that backend's memory,
+/// e.g. model.output() and model.output_grad(); targets in host or backend memory).
+/// evaluate() is what training loops call: the backend form when the loss has one, otherwise
+/// (a loss of yours with only the CPU form) the CPU form, which then needs a CPU model.
 template <class Backend, class Loss, class Pred, class Target, class Grad>
 float evaluate(const Loss& loss, Backend backend, const Pred& pred, const Target& target, const Grad& grad) {
   if constexpr (requires { { loss(backend, pred, target, grad) } -> std::convertible_to<float>; }) {

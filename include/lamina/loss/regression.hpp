@@ -33,34 +33,47 @@ struct huber_term {
 };
 }  // namespace detail
 
+/// Mean squared error, (pred - target)^2 per element, as torch.nn.MSELoss.
 struct MSE {
-  reduction reduce = reduction::mean;
+  reduction reduce = reduction::mean;  ///< Mean or sum over the elements.
+  /// The loss of pred against a target of the same size; writes dLoss/dpred into `grad` when
+  /// given one (e.g. model.output_grad()).
   float operator()(ConstTensorView pred, ConstTensorView target, TensorView grad = {}) const {
     return (*this)(cpu{}, pred, target, grad);
   }
+  /// The same on a backend: pred and grad in its memory, target in host or backend memory.
   template <lamina::Backend Backend>
   float operator()(Backend b, ConstTensorView pred, ConstTensorView target, TensorView grad = {}) const {
     return detail::pointwise(b, "MSE", detail::mse_term{}, pred, target, grad, reduce);
   }
 };
 
+/// Mean absolute error, |pred - target| per element, as torch.nn.L1Loss.
 struct L1 {
-  reduction reduce = reduction::mean;
+  reduction reduce = reduction::mean;  ///< Mean or sum over the elements.
+  /// The loss of pred against a target of the same size; writes dLoss/dpred into `grad` when
+  /// given one (e.g. model.output_grad()).
   float operator()(ConstTensorView pred, ConstTensorView target, TensorView grad = {}) const {
     return (*this)(cpu{}, pred, target, grad);
   }
+  /// The same on a backend: pred and grad in its memory, target in host or backend memory.
   template <lamina::Backend Backend>
   float operator()(Backend b, ConstTensorView pred, ConstTensorView target, TensorView grad = {}) const {
     return detail::pointwise(b, "L1", detail::l1_term{}, pred, target, grad, reduce);
   }
 };
 
+/// Huber loss, as torch.nn.HuberLoss(delta): 0.5 e^2 for |e| <= delta, else
+/// delta (|e| - 0.5 delta), with e = pred - target.
 struct Huber {
-  float delta = 1.0f;
-  reduction reduce = reduction::mean;
+  float delta = 1.0f;                  ///< Where the loss turns from quadratic to linear.
+  reduction reduce = reduction::mean;  ///< Mean or sum over the elements.
+  /// The loss of pred against a target of the same size; writes dLoss/dpred into `grad` when
+  /// given one (e.g. model.output_grad()).
   float operator()(ConstTensorView pred, ConstTensorView target, TensorView grad = {}) const {
     return (*this)(cpu{}, pred, target, grad);
   }
+  /// The same on a backend: pred and grad in its memory, target in host or backend memory.
   template <lamina::Backend Backend>
   float operator()(Backend b, ConstTensorView pred, ConstTensorView target, TensorView grad = {}) const {
     return detail::pointwise(b, "Huber", detail::huber_term{double(delta)}, pred, target, grad, reduce);

@@ -19,13 +19,13 @@
 
 namespace lamina::optim {
 
-// torch.optim.Adagrad's defaults.
+/// Adagrad's options, with torch.optim.Adagrad's defaults.
 struct adagrad_options {
-  double lr = 1e-2;
-  double lr_decay = 0.0;
-  double weight_decay = 0.0;
-  double initial_accumulator_value = 0.0;
-  double eps = 1e-10;
+  double lr = 1e-2;                        ///< Learning rate.
+  double lr_decay = 0.0;                   ///< Step t uses lr / (1 + (t - 1) * lr_decay).
+  double weight_decay = 0.0;               ///< L2 penalty added to the gradient.
+  double initial_accumulator_value = 0.0;  ///< Start value of the sum of squared gradients.
+  double eps = 1e-10;                      ///< Added to the denominator, for stability.
 };
 
 namespace detail {
@@ -44,13 +44,15 @@ struct adagrad_update {
 };
 }  // namespace detail
 
+/// Adagrad, torch.optim.Adagrad's update rule: each parameter's step shrinks with the sum of
+/// its squared gradients. `lm::optim::Adagrad opt(model, {.lr = 1e-2})`.
 template <lamina::Backend Backend = cpu>
 class Adagrad {
  public:
-  using backend = Backend;
-  static constexpr const char* name = "Adagrad";
+  using backend = Backend;  ///< Where the parameters and the state tensors live.
+  static constexpr const char* name = "Adagrad";  ///< For error messages.
 
-  // params and grads are the backend's memory.
+  /// An optimizer of params by grads (same size); params and grads are the backend's memory.
   Adagrad(TensorView params, TensorView grads, adagrad_options options)
       : options_(options), params_(params), grads_(grads) {
     detail::require_same_size(name, params.size(), grads.size());
@@ -63,7 +65,9 @@ class Adagrad {
     sum_.resize(params.size());
     kernels::fill(Backend{}, sum_.data(), sum_.size(), float(options.initial_accumulator_value));
   }
+  /// The same, naming the backend (so that the deduction guides pick it).
   Adagrad(Backend, TensorView params, TensorView grads, adagrad_options options) : Adagrad(params, grads, options) {}
+  /// An optimizer of all of a model's parameters, on the model's backend.
   template <class M>
     requires requires(M& m) { m.parameters(); m.gradients(); }
   Adagrad(M& model, adagrad_options options) : Adagrad(model.parameters(), model.gradients(), options) {
@@ -72,6 +76,7 @@ class Adagrad {
                   "it: lm::optim::Adagrad opt(model, {...})");
   }
 
+  /// One update of every parameter from its gradient (call after backward).
   void step() {
     ++steps_;
     const auto& o = options_;
@@ -86,22 +91,27 @@ class Adagrad {
         o.weight_decay != 0);
   }
 
+  /// The learning rate.
   double lr() const { return options_.lr; }
+  /// Sets the learning rate (what schedulers call); may go below 0, as in PyTorch.
   void set_lr(double lr) {
     detail::require_option(true, name, "lr", "finite", lr);  // schedulers may go below 0, as in PyTorch
     options_.lr = lr;
   }
+  /// The options, as set or changed since.
   const adagrad_options& options() const { return options_; }
-  // Steps taken: PyTorch's state["step"]. set_steps restores it from a checkpoint.
+  /// Steps taken: PyTorch's state["step"]. set_steps restores it from a checkpoint.
   std::size_t steps() const { return steps_; }
+  /// Restores the step count from a checkpoint.
   void set_steps(std::size_t steps) {
     detail::require_steps(name, steps);
     steps_ = steps;
   }
-  // The parameters it updates (the model's packed parameters when built from a model).
+  /// The parameters it updates (the model's packed parameters when built from a model).
   TensorView parameters() const { return params_; }
+  /// The sums of squared gradients, PyTorch's state "sum" (backend memory).
   TensorView sum() { return {sum_.data(), make_dims(sum_.size())}; }
-  // The state tensors by PyTorch's names, for checkpoints.
+  /// The state tensors by PyTorch's names, for checkpoints.
   named_state state() { return {{"sum", sum()}}; }
 
  private:
@@ -111,13 +121,15 @@ class Adagrad {
   std::size_t steps_ = 0;
 };
 
-// lm::optim::Adagrad opt(model, {...}) runs on the model's backend; from views, on the CPU.
+/// lm::optim::Adagrad opt(model, {...}) runs on the model's backend; from views, on the CPU.
+///@{
 template <class M>
   requires requires(M& m) { m.parameters(); m.gradients(); }
 Adagrad(M&, adagrad_options) -> Adagrad<backend_of_t<M>>;
 Adagrad(TensorView, TensorView, adagrad_options) -> Adagrad<cpu>;
 template <lamina::Backend B>
 Adagrad(B, TensorView, TensorView, adagrad_options) -> Adagrad<B>;
+///@}
 
 #ifdef LAMINA_COMPILED_LIB
 extern template class Adagrad<cpu>;  // compiled once, in lamina::compiled (src/optim.cpp)

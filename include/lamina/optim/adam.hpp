@@ -27,24 +27,25 @@
 
 namespace lamina::optim {
 
-// torch.optim.Adam's defaults (betas = (beta1, beta2)).
+/// Adam's options, with torch.optim.Adam's defaults (betas = (beta1, beta2)).
 struct adam_options {
-  double lr = 1e-3;
-  double beta1 = 0.9;
-  double beta2 = 0.999;
-  double eps = 1e-8;
-  double weight_decay = 0.0;
-  bool amsgrad = false;
+  double lr = 1e-3;            ///< Learning rate.
+  double beta1 = 0.9;          ///< Decay of the first-moment average (exp_avg).
+  double beta2 = 0.999;        ///< Decay of the second-moment average (exp_avg_sq).
+  double eps = 1e-8;           ///< Added to the denominator, for stability.
+  double weight_decay = 0.0;   ///< L2 penalty added to the gradient.
+  bool amsgrad = false;        ///< Use the maximum of the second moments so far (AMSGrad).
 };
 
-// torch.optim.AdamW's defaults: the same fields, weight decay 1e-2 (decoupled).
+/// AdamW's options, with torch.optim.AdamW's defaults: the same fields, weight decay 1e-2
+/// (decoupled).
 struct adamw_options {
-  double lr = 1e-3;
-  double beta1 = 0.9;
-  double beta2 = 0.999;
-  double eps = 1e-8;
-  double weight_decay = 1e-2;
-  bool amsgrad = false;
+  double lr = 1e-3;            ///< Learning rate.
+  double beta1 = 0.9;          ///< Decay of the first-moment average (exp_avg).
+  double beta2 = 0.999;        ///< Decay of the second-moment average (exp_avg_sq).
+  double eps = 1e-8;           ///< Added to the denominator, for stability.
+  double weight_decay = 1e-2;  ///< Decoupled weight decay: p *= 1 - lr * weight_decay each step.
+  bool amsgrad = false;        ///< Use the maximum of the second moments so far (AMSGrad).
 };
 
 namespace detail {
@@ -77,14 +78,17 @@ struct adam_update {
 };
 }  // namespace detail
 
+/// What Adam and AdamW share: Adam's update with an L2 penalty in the gradient, or AdamW's
+/// with decoupled weight decay (Decoupled). Use Adam or AdamW.
 template <bool Decoupled, lamina::Backend Backend = cpu>
 class basic_adam {
  public:
+  /// adam_options or adamw_options.
   using options_type = std::conditional_t<Decoupled, adamw_options, adam_options>;
-  using backend = Backend;
-  static constexpr const char* name = Decoupled ? "AdamW" : "Adam";
+  using backend = Backend;  ///< Where the parameters and the state tensors live.
+  static constexpr const char* name = Decoupled ? "AdamW" : "Adam";  ///< For error messages.
 
-  // params and grads are the backend's memory.
+  /// An optimizer of params by grads (same size); params and grads are the backend's memory.
   basic_adam(TensorView params, TensorView grads, options_type options)
       : options_(options), params_(params), grads_(grads) {
     detail::require_same_size(name, params.size(), grads.size());
@@ -93,8 +97,10 @@ class basic_adam {
     exp_avg_sq_.resize(params.size());
     if (options.amsgrad) max_exp_avg_sq_.resize(params.size());
   }
+  /// The same, naming the backend (so that the deduction guides pick it).
   basic_adam(Backend, TensorView params, TensorView grads, options_type options)
       : basic_adam(params, grads, options) {}
+  /// An optimizer of all of a model's parameters, on the model's backend.
   template <class M>
     requires requires(M& m) { m.parameters(); m.gradients(); }
   basic_adam(M& model, options_type options) : basic_adam(model.parameters(), model.gradients(), options) {
@@ -103,6 +109,7 @@ class basic_adam {
                   "it: lm::optim::Adam opt(model, {...})");
   }
 
+  /// One update of every parameter from its gradient (call after backward).
   void step() {
     ++steps_;
     const auto& o = options_;
@@ -125,31 +132,39 @@ class basic_adam {
         o.amsgrad, o.weight_decay != 0, std::abs(w1) < 0.5f);
   }
 
+  /// The learning rate.
   double lr() const { return options_.lr; }
+  /// Sets the learning rate (what schedulers call); may go below 0, as in PyTorch.
   void set_lr(double lr) {
     detail::require_option(true, name, "lr", "finite", lr);  // schedulers may go below 0, as in PyTorch
     options_.lr = lr;
   }
-  // beta1, which OneCycleLR cycles like PyTorch's cycle_momentum.
+  /// beta1, which OneCycleLR cycles like PyTorch's cycle_momentum.
   double beta1() const { return options_.beta1; }
+  /// Sets beta1 (in [0, 1)).
   void set_beta1(double beta1) {
     detail::require_option(beta1 >= 0 && beta1 < 1, name, "beta1", "in [0, 1)", beta1);
     options_.beta1 = beta1;
   }
+  /// The options, as set or changed since.
   const options_type& options() const { return options_; }
-  // Steps taken: PyTorch's state["step"]. set_steps restores it from a checkpoint.
+  /// Steps taken: PyTorch's state["step"]. set_steps restores it from a checkpoint.
   std::size_t steps() const { return steps_; }
+  /// Restores the step count from a checkpoint (it drives the bias corrections).
   void set_steps(std::size_t steps) {
     detail::require_steps(name, steps);
     steps_ = steps;
   }
-  // The parameters it updates (the model's packed parameters when built from a model).
+  /// The parameters it updates (the model's packed parameters when built from a model).
   TensorView parameters() const { return params_; }
 
+  /// The first-moment averages, PyTorch's exp_avg (backend memory).
   TensorView exp_avg() { return view(exp_avg_); }
+  /// The second-moment averages, PyTorch's exp_avg_sq (backend memory).
   TensorView exp_avg_sq() { return view(exp_avg_sq_); }
-  TensorView max_exp_avg_sq() { return view(max_exp_avg_sq_); }  // empty without amsgrad
-  // The state tensors by PyTorch's names, for checkpoints.
+  /// The largest second moments so far, PyTorch's max_exp_avg_sq (empty without amsgrad).
+  TensorView max_exp_avg_sq() { return view(max_exp_avg_sq_); }
+  /// The state tensors by PyTorch's names, for checkpoints.
   named_state state() {
     named_state s{{"exp_avg", exp_avg()}, {"exp_avg_sq", exp_avg_sq()}};
     if (options_.amsgrad) s.emplace_back("max_exp_avg_sq", max_exp_avg_sq());
@@ -172,30 +187,36 @@ class basic_adam {
   std::size_t steps_ = 0;
 };
 
-// torch.optim.Adam: lm::optim::Adam opt(model, {.lr = 1e-3, .beta1 = 0.9, .amsgrad = true}) runs
-// on the model's backend (Adam<> is the CPU type, Adam<lm::cuda> the CUDA one).
+/// torch.optim.Adam: lm::optim::Adam opt(model, {.lr = 1e-3, .beta1 = 0.9, .amsgrad = true}) runs
+/// on the model's backend (Adam<> is the CPU type, `Adam<lm::cuda>` the CUDA one).
 template <lamina::Backend Backend = cpu>
 class Adam : public basic_adam<false, Backend> {
   using basic_adam<false, Backend>::basic_adam;
 };
-// torch.optim.AdamW: lm::optim::AdamW opt(model, {.lr = 1e-3, .weight_decay = 1e-2}).
+/// torch.optim.AdamW: lm::optim::AdamW opt(model, {.lr = 1e-3, .weight_decay = 1e-2}).
 template <lamina::Backend Backend = cpu>
 class AdamW : public basic_adam<true, Backend> {
   using basic_adam<true, Backend>::basic_adam;
 };
 
+/// Adam built from a model runs on the model's backend; from views, on the CPU.
+///@{
 template <class M>
   requires requires(M& m) { m.parameters(); m.gradients(); }
 Adam(M&, adam_options) -> Adam<backend_of_t<M>>;
 Adam(TensorView, TensorView, adam_options) -> Adam<cpu>;
 template <lamina::Backend B>
 Adam(B, TensorView, TensorView, adam_options) -> Adam<B>;
+///@}
+/// AdamW built from a model runs on the model's backend; from views, on the CPU.
+///@{
 template <class M>
   requires requires(M& m) { m.parameters(); m.gradients(); }
 AdamW(M&, adamw_options) -> AdamW<backend_of_t<M>>;
 AdamW(TensorView, TensorView, adamw_options) -> AdamW<cpu>;
 template <lamina::Backend B>
 AdamW(B, TensorView, TensorView, adamw_options) -> AdamW<B>;
+///@}
 
 #ifdef LAMINA_COMPILED_LIB
 // Both CPU instantiations are compiled once, in lamina::compiled (src/optim.cpp).

@@ -20,13 +20,13 @@
 
 namespace lamina::optim {
 
-// torch.optim.Adamax's defaults (betas = (beta1, beta2)).
+/// Adamax's options, with torch.optim.Adamax's defaults (betas = (beta1, beta2)).
 struct adamax_options {
-  double lr = 2e-3;
-  double beta1 = 0.9;
-  double beta2 = 0.999;
-  double eps = 1e-8;
-  double weight_decay = 0.0;
+  double lr = 2e-3;           ///< Learning rate.
+  double beta1 = 0.9;         ///< Decay of the first-moment average (exp_avg).
+  double beta2 = 0.999;       ///< Decay of the infinity norm (exp_inf).
+  double eps = 1e-8;          ///< Added to |g| in the norm, for stability.
+  double weight_decay = 0.0;  ///< L2 penalty added to the gradient.
 };
 
 namespace detail {
@@ -51,13 +51,15 @@ struct adamax_update {
 };
 }  // namespace detail
 
+/// Adamax (Adam with the infinity norm), torch.optim.Adamax's update rule.
+/// `lm::optim::Adamax opt(model, {.lr = 2e-3})`.
 template <lamina::Backend Backend = cpu>
 class Adamax {
  public:
-  using backend = Backend;
-  static constexpr const char* name = "Adamax";
+  using backend = Backend;  ///< Where the parameters and the state tensors live.
+  static constexpr const char* name = "Adamax";  ///< For error messages.
 
-  // params and grads are the backend's memory.
+  /// An optimizer of params by grads (same size); params and grads are the backend's memory.
   Adamax(TensorView params, TensorView grads, adamax_options options)
       : options_(options), params_(params), grads_(grads) {
     detail::require_same_size(name, params.size(), grads.size());
@@ -69,7 +71,9 @@ class Adamax {
     exp_avg_.resize(params.size());
     exp_inf_.resize(params.size());
   }
+  /// The same, naming the backend (so that the deduction guides pick it).
   Adamax(Backend, TensorView params, TensorView grads, adamax_options options) : Adamax(params, grads, options) {}
+  /// An optimizer of all of a model's parameters, on the model's backend.
   template <class M>
     requires requires(M& m) { m.parameters(); m.gradients(); }
   Adamax(M& model, adamax_options options) : Adamax(model.parameters(), model.gradients(), options) {
@@ -78,6 +82,7 @@ class Adamax {
                   "it: lm::optim::Adamax opt(model, {...})");
   }
 
+  /// One update of every parameter from its gradient (call after backward).
   void step() {
     ++steps_;
     const auto& o = options_;
@@ -94,29 +99,36 @@ class Adamax {
         o.weight_decay != 0, std::abs(w1) < 0.5f);
   }
 
+  /// The learning rate.
   double lr() const { return options_.lr; }
+  /// Sets the learning rate (what schedulers call); may go below 0, as in PyTorch.
   void set_lr(double lr) {
     detail::require_option(true, name, "lr", "finite", lr);  // schedulers may go below 0, as in PyTorch
     options_.lr = lr;
   }
-  // beta1, which OneCycleLR and CyclicLR cycle like PyTorch's cycle_momentum.
+  /// beta1, which OneCycleLR and CyclicLR cycle like PyTorch's cycle_momentum.
   double beta1() const { return options_.beta1; }
+  /// Sets beta1 (in [0, 1)).
   void set_beta1(double beta1) {
     detail::require_option(beta1 >= 0 && beta1 < 1, name, "beta1", "in [0, 1)", beta1);
     options_.beta1 = beta1;
   }
+  /// The options, as set or changed since.
   const adamax_options& options() const { return options_; }
-  // Steps taken: PyTorch's state["step"]. set_steps restores it from a checkpoint.
+  /// Steps taken: PyTorch's state["step"]. set_steps restores it from a checkpoint.
   std::size_t steps() const { return steps_; }
+  /// Restores the step count from a checkpoint.
   void set_steps(std::size_t steps) {
     detail::require_steps(name, steps);
     steps_ = steps;
   }
-  // The parameters it updates (the model's packed parameters when built from a model).
+  /// The parameters it updates (the model's packed parameters when built from a model).
   TensorView parameters() const { return params_; }
+  /// The first-moment averages, PyTorch's exp_avg (backend memory).
   TensorView exp_avg() { return {exp_avg_.data(), make_dims(exp_avg_.size())}; }
+  /// The infinity norms, PyTorch's exp_inf (backend memory).
   TensorView exp_inf() { return {exp_inf_.data(), make_dims(exp_inf_.size())}; }
-  // The state tensors by PyTorch's names, for checkpoints.
+  /// The state tensors by PyTorch's names, for checkpoints.
   named_state state() { return {{"exp_avg", exp_avg()}, {"exp_inf", exp_inf()}}; }
 
  private:
@@ -126,13 +138,15 @@ class Adamax {
   std::size_t steps_ = 0;
 };
 
-// lm::optim::Adamax opt(model, {...}) runs on the model's backend; from views, on the CPU.
+/// lm::optim::Adamax opt(model, {...}) runs on the model's backend; from views, on the CPU.
+///@{
 template <class M>
   requires requires(M& m) { m.parameters(); m.gradients(); }
 Adamax(M&, adamax_options) -> Adamax<backend_of_t<M>>;
 Adamax(TensorView, TensorView, adamax_options) -> Adamax<cpu>;
 template <lamina::Backend B>
 Adamax(B, TensorView, TensorView, adamax_options) -> Adamax<B>;
+///@}
 
 #ifdef LAMINA_COMPILED_LIB
 extern template class Adamax<cpu>;  // compiled once, in lamina::compiled (src/optim.cpp)

@@ -23,9 +23,10 @@
 
 namespace lamina::optim {
 
+/// clip_grad_norm's options: torch.nn.utils.clip_grad_norm_'s norm_type and error_if_nonfinite.
 struct clip_grad_norm_options {
-  double norm_type = 2.0;  // p > 0, or std::numeric_limits<double>::infinity()
-  bool error_if_nonfinite = false;  // throw when the norm is NaN or infinite (gradients untouched)
+  double norm_type = 2.0;  ///< p > 0, or std::numeric_limits<double>::infinity()
+  bool error_if_nonfinite = false;  ///< throw when the norm is NaN or infinite (gradients untouched)
 };
 
 namespace detail {
@@ -40,7 +41,8 @@ struct pow_abs_term {
 };
 }  // namespace detail
 
-// The gradients `grads` (backend memory) of any backend; returns their norm before clipping.
+/// Scales the gradients `grads` (backend memory) of any backend by max_norm / (norm + 1e-6)
+/// when that is below 1, as torch.nn.utils.clip_grad_norm_; returns their norm before clipping.
 template <class Backend>
 double clip_grad_norm(Backend, TensorView grads, double max_norm, clip_grad_norm_options options = {}) {
   const double p = options.norm_type;
@@ -75,12 +77,14 @@ double clip_grad_norm(Backend, TensorView grads, double max_norm, clip_grad_norm
   return norm;
 }
 
-// Every parameter's gradient of `model`, after model.backward().
+/// The same for every parameter's gradient of `model`, after model.backward().
 template <class Model>
 double clip_grad_norm(Model& model, double max_norm, clip_grad_norm_options options = {}) {
   return clip_grad_norm(backend_of_t<Model>{}, model.gradients(), max_norm, options);
 }
 
+/// Clamps each gradient in `grads` (backend memory) to [-value, value], as
+/// torch.nn.utils.clip_grad_value_.
 template <class Backend>
 void clip_grad_value(Backend, TensorView grads, double value) {
   if (!(value >= 0))
@@ -88,6 +92,7 @@ void clip_grad_value(Backend, TensorView grads, double value) {
   kernels::map(Backend{}, grads.size(), grads.data, kernels::fn::clamp_abs{float(value)}, grads.data);
 }
 
+/// The same for every parameter's gradient of `model`, after model.backward().
 template <class Model>
 void clip_grad_value(Model& model, double value) {
   clip_grad_value(backend_of_t<Model>{}, model.gradients(), value);

@@ -16,34 +16,34 @@
 
 namespace lamina::optim {
 
-// An optimizer whose learning rate a scheduler can read and set (SGD, Adam, AdamW, RMSprop, or
-// any class of yours with these two members).
+/// An optimizer whose learning rate a scheduler can read and set (SGD, Adam, AdamW, RMSprop, or
+/// any class of yours with these two members).
 template <class O>
 concept LrOptimizer = requires(O& o, const O& c, double v) {
   { c.lr() } -> std::convertible_to<double>;
   o.set_lr(v);
 };
-// One with a momentum factor (SGD, RMSprop): OneCycleLR cycles it.
+/// One with a momentum factor (SGD, RMSprop): OneCycleLR cycles it.
 template <class O>
 concept MomentumOptimizer = LrOptimizer<O> && requires(O& o, const O& c, double v) {
   { c.momentum() } -> std::convertible_to<double>;
   o.set_momentum(v);
 };
-// One with Adam's beta1 (Adam, AdamW): OneCycleLR cycles beta1 instead, like PyTorch.
+/// One with Adam's beta1 (Adam, AdamW): OneCycleLR cycles beta1 instead, like PyTorch.
 template <class O>
 concept Beta1Optimizer = LrOptimizer<O> && requires(O& o, const O& c, double v) {
   { c.beta1() } -> std::convertible_to<double>;
   o.set_beta1(v);
 };
 
-// An optimizer's state tensors by PyTorch's names ("exp_avg", "momentum_buffer", ...), as views
-// into the optimizer: read them to save a checkpoint, write into them to restore one.
+/// An optimizer's state tensors by PyTorch's names ("exp_avg", "momentum_buffer", ...), as views
+/// into the optimizer: read them to save a checkpoint, write into them to restore one.
 using named_state = std::vector<std::pair<std::string, TensorView>>;
 
-// What lm::train::step and the Trainer ask of an optimizer: step() after backward, and the lr.
+/// What lm::train::step and the Trainer ask of an optimizer: step() after backward, and the lr.
 template <class O>
 concept Optimizer = LrOptimizer<O> && requires(O& o) { o.step(); };
-// What checkpoints ask in addition: the state tensors and the step count.
+/// What checkpoints ask in addition: the state tensors and the step count.
 template <class O>
 concept CheckpointOptimizer = Optimizer<O> && requires(O& o, const O& c, std::size_t n) {
   { o.state() } -> std::convertible_to<named_state>;
@@ -101,10 +101,10 @@ LAMINA_INLINE void require_steps(const char* who, std::size_t steps);
 
 }  // namespace detail
 
-// Throws unless `optimizer` updates `model`'s parameters (all of them, or a part, as an
-// optimizer built from views of model.parameters() does): one built for another model would
-// step that one, and this one would never change. Optimizers without parameters() (a class of
-// yours) are not checked.
+/// Throws unless `optimizer` updates `model`'s parameters (all of them, or a part, as an
+/// optimizer built from views of model.parameters() does): one built for another model would
+/// step that one, and this one would never change. Optimizers without parameters() (a class of
+/// yours) are not checked.
 template <class Optimizer, class Model>
 void require_built_for(const Optimizer& optimizer, Model& model, const char* who) {
   if constexpr (requires { optimizer.parameters().data; }) {

@@ -18,25 +18,33 @@
 
 namespace lamina::optim {
 
+/// How CyclicLR scales the height of each cycle (PyTorch's mode): the same every cycle, halved
+/// every cycle, or gamma^step.
 enum class cyclic_mode { triangular, triangular2, exp_range };
-enum class cyclic_scale { cycle, iterations };  // what scale_fn is a function of
+/// What CyclicLR's scale_fn is a function of (PyTorch's scale_mode): the cycle or the step.
+enum class cyclic_scale { cycle, iterations };
 
+/// CyclicLR's options: torch's CyclicLR arguments and defaults.
 struct cyclic_lr_options {
-  double base_lr = 0.0;  // required, > 0: the lower end of the cycle
-  double max_lr = 0.0;   // required, >= base_lr
-  std::size_t step_size_up = 2000;
-  std::size_t step_size_down = 0;  // 0: the same as step_size_up
-  cyclic_mode mode = cyclic_mode::triangular;
-  double gamma = 1.0;  // exp_range's factor per step
-  std::function<double(double)> scale_fn;  // replaces the mode's scale when given
-  cyclic_scale scale_mode = cyclic_scale::cycle;  // scale_fn's argument: the cycle (from 1) or the step
-  bool cycle_momentum = true;
-  double base_momentum = 0.8;
-  double max_momentum = 0.9;
+  double base_lr = 0.0;  ///< required, > 0: the lower end of the cycle
+  double max_lr = 0.0;   ///< required, >= base_lr
+  std::size_t step_size_up = 2000;  ///< steps from base_lr up to max_lr
+  std::size_t step_size_down = 0;   ///< 0: the same as step_size_up
+  cyclic_mode mode = cyclic_mode::triangular;  ///< the scale of each cycle's height
+  double gamma = 1.0;  ///< exp_range's factor per step
+  std::function<double(double)> scale_fn;  ///< replaces the mode's scale when given
+  cyclic_scale scale_mode = cyclic_scale::cycle;  ///< scale_fn's argument: the cycle (from 1) or the step
+  bool cycle_momentum = true;  ///< cycle the momentum (or beta1) inversely to the lr
+  double base_momentum = 0.8;  ///< the momentum at max_lr
+  double max_momentum = 0.9;   ///< the momentum at base_lr
 };
 
+/// Cyclical learning rates (Smith 2017), as torch.optim.lr_scheduler.CyclicLR: lr goes
+/// linearly between base_lr and max_lr and back, again and again, stepped once per batch; the
+/// momentum (or beta1) cycles inversely.
 class CyclicLR : public detail::scheduler_base {
  public:
+  /// Schedules opt's learning rate (opt must outlive the scheduler) and sets epoch 0's lr.
   template <LrOptimizer O>
   CyclicLR(O& opt, cyclic_lr_options options) : scheduler_base(opt, "CyclicLR"), options_(std::move(options)) {
     const auto& o = options_;
@@ -52,17 +60,20 @@ class CyclicLR : public detail::scheduler_base {
     update();
   }
 
+  /// Advances one epoch and sets the optimizer's lr, as PyTorch's scheduler.step().
   void step();
-  // Back to step 0 and its lr and momentum (what SequentialLR does at a milestone).
+  /// Back to step 0 and its lr and momentum (what SequentialLR does at a milestone).
   void restart() {
     last_epoch_ = 0;
     update();
   }
-  // The momentum (or beta1) set by the last step; 0 without cycle_momentum.
+  /// The momentum (or beta1) set by the last step; 0 without cycle_momentum.
   double last_momentum() const { return last_momentum_; }
+  /// The options.
   const cyclic_lr_options& options() const { return options_; }
+  /// The counters by name (last_epoch, last_lr, ...), for checkpoints.
   scheduler_state state() const { return base_state(); }
-  // Restores the counters; lr and momentum follow from the step count.
+  /// Restores the counters; lr and momentum follow from the step count.
   void load_state(const scheduler_state& s);
 
  private:

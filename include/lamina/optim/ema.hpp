@@ -30,9 +30,10 @@
 
 namespace lamina::optim {
 
+/// EMA's options.
 struct ema_options {
-  double decay = 0.999;     // AveragedModel's get_ema_multi_avg_fn default
-  bool use_buffers = true;  // average the buffers (BatchNorm statistics) too, else keep the model's
+  double decay = 0.999;     ///< AveragedModel's get_ema_multi_avg_fn default
+  bool use_buffers = true;  ///< average the buffers (BatchNorm statistics) too, else keep the model's
 };
 
 namespace detail {
@@ -61,14 +62,19 @@ struct swap_values {
 };
 }  // namespace detail
 
+/// An exponential moving average of a model's weights, kept next to the optimizer Inner that
+/// trains them (torch.optim.swa_utils.AveragedModel with get_ema_multi_avg_fn). Itself an
+/// optimizer: `lm::optim::EMA opt(model, adamw, {.decay = 0.999})` steps adamw, then averages.
 template <class Inner>
 class EMA {
   static_assert(detail::require_optimizer<Inner>());
 
  public:
-  using backend = backend_of_t<Inner>;
-  static constexpr const char* name = "EMA";
+  using backend = backend_of_t<Inner>;  ///< The wrapped optimizer's backend.
+  static constexpr const char* name = "EMA";  ///< For error messages.
 
+  /// Averages of `model`'s weights (starting as a copy), updated after every step of `inner`,
+  /// which must be built for the same model and outlive the EMA.
   template <class M>
     requires requires(M& m) { m.parameters(); m.state(); m.named_buffers(); }
   EMA(M& model, Inner& inner, ema_options options = {})
@@ -87,12 +93,12 @@ class EMA {
     }
   }
 
-  // The wrapped optimizer's step, then update().
+  /// The wrapped optimizer's step, then update().
   void step() {
     inner_.step();
     update();
   }
-  // Folds the model's current weights into the averages (the first call copies them).
+  /// Folds the model's current weights into the averages (the first call copies them).
   void update() {
     count_update();
     if (n_averaged_ == 1) {
@@ -112,40 +118,47 @@ class EMA {
         lerp(avg_state_.data() + b.offset, state_.data + b.offset, b.size, w);
     }
   }
-  // Exchanges the model's parameters (and, with use_buffers, buffers) with the averages: call it
-  // again to swap back.
+  /// Exchanges the model's parameters (and, with use_buffers, buffers) with the averages: call it
+  /// again to swap back.
   void swap_weights() {
     kernels::parallel_for(backend{}, params_.size(), detail::swap_values{params_.data, avg_params_.data()});
     if (options_.use_buffers)
       kernels::parallel_for(backend{}, state_.size(), detail::swap_values{state_.data, avg_state_.data()});
   }
-  // Writes the averages into the model (what to do once training ends).
+  /// Writes the averages into the model (what to do once training ends).
   void copy_to_model() {
     kernels::copy(backend{}, avg_params_.data(), params_.data, params_.size());
     if (options_.use_buffers) kernels::copy(backend{}, avg_state_.data(), state_.data, state_.size());
   }
 
-  // The averages (backend memory), packed like the model's parameters and buffers.
+  /// The averaged parameters (backend memory), packed like the model's parameters.
   TensorView averaged_parameters() { return {avg_params_.data(), make_dims(avg_params_.size())}; }
+  /// The averaged buffers (backend memory), packed like the model's (empty without use_buffers).
   TensorView averaged_buffers() { return {avg_state_.data(), make_dims(avg_state_.size())}; }
-  // Updates folded in so far (0: the averages are still the weights at construction).
+  /// Updates folded in so far (0: the averages are still the weights at construction).
   std::size_t n_averaged() const { return n_averaged_; }
+  /// The options.
   const ema_options& options() const { return options_; }
+  /// The wrapped optimizer.
   Inner& inner() { return inner_; }
 
-  // The wrapped optimizer's lr, momentum or beta1 (schedulers set them through the EMA).
+  /// The wrapped optimizer's lr, momentum or beta1 (schedulers set them through the EMA).
+  ///@{
   double lr() const { return double(inner_.lr()); }
   void set_lr(double lr) { inner_.set_lr(lr); }
   double momentum() const requires MomentumOptimizer<Inner> { return double(inner_.momentum()); }
   void set_momentum(double m) requires MomentumOptimizer<Inner> { inner_.set_momentum(m); }
   double beta1() const requires Beta1Optimizer<Inner> { return double(inner_.beta1()); }
   void set_beta1(double b) requires Beta1Optimizer<Inner> { inner_.set_beta1(b); }
+  ///@}
+  /// The parameters the wrapped optimizer updates.
   TensorView parameters() const requires requires(const Inner& i) { i.parameters(); } { return inner_.parameters(); }
 
   // Checkpoints: the wrapped optimizer's steps and state, plus the averages.
+  /// The wrapped optimizer's step count.
   std::size_t steps() const requires CheckpointOptimizer<Inner> { return inner_.steps(); }
-  // Restoring a checkpoint writes the state tensors, then sets the steps: the count of updates
-  // is read back from its tensor here.
+  /// Restoring a checkpoint writes the state tensors, then sets the steps: the count of updates
+  /// is read back from its tensor here.
   void set_steps(std::size_t steps) requires CheckpointOptimizer<Inner> {
     inner_.set_steps(steps);
     float n = 0;
@@ -155,6 +168,8 @@ class EMA {
                                   std::to_string(n));
     n_averaged_ = std::size_t(n);
   }
+  /// The wrapped optimizer's state tensors, then "ema.parameters", "ema.buffers" (with
+  /// use_buffers) and "ema.n_averaged", for checkpoints.
   named_state state() requires CheckpointOptimizer<Inner> {
     named_state s = inner_.state();
     s.emplace_back("ema.parameters", averaged_parameters());
@@ -188,12 +203,15 @@ class EMA {
   std::size_t n_averaged_ = 0;
 };
 
+/// lm::optim::EMA opt(model, inner, {...}) wraps inner's type.
+///@{
 template <class M, class Inner>
 EMA(M&, Inner&, ema_options) -> EMA<Inner>;
 template <class M, class Inner>
 EMA(M&, Inner&) -> EMA<Inner>;
+///@}
 
-// An optimizer that keeps averaged weights the Trainer can evaluate (EMA).
+/// An optimizer that keeps averaged weights the Trainer can evaluate (EMA).
 template <class O>
 concept AveragingOptimizer = Optimizer<O> && requires(O& o) { o.swap_weights(); };
 

@@ -20,12 +20,12 @@
 
 namespace lamina::optim {
 
-// The paper's defaults (betas = (beta1, beta2)).
+/// Lion's options, with the paper's defaults (betas = (beta1, beta2)).
 struct lion_options {
-  double lr = 1e-4;
-  double beta1 = 0.9;
-  double beta2 = 0.99;
-  double weight_decay = 0.0;
+  double lr = 1e-4;           ///< Learning rate.
+  double beta1 = 0.9;         ///< Weight of the average in the update's direction.
+  double beta2 = 0.99;        ///< Decay of the gradient average (exp_avg).
+  double weight_decay = 0.0;  ///< Decoupled weight decay: p *= 1 - lr * weight_decay each step.
 };
 
 namespace detail {
@@ -45,13 +45,15 @@ struct lion_update {
 };
 }  // namespace detail
 
+/// Lion (EvoLved Sign Momentum, Chen et al. 2023): a step of lr in the sign of an average of
+/// the gradient and momentum. `lm::optim::Lion opt(model, {.lr = 1e-4})`.
 template <lamina::Backend Backend = cpu>
 class Lion {
  public:
-  using backend = Backend;
-  static constexpr const char* name = "Lion";
+  using backend = Backend;  ///< Where the parameters and the state tensors live.
+  static constexpr const char* name = "Lion";  ///< For error messages.
 
-  // params and grads are the backend's memory.
+  /// An optimizer of params by grads (same size); params and grads are the backend's memory.
   Lion(TensorView params, TensorView grads, lion_options options) : options_(options), params_(params), grads_(grads) {
     detail::require_same_size(name, params.size(), grads.size());
     detail::require_option(options.lr >= 0, name, "lr", ">= 0", options.lr);
@@ -60,7 +62,9 @@ class Lion {
     detail::require_option(options.weight_decay >= 0, name, "weight_decay", ">= 0", options.weight_decay);
     exp_avg_.resize(params.size());
   }
+  /// The same, naming the backend (so that the deduction guides pick it).
   Lion(Backend, TensorView params, TensorView grads, lion_options options) : Lion(params, grads, options) {}
+  /// An optimizer of all of a model's parameters, on the model's backend.
   template <class M>
     requires requires(M& m) { m.parameters(); m.gradients(); }
   Lion(M& model, lion_options options) : Lion(model.parameters(), model.gradients(), options) {
@@ -69,6 +73,7 @@ class Lion {
                   "it: lm::optim::Lion opt(model, {...})");
   }
 
+  /// One update of every parameter from its gradient (call after backward).
   void step() {
     ++steps_;
     const auto& o = options_;
@@ -84,28 +89,34 @@ class Lion {
         o.weight_decay != 0);
   }
 
+  /// The learning rate.
   double lr() const { return options_.lr; }
+  /// Sets the learning rate (what schedulers call); may go below 0, as in PyTorch.
   void set_lr(double lr) {
     detail::require_option(true, name, "lr", "finite", lr);  // schedulers may go below 0, as in PyTorch
     options_.lr = lr;
   }
-  // beta1, which OneCycleLR and CyclicLR cycle like PyTorch's cycle_momentum.
+  /// beta1, which OneCycleLR and CyclicLR cycle like PyTorch's cycle_momentum.
   double beta1() const { return options_.beta1; }
+  /// Sets beta1 (in [0, 1)).
   void set_beta1(double beta1) {
     detail::require_option(beta1 >= 0 && beta1 <= 1, name, "beta1", "in [0, 1]", beta1);
     options_.beta1 = beta1;
   }
+  /// The options, as set or changed since.
   const lion_options& options() const { return options_; }
-  // Steps taken (Lion's update does not depend on it; kept for checkpoints and schedulers).
+  /// Steps taken (Lion's update does not depend on it; kept for checkpoints and schedulers).
   std::size_t steps() const { return steps_; }
+  /// Restores the step count from a checkpoint.
   void set_steps(std::size_t steps) {
     detail::require_steps(name, steps);
     steps_ = steps;
   }
-  // The parameters it updates (the model's packed parameters when built from a model).
+  /// The parameters it updates (the model's packed parameters when built from a model).
   TensorView parameters() const { return params_; }
+  /// The gradient averages, the reference implementation's exp_avg (backend memory).
   TensorView exp_avg() { return {exp_avg_.data(), make_dims(exp_avg_.size())}; }
-  // The state tensors by the reference implementation's names, for checkpoints.
+  /// The state tensors by the reference implementation's names, for checkpoints.
   named_state state() { return {{"exp_avg", exp_avg()}}; }
 
  private:
@@ -115,13 +126,15 @@ class Lion {
   std::size_t steps_ = 0;
 };
 
-// lm::optim::Lion opt(model, {...}) runs on the model's backend; from views, on the CPU.
+/// lm::optim::Lion opt(model, {...}) runs on the model's backend; from views, on the CPU.
+///@{
 template <class M>
   requires requires(M& m) { m.parameters(); m.gradients(); }
 Lion(M&, lion_options) -> Lion<backend_of_t<M>>;
 Lion(TensorView, TensorView, lion_options) -> Lion<cpu>;
 template <lamina::Backend B>
 Lion(B, TensorView, TensorView, lion_options) -> Lion<B>;
+///@}
 
 #ifdef LAMINA_COMPILED_LIB
 extern template class Lion<cpu>;  // compiled once, in lamina::compiled (src/optim.cpp)

@@ -25,7 +25,7 @@
 
 namespace lamina::optim {
 
-// A scheduler's counters by name (last_epoch, last_lr, ...), for checkpoints.
+/// A scheduler's counters by name (last_epoch, last_lr, ...), for checkpoints.
 using scheduler_state = std::vector<std::pair<std::string, double>>;
 
 namespace detail {
@@ -111,21 +111,28 @@ class scheduler_base {
 }  // namespace detail
 
 // --- StepLR: lr * gamma every step_size epochs ----------------------------------------------------
+/// StepLR's options: torch's StepLR(step_size, gamma).
 struct step_lr_options {
-  std::size_t step_size = 0;  // required, >= 1
-  double gamma = 0.1;
+  std::size_t step_size = 0;  ///< required, >= 1: epochs between decays
+  double gamma = 0.1;         ///< the factor of each decay
 };
 
+/// lr * gamma every step_size epochs, as torch.optim.lr_scheduler.StepLR.
 class StepLR : public detail::scheduler_base {
  public:
+  /// Schedules opt's learning rate (opt must outlive the scheduler) and sets epoch 0's lr.
   template <LrOptimizer O>
   StepLR(O& opt, step_lr_options options) : scheduler_base(opt, "StepLR"), options_(options) {
     require(options.step_size >= 1, "step_size", ">= 1", double(options.step_size));
     restart();
   }
+  /// Advances one epoch and sets the optimizer's lr, as PyTorch's scheduler.step().
   void step();
+  /// The options.
   const step_lr_options& options() const { return options_; }
+  /// The counters by name (last_epoch, last_lr, ...), for checkpoints.
   scheduler_state state() const { return base_state(); }
+  /// Restores state() and sets the optimizer's lr to the restored last lr.
   void load_state(const scheduler_state& s) { load_base_state(s); }
 
  private:
@@ -133,25 +140,34 @@ class StepLR : public detail::scheduler_base {
 };
 
 // --- MultiStepLR: lr * gamma at each milestone (a repeated milestone counts twice) ---------------
+/// MultiStepLR's options: torch's MultiStepLR(milestones, gamma).
 struct multi_step_lr_options {
-  std::vector<std::size_t> milestones;
-  double gamma = 0.1;
+  std::vector<std::size_t> milestones;  ///< the epochs at which lr decays
+  double gamma = 0.1;                   ///< the factor of each decay
 };
 
+/// lr * gamma at each milestone (a repeated milestone counts twice), as
+/// torch.optim.lr_scheduler.MultiStepLR.
 class MultiStepLR : public detail::scheduler_base {
  public:
+  /// Schedules opt's learning rate (opt must outlive the scheduler) and sets epoch 0's lr.
   template <LrOptimizer O>
   MultiStepLR(O& opt, multi_step_lr_options options)
       : scheduler_base(opt, "MultiStepLR"), options_(std::move(options)) {
     restart();
   }
+  /// Advances one epoch and sets the optimizer's lr, as PyTorch's scheduler.step().
   void step();
+  /// Back to epoch 0 and its lr (what SequentialLR does at a milestone).
   void restart() {
     last_epoch_ = 0;
     apply(at_epoch(base_lr_));
   }
+  /// The options.
   const multi_step_lr_options& options() const { return options_; }
+  /// The counters by name (last_epoch, last_lr, ...), for checkpoints.
   scheduler_state state() const { return base_state(); }
+  /// Restores state() and sets the optimizer's lr to the restored last lr.
   void load_state(const scheduler_state& s) { load_base_state(s); }
 
  private:
@@ -160,20 +176,27 @@ class MultiStepLR : public detail::scheduler_base {
 };
 
 // --- ExponentialLR: lr * gamma every epoch --------------------------------------------------------
+/// ExponentialLR's options: torch's ExponentialLR(gamma).
 struct exponential_lr_options {
-  double gamma = 0.0;  // required
+  double gamma = 0.0;  ///< required, > 0: the factor per epoch
 };
 
+/// lr * gamma every epoch, as torch.optim.lr_scheduler.ExponentialLR.
 class ExponentialLR : public detail::scheduler_base {
  public:
+  /// Schedules opt's learning rate (opt must outlive the scheduler) and sets epoch 0's lr.
   template <LrOptimizer O>
   ExponentialLR(O& opt, exponential_lr_options options) : scheduler_base(opt, "ExponentialLR"), options_(options) {
     require(options.gamma > 0, "gamma", "> 0", options.gamma);
     restart();
   }
+  /// Advances one epoch and sets the optimizer's lr, as PyTorch's scheduler.step().
   void step();
+  /// The options.
   const exponential_lr_options& options() const { return options_; }
+  /// The counters by name (last_epoch, last_lr, ...), for checkpoints.
   scheduler_state state() const { return base_state(); }
+  /// Restores state() and sets the optimizer's lr to the restored last lr.
   void load_state(const scheduler_state& s) { load_base_state(s); }
 
  private:
@@ -188,15 +211,21 @@ class ExponentialLR : public detail::scheduler_base {
 //                      CosineAnnealingLR(opt, T_max=t_max, eta_min=eta_min)], milestones=[W])
 // lr goes linearly from base * warmup_start_factor (epoch 0) towards base, reaches base at epoch W,
 // and then follows the cosine over the next t_max epochs: for a run of N epochs, t_max = N - W.
+/// CosineAnnealingLR's options: torch's CosineAnnealingLR(T_max, eta_min), and an optional
+/// linear warm-up before it.
 struct cosine_annealing_lr_options {
-  std::size_t t_max = 0;  // required, >= 1
-  double eta_min = 0.0;
-  std::size_t warmup_steps = 0;
-  double warmup_start_factor = 1.0 / 3;  // LinearLR's default start_factor
+  std::size_t t_max = 0;  ///< required, >= 1: epochs from the base lr down to eta_min
+  double eta_min = 0.0;   ///< the lowest lr
+  std::size_t warmup_steps = 0;  ///< epochs of linear warm-up first (0: none)
+  double warmup_start_factor = 1.0 / 3;  ///< the warm-up's first lr over the base lr (LinearLR's default start_factor)
 };
 
+/// The cosine from the base lr down to eta_min over t_max epochs, as
+/// torch.optim.lr_scheduler.CosineAnnealingLR, optionally after a linear warm-up (PyTorch's
+/// SequentialLR of a LinearLR and a CosineAnnealingLR).
 class CosineAnnealingLR : public detail::scheduler_base {
  public:
+  /// Schedules opt's learning rate (opt must outlive the scheduler) and sets epoch 0's lr.
   template <LrOptimizer O>
   CosineAnnealingLR(O& opt, cosine_annealing_lr_options options)
       : scheduler_base(opt, "CosineAnnealingLR"), options_(options) {
@@ -206,14 +235,19 @@ class CosineAnnealingLR : public detail::scheduler_base {
     restart();
   }
 
+  /// Advances one epoch and sets the optimizer's lr, as PyTorch's scheduler.step().
   void step();
+  /// Back to epoch 0 and its lr (what SequentialLR does at a milestone).
   void restart() {
     last_epoch_ = 0;
     apply(options_.warmup_steps > 0 ? base_lr_ * options_.warmup_start_factor : base_lr_);
   }
 
+  /// The options.
   const cosine_annealing_lr_options& options() const { return options_; }
+  /// The counters by name (last_epoch, last_lr, ...), for checkpoints.
   scheduler_state state() const { return base_state(); }
+  /// Restores state() and sets the optimizer's lr to the restored last lr.
   void load_state(const scheduler_state& s) { load_base_state(s); }
 
  private:
@@ -223,25 +257,33 @@ class CosineAnnealingLR : public detail::scheduler_base {
 // --- LinearLR: lr * a factor going linearly from start_factor to end_factor --------------------
 // Over total_iters epochs, then constant (torch's LinearLR; its defaults). Often the warm-up of a
 // SequentialLR.
+/// LinearLR's options: torch's LinearLR(start_factor, end_factor, total_iters) and its defaults.
 struct linear_lr_options {
-  double start_factor = 1.0 / 3;  // in (0, 1]
-  double end_factor = 1.0;        // in [0, 1]
-  std::size_t total_iters = 5;
+  double start_factor = 1.0 / 3;  ///< in (0, 1]: the factor at epoch 0
+  double end_factor = 1.0;        ///< in [0, 1]: the factor from total_iters on
+  std::size_t total_iters = 5;    ///< epochs from start_factor to end_factor
 };
 
+/// The base lr times a factor going linearly from start_factor to end_factor over total_iters
+/// epochs, then constant, as torch.optim.lr_scheduler.LinearLR. Often the warm-up of a SequentialLR.
 class LinearLR : public detail::scheduler_base {
  public:
+  /// Schedules opt's learning rate (opt must outlive the scheduler) and sets epoch 0's lr.
   template <LrOptimizer O>
   LinearLR(O& opt, linear_lr_options options) : scheduler_base(opt, "LinearLR"), options_(options) {
     require(options.start_factor > 0 && options.start_factor <= 1, "start_factor", "in (0, 1]", options.start_factor);
     require(options.end_factor >= 0 && options.end_factor <= 1, "end_factor", "in [0, 1]", options.end_factor);
     restart();
   }
+  /// Advances one epoch and sets the optimizer's lr, as PyTorch's scheduler.step().
   void step();
-  // Back to epoch 0 (what SequentialLR does at a milestone): lr = base lr * start_factor.
+  /// Back to epoch 0 (what SequentialLR does at a milestone): lr = base lr * start_factor.
   void restart();
+  /// The options.
   const linear_lr_options& options() const { return options_; }
+  /// The counters by name (last_epoch, last_lr, ...), for checkpoints.
   scheduler_state state() const { return base_state(); }
+  /// Restores state() and sets the optimizer's lr to the restored last lr.
   void load_state(const scheduler_state& s) { load_base_state(s); }
 
  private:
@@ -249,21 +291,28 @@ class LinearLR : public detail::scheduler_base {
 };
 
 // --- PolynomialLR: lr * (1 - epoch / total_iters)^power, then 0 ---------------------------------
+/// PolynomialLR's options: torch's PolynomialLR(total_iters, power).
 struct polynomial_lr_options {
-  std::size_t total_iters = 5;  // >= 1
-  double power = 1.0;
+  std::size_t total_iters = 5;  ///< >= 1: epochs until lr reaches 0
+  double power = 1.0;           ///< the polynomial's power
 };
 
+/// lr * (1 - epoch / total_iters)^power, then 0, as torch.optim.lr_scheduler.PolynomialLR.
 class PolynomialLR : public detail::scheduler_base {
  public:
+  /// Schedules opt's learning rate (opt must outlive the scheduler) and sets epoch 0's lr.
   template <LrOptimizer O>
   PolynomialLR(O& opt, polynomial_lr_options options) : scheduler_base(opt, "PolynomialLR"), options_(options) {
     require(options.total_iters >= 1, "total_iters", ">= 1", double(options.total_iters));
     restart();
   }
+  /// Advances one epoch and sets the optimizer's lr, as PyTorch's scheduler.step().
   void step();
+  /// The options.
   const polynomial_lr_options& options() const { return options_; }
+  /// The counters by name (last_epoch, last_lr, ...), for checkpoints.
   scheduler_state state() const { return base_state(); }
+  /// Restores state() and sets the optimizer's lr to the restored last lr.
   void load_state(const scheduler_state& s) { load_base_state(s); }
 
  private:
@@ -272,22 +321,31 @@ class PolynomialLR : public detail::scheduler_base {
 
 // --- LambdaLR: base lr * factor(epoch), for any schedule written as a function -----------------
 //   lm::optim::LambdaLR sched(opt, {.factor = [](std::size_t epoch) { return 0.95 * epoch; }});
+/// LambdaLR's options: torch's LambdaLR(lr_lambda).
 struct lambda_lr_options {
-  std::function<double(std::size_t epoch)> factor;  // required
+  std::function<double(std::size_t epoch)> factor;  ///< required: the lr of an epoch over the base lr
 };
 
+/// base lr * factor(epoch), for any schedule written as a function, as
+/// torch.optim.lr_scheduler.LambdaLR.
 class LambdaLR : public detail::scheduler_base {
  public:
+  /// Schedules opt's learning rate (opt must outlive the scheduler) and sets epoch 0's lr.
   template <LrOptimizer O>
   LambdaLR(O& opt, lambda_lr_options options) : scheduler_base(opt, "LambdaLR"), options_(std::move(options)) {
     if (!options_.factor)
       throw std::invalid_argument("lamina::optim::LambdaLR: .factor is required (a function of the epoch)");
     restart();
   }
+  /// Advances one epoch and sets the optimizer's lr, as PyTorch's scheduler.step().
   void step();
+  /// Back to epoch 0 (what SequentialLR does at a milestone): lr = base lr * factor(0).
   void restart();
+  /// The options.
   const lambda_lr_options& options() const { return options_; }
+  /// The counters by name (last_epoch, last_lr, ...), for checkpoints.
   scheduler_state state() const { return base_state(); }
+  /// Restores state() and sets the optimizer's lr to the restored last lr.
   void load_state(const scheduler_state& s) { load_base_state(s); }
 
  private:
@@ -297,14 +355,19 @@ class LambdaLR : public detail::scheduler_base {
 // --- CosineAnnealingWarmRestarts: SGDR (Loshchilov & Hutter 2017) ------------------------------
 // The cosine from the base lr down to eta_min over t_0 epochs, then a restart at the base lr with
 // a period t_mult times as long (torch's CosineAnnealingWarmRestarts, stepped once per epoch).
+/// CosineAnnealingWarmRestarts' options: torch's CosineAnnealingWarmRestarts(T_0, T_mult, eta_min).
 struct cosine_annealing_warm_restarts_options {
-  std::size_t t_0 = 0;     // required, >= 1: epochs of the first period
-  std::size_t t_mult = 1;  // >= 1
-  double eta_min = 0.0;
+  std::size_t t_0 = 0;     ///< required, >= 1: epochs of the first period
+  std::size_t t_mult = 1;  ///< >= 1: each period's length over the one before
+  double eta_min = 0.0;    ///< the lowest lr
 };
 
+/// SGDR (Loshchilov & Hutter 2017): the cosine from the base lr down to eta_min over t_0
+/// epochs, then a restart at the base lr with a period t_mult times as long, as
+/// torch.optim.lr_scheduler.CosineAnnealingWarmRestarts stepped once per epoch.
 class CosineAnnealingWarmRestarts : public detail::scheduler_base {
  public:
+  /// Schedules opt's learning rate (opt must outlive the scheduler) and sets epoch 0's lr.
   template <LrOptimizer O>
   CosineAnnealingWarmRestarts(O& opt, cosine_annealing_warm_restarts_options options)
       : scheduler_base(opt, "CosineAnnealingWarmRestarts"), options_(options) {
@@ -312,13 +375,19 @@ class CosineAnnealingWarmRestarts : public detail::scheduler_base {
     require(options.t_mult >= 1, "t_mult", ">= 1", double(options.t_mult));
     restart();
   }
+  /// Advances one epoch and sets the optimizer's lr, as PyTorch's scheduler.step().
   void step();
+  /// Back to epoch 0 and the first period (what SequentialLR does at a milestone).
   void restart();
-  // Epochs since the last restart, and the length of the current period.
+  /// Epochs since the last restart (PyTorch's T_cur).
   std::size_t t_cur() const { return t_cur_; }
+  /// The length of the current period (PyTorch's T_i).
   std::size_t t_i() const { return t_i_; }
+  /// The options.
   const cosine_annealing_warm_restarts_options& options() const { return options_; }
+  /// The counters by name (last_epoch, last_lr, ...), for checkpoints.
   scheduler_state state() const;
+  /// Restores state() and sets the optimizer's lr to the restored last lr.
   void load_state(const scheduler_state& s);
 
  private:

@@ -23,15 +23,15 @@
 
 namespace lamina::optim {
 
-// torch.optim.NAdam's defaults (betas = (beta1, beta2)).
+/// NAdam's options, with torch.optim.NAdam's defaults (betas = (beta1, beta2)).
 struct nadam_options {
-  double lr = 2e-3;
-  double beta1 = 0.9;
-  double beta2 = 0.999;
-  double eps = 1e-8;
-  double weight_decay = 0.0;
-  double momentum_decay = 4e-3;
-  bool decoupled_weight_decay = false;  // true: NAdamW
+  double lr = 2e-3;                     ///< Learning rate.
+  double beta1 = 0.9;                   ///< Decay of the first-moment average (exp_avg).
+  double beta2 = 0.999;                 ///< Decay of the second-moment average (exp_avg_sq).
+  double eps = 1e-8;                    ///< Added to the denominator, for stability.
+  double weight_decay = 0.0;            ///< L2 penalty, or decoupled decay (NAdamW).
+  double momentum_decay = 4e-3;         ///< PyTorch's momentum_decay (psi) of the momentum schedule.
+  bool decoupled_weight_decay = false;  ///< true: NAdamW
 };
 
 namespace detail {
@@ -59,13 +59,15 @@ struct nadam_update {
 };
 }  // namespace detail
 
+/// NAdam (Adam with Nesterov momentum), torch.optim.NAdam's update rule.
+/// `lm::optim::NAdam opt(model, {.lr = 2e-3})`.
 template <lamina::Backend Backend = cpu>
 class NAdam {
  public:
-  using backend = Backend;
-  static constexpr const char* name = "NAdam";
+  using backend = Backend;  ///< Where the parameters and the state tensors live.
+  static constexpr const char* name = "NAdam";  ///< For error messages.
 
-  // params and grads are the backend's memory.
+  /// An optimizer of params by grads (same size); params and grads are the backend's memory.
   NAdam(TensorView params, TensorView grads, nadam_options options)
       : options_(options), params_(params), grads_(grads) {
     detail::require_same_size(name, params.size(), grads.size());
@@ -78,7 +80,9 @@ class NAdam {
     exp_avg_.resize(params.size());
     exp_avg_sq_.resize(params.size());
   }
+  /// The same, naming the backend (so that the deduction guides pick it).
   NAdam(Backend, TensorView params, TensorView grads, nadam_options options) : NAdam(params, grads, options) {}
+  /// An optimizer of all of a model's parameters, on the model's backend.
   template <class M>
     requires requires(M& m) { m.parameters(); m.gradients(); }
   NAdam(M& model, nadam_options options) : NAdam(model.parameters(), model.gradients(), options) {
@@ -87,6 +91,7 @@ class NAdam {
                   "it: lm::optim::NAdam opt(model, {...})");
   }
 
+  /// One update of every parameter from its gradient (call after backward).
   void step() {
     ++steps_;
     const auto& o = options_;
@@ -108,33 +113,40 @@ class NAdam {
         o.weight_decay != 0, o.decoupled_weight_decay, std::abs(w1) < 0.5f);
   }
 
+  /// The learning rate.
   double lr() const { return options_.lr; }
+  /// Sets the learning rate (what schedulers call); may go below 0, as in PyTorch.
   void set_lr(double lr) {
     detail::require_option(true, name, "lr", "finite", lr);  // schedulers may go below 0, as in PyTorch
     options_.lr = lr;
   }
-  // beta1, which OneCycleLR and CyclicLR cycle like PyTorch's cycle_momentum.
+  /// beta1, which OneCycleLR and CyclicLR cycle like PyTorch's cycle_momentum.
   double beta1() const { return options_.beta1; }
+  /// Sets beta1 (in [0, 1)).
   void set_beta1(double beta1) {
     detail::require_option(beta1 >= 0 && beta1 < 1, name, "beta1", "in [0, 1)", beta1);
     options_.beta1 = beta1;
   }
+  /// The options, as set or changed since.
   const nadam_options& options() const { return options_; }
-  // Steps taken: PyTorch's state["step"]. set_steps restores it (and mu_product) from a checkpoint.
+  /// Steps taken: PyTorch's state["step"]. set_steps restores it (and mu_product) from a checkpoint.
   std::size_t steps() const { return steps_; }
+  /// Restores the step count from a checkpoint.
   void set_steps(std::size_t steps) {
     detail::require_steps(name, steps);
     steps_ = steps;
     mu_product_ = 1.0f;
     for (std::size_t k = 1; k <= steps; ++k) mu_product_ = float(double(mu_product_) * mu_at(double(k)));
   }
-  // PyTorch's state["mu_product"].
+  /// PyTorch's state["mu_product"].
   float mu_product() const { return mu_product_; }
-  // The parameters it updates (the model's packed parameters when built from a model).
+  /// The parameters it updates (the model's packed parameters when built from a model).
   TensorView parameters() const { return params_; }
+  /// The first-moment averages, PyTorch's exp_avg (backend memory).
   TensorView exp_avg() { return {exp_avg_.data(), make_dims(exp_avg_.size())}; }
+  /// The second-moment averages, PyTorch's exp_avg_sq (backend memory).
   TensorView exp_avg_sq() { return {exp_avg_sq_.data(), make_dims(exp_avg_sq_.size())}; }
-  // The state tensors by PyTorch's names, for checkpoints.
+  /// The state tensors by PyTorch's names, for checkpoints.
   named_state state() { return {{"exp_avg", exp_avg()}, {"exp_avg_sq", exp_avg_sq()}}; }
 
  private:
@@ -149,13 +161,15 @@ class NAdam {
   std::size_t steps_ = 0;
 };
 
-// lm::optim::NAdam opt(model, {...}) runs on the model's backend; from views, on the CPU.
+/// lm::optim::NAdam opt(model, {...}) runs on the model's backend; from views, on the CPU.
+///@{
 template <class M>
   requires requires(M& m) { m.parameters(); m.gradients(); }
 NAdam(M&, nadam_options) -> NAdam<backend_of_t<M>>;
 NAdam(TensorView, TensorView, nadam_options) -> NAdam<cpu>;
 template <lamina::Backend B>
 NAdam(B, TensorView, TensorView, nadam_options) -> NAdam<B>;
+///@}
 
 #ifdef LAMINA_COMPILED_LIB
 extern template class NAdam<cpu>;  // compiled once, in lamina::compiled (src/optim.cpp)

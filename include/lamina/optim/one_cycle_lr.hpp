@@ -21,23 +21,29 @@
 
 namespace lamina::optim {
 
+/// How OneCycleLR goes from one lr to the next (PyTorch's anneal_strategy): by a cosine or linearly.
 enum class annealing { cos, linear };
 
+/// OneCycleLR's options: torch's OneCycleLR arguments and defaults.
 struct one_cycle_lr_options {
-  double max_lr = 0.0;    // required, > 0
-  std::size_t total_steps = 0;  // required, >= 1
-  double pct_start = 0.3;
-  annealing anneal_strategy = annealing::cos;
-  bool cycle_momentum = true;
-  double base_momentum = 0.85;
-  double max_momentum = 0.95;
-  double div_factor = 25.0;
-  double final_div_factor = 1e4;
-  bool three_phase = false;
+  double max_lr = 0.0;    ///< required, > 0: the peak lr
+  std::size_t total_steps = 0;  ///< required, >= 1: optimizer steps in the run
+  double pct_start = 0.3;  ///< share of the steps spent rising to max_lr
+  annealing anneal_strategy = annealing::cos;  ///< cosine or linear transitions
+  bool cycle_momentum = true;   ///< cycle the momentum (or beta1) inversely to the lr
+  double base_momentum = 0.85;  ///< the momentum at max_lr
+  double max_momentum = 0.95;   ///< the momentum at the lowest lr
+  double div_factor = 25.0;     ///< the first lr is max_lr / div_factor
+  double final_div_factor = 1e4;  ///< the last lr is the first / final_div_factor
+  bool three_phase = false;     ///< come back to the first lr before annealing (fastai's schedule)
 };
 
+/// Smith's 1cycle policy, as torch.optim.lr_scheduler.OneCycleLR: lr rises to max_lr over the
+/// first pct_start of total_steps, then anneals far below its start, stepped once per batch;
+/// the momentum (or beta1) cycles inversely.
 class OneCycleLR : public detail::scheduler_base {
  public:
+  /// Schedules opt's learning rate (opt must outlive the scheduler) and sets epoch 0's lr.
   template <LrOptimizer O>
   OneCycleLR(O& opt, one_cycle_lr_options options) : scheduler_base(opt, "OneCycleLR"), options_(options) {
     const auto& o = options;
@@ -67,18 +73,21 @@ class OneCycleLR : public detail::scheduler_base {
     update();
   }
 
+  /// Advances one epoch and sets the optimizer's lr, as PyTorch's scheduler.step().
   void step();
-  // Back to step 0 and its lr and momentum (what SequentialLR does at a milestone).
+  /// Back to step 0 and its lr and momentum (what SequentialLR does at a milestone).
   void restart() {
     last_epoch_ = 0;
     update();
   }
 
-  // The momentum (or beta1) set by the last step; 0 without cycle_momentum.
+  /// The momentum (or beta1) set by the last step; 0 without cycle_momentum.
   double last_momentum() const { return last_momentum_; }
+  /// The options.
   const one_cycle_lr_options& options() const { return options_; }
+  /// The counters by name (last_epoch, last_lr, ...), for checkpoints.
   scheduler_state state() const;
-  // Restores the counters and sets the optimizer's lr and momentum to the restored ones.
+  /// Restores the counters and sets the optimizer's lr and momentum to the restored ones.
   void load_state(const scheduler_state& s);
 
  private:

@@ -1,5 +1,10 @@
 #pragma once
 // Every optimizer and learning-rate scheduler (lm::optim); this header only includes.
+
+/// @namespace lamina::optim
+/// Optimizers (SGD, Adam, AdamW, RMSprop, Adagrad, Adamax, NAdam, Lion), weight averaging
+/// (EMA), learning-rate schedulers and gradient clipping, each with torch.optim's semantics
+/// and defaults.
 #include "adagrad.hpp"
 #include "adam.hpp"
 #include "adamax.hpp"

@@ -25,14 +25,14 @@
 
 namespace lamina::optim {
 
-// torch.optim.RMSprop's defaults.
+/// RMSprop's options, with torch.optim.RMSprop's defaults.
 struct rmsprop_options {
-  double lr = 1e-2;
-  double alpha = 0.99;
-  double eps = 1e-8;
-  double weight_decay = 0.0;
-  double momentum = 0.0;
-  bool centered = false;
+  double lr = 1e-2;           ///< Learning rate.
+  double alpha = 0.99;        ///< Decay of the squared-gradient average.
+  double eps = 1e-8;          ///< Added to the denominator, for stability.
+  double weight_decay = 0.0;  ///< L2 penalty added to the gradient.
+  double momentum = 0.0;      ///< Momentum factor (0: none).
+  bool centered = false;      ///< Divide by the variance estimate (average subtracted) instead.
 };
 
 namespace detail {
@@ -71,13 +71,15 @@ struct rmsprop_update {
 };
 }  // namespace detail
 
+/// RMSprop, torch.optim.RMSprop's update rule: steps divided by a running root mean square of
+/// the gradients. `lm::optim::RMSprop opt(model, {.lr = 1e-2})`.
 template <lamina::Backend Backend = cpu>
 class RMSprop {
  public:
-  using backend = Backend;
-  static constexpr const char* name = "RMSprop";
+  using backend = Backend;  ///< Where the parameters and the state tensors live.
+  static constexpr const char* name = "RMSprop";  ///< For error messages.
 
-  // params and grads are the backend's memory.
+  /// An optimizer of params by grads (same size); params and grads are the backend's memory.
   RMSprop(TensorView params, TensorView grads, rmsprop_options options)
       : options_(options), params_(params), grads_(grads) {
     detail::require_same_size(name, params.size(), grads.size());
@@ -90,7 +92,9 @@ class RMSprop {
     if (options.momentum > 0) momentum_buffer_.resize(params.size());
     if (options.centered) grad_avg_.resize(params.size());
   }
+  /// The same, naming the backend (so that the deduction guides pick it).
   RMSprop(Backend, TensorView params, TensorView grads, rmsprop_options options) : RMSprop(params, grads, options) {}
+  /// An optimizer of all of a model's parameters, on the model's backend.
   template <class M>
     requires requires(M& m) { m.parameters(); m.gradients(); }
   RMSprop(M& model, rmsprop_options options) : RMSprop(model.parameters(), model.gradients(), options) {
@@ -99,6 +103,7 @@ class RMSprop {
                   "it: lm::optim::RMSprop opt(model, {...})");
   }
 
+  /// One update of every parameter from its gradient (call after backward).
   void step() {
     ++steps_;
     const auto& o = options_;
@@ -115,33 +120,41 @@ class RMSprop {
         o.centered, o.weight_decay != 0, o.momentum > 0, o.centered && std::abs(w) < 0.5f);
   }
 
+  /// The learning rate.
   double lr() const { return options_.lr; }
+  /// Sets the learning rate (what schedulers call); may go below 0, as in PyTorch.
   void set_lr(double lr) {
     detail::require_option(true, name, "lr", "finite", lr);  // schedulers may go below 0, as in PyTorch
     options_.lr = lr;
   }
-  // The momentum factor (OneCycleLR cycles it). Setting a positive momentum on an optimizer
-  // built without one allocates its (zero) buffer here, never in step().
+  /// The momentum factor (OneCycleLR cycles it).
   double momentum() const { return options_.momentum; }
+  /// Sets the momentum factor. Setting a positive momentum on an optimizer built without one
+  /// allocates its (zero) buffer here, never in step().
   void set_momentum(double momentum) {
     detail::require_option(momentum >= 0, name, "momentum", ">= 0", momentum);
     if (momentum > 0 && momentum_buffer_.size() != params_.size()) momentum_buffer_.resize(params_.size());
     options_.momentum = momentum;
   }
+  /// The options, as set or changed since.
   const rmsprop_options& options() const { return options_; }
-  // Steps taken: PyTorch's state["step"]. set_steps restores it from a checkpoint.
+  /// Steps taken: PyTorch's state["step"]. set_steps restores it from a checkpoint.
   std::size_t steps() const { return steps_; }
+  /// Restores the step count from a checkpoint.
   void set_steps(std::size_t steps) {
     detail::require_steps(name, steps);
     steps_ = steps;
   }
-  // The parameters it updates (the model's packed parameters when built from a model).
+  /// The parameters it updates (the model's packed parameters when built from a model).
   TensorView parameters() const { return params_; }
 
+  /// The squared-gradient averages, PyTorch's square_avg (backend memory).
   TensorView square_avg() { return view(square_avg_); }
-  TensorView momentum_buffer() { return view(momentum_buffer_); }  // empty without momentum
-  TensorView grad_avg() { return view(grad_avg_); }                // empty unless centered
-  // The state tensors by PyTorch's names, for checkpoints.
+  /// The momentum buffers, PyTorch's momentum_buffer (empty without momentum).
+  TensorView momentum_buffer() { return view(momentum_buffer_); }
+  /// The gradient averages, PyTorch's grad_avg (empty unless centered).
+  TensorView grad_avg() { return view(grad_avg_); }
+  /// The state tensors by PyTorch's names, for checkpoints.
   named_state state() {
     named_state s{{"square_avg", square_avg()}};
     if (momentum_buffer_.size()) s.emplace_back("momentum_buffer", momentum_buffer());
@@ -158,13 +171,15 @@ class RMSprop {
   std::size_t steps_ = 0;
 };
 
-// lm::optim::RMSprop opt(model, {...}) runs on the model's backend; from views, on the CPU.
+/// lm::optim::RMSprop opt(model, {...}) runs on the model's backend; from views, on the CPU.
+///@{
 template <class M>
   requires requires(M& m) { m.parameters(); m.gradients(); }
 RMSprop(M&, rmsprop_options) -> RMSprop<backend_of_t<M>>;
 RMSprop(TensorView, TensorView, rmsprop_options) -> RMSprop<cpu>;
 template <lamina::Backend B>
 RMSprop(B, TensorView, TensorView, rmsprop_options) -> RMSprop<B>;
+///@}
 
 #ifdef LAMINA_COMPILED_LIB
 extern template class RMSprop<cpu>;  // compiled once, in lamina::compiled (src/optim.cpp)

@@ -71,13 +71,21 @@ LAMINA_INLINE std::size_t load_combined_state(const char* who, const scheduler_s
 
 }  // namespace detail
 
+/// Every scheduler steps, in order, each from the lr the one before set, so that their factors
+/// multiply (a warm-up times a decay), as torch.optim.lr_scheduler.ChainedScheduler.
 class ChainedScheduler {
  public:
+  /// Chains the schedulers (any of lamina's), which must outlive it.
   ChainedScheduler(std::initializer_list<detail::scheduler_ref> schedulers);
+  /// Steps every scheduler, in order.
   void step();
-  double last_lr() const { return list_.back().last_lr(); }  // the optimizer's lr after the last step
+  /// The optimizer's lr after the last step.
+  double last_lr() const { return list_.back().last_lr(); }
+  /// Steps taken.
   std::size_t last_epoch() const { return last_epoch_; }
+  /// The counters of every scheduler, under `"<i>."`, for checkpoints.
   scheduler_state state() const { return detail::combined_state(last_epoch_, list_); }
+  /// Restores state() (checked as a whole first).
   void load_state(const scheduler_state& s) { last_epoch_ = detail::load_combined_state("ChainedScheduler", s, list_); }
 
  private:
@@ -85,18 +93,29 @@ class ChainedScheduler {
   std::size_t last_epoch_ = 0;
 };
 
+/// SequentialLR's options: torch's SequentialLR(milestones).
 struct sequential_lr_options {
-  std::vector<std::size_t> milestones;  // one per scheduler after the first, increasing, >= 1
+  std::vector<std::size_t> milestones;  ///< one per scheduler after the first, increasing, >= 1
 };
 
+/// One scheduler after the other, switching at the milestones, as
+/// torch.optim.lr_scheduler.SequentialLR; each starts at its epoch 0 from the first scheduler's
+/// base lr.
 class SequentialLR {
  public:
+  /// Runs the schedulers (any of lamina's, which must outlive it) one after the other.
   SequentialLR(std::initializer_list<detail::scheduler_ref> schedulers, sequential_lr_options options);
+  /// Steps the active scheduler, or restarts the next one at a milestone.
   void step();
+  /// The lr the active scheduler set last.
   double last_lr() const { return list_[active_].last_lr(); }
+  /// Steps taken.
   std::size_t last_epoch() const { return last_epoch_; }
+  /// The options.
   const sequential_lr_options& options() const { return options_; }
+  /// The counters of every scheduler, under `"<i>."`, for checkpoints.
   scheduler_state state() const { return detail::combined_state(last_epoch_, list_); }
+  /// Restores state() (checked as a whole first).
   void load_state(const scheduler_state& s);
 
  private:

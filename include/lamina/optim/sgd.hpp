@@ -22,12 +22,13 @@
 
 namespace lamina::optim {
 
+/// SGD's options: torch.optim.SGD's arguments.
 struct sgd_options {
-  float lr = 1e-3f;
-  float momentum = 0.0f;
-  float dampening = 0.0f;
-  float weight_decay = 0.0f;
-  bool nesterov = false;
+  float lr = 1e-3f;           ///< Learning rate.
+  float momentum = 0.0f;      ///< Momentum factor (0: plain SGD).
+  float dampening = 0.0f;     ///< Dampening of the momentum's new gradient share.
+  float weight_decay = 0.0f;  ///< L2 penalty added to the gradient.
+  bool nesterov = false;      ///< Nesterov momentum (needs momentum and zero dampening).
 };
 
 namespace detail {
@@ -58,12 +59,14 @@ struct sgd_update {
 };
 }  // namespace detail
 
+/// Stochastic gradient descent with momentum, torch.optim.SGD's update rule, on the model's
+/// packed parameters: `lm::optim::SGD opt(model, {.lr = 0.01f, .momentum = 0.9f})`.
 template <lamina::Backend Backend = cpu>
 class SGD {
  public:
-  using backend = Backend;
+  using backend = Backend;  ///< Where the parameters and the momentum buffer live.
 
-  // params and grads are the backend's memory.
+  /// An optimizer of params by grads (same size); params and grads are the backend's memory.
   SGD(TensorView params, TensorView grads, sgd_options options)
       : options_(options), params_(params), grads_(grads) {
     detail::require_same_size("SGD", params.size(), grads.size());
@@ -75,7 +78,9 @@ class SGD {
       throw std::invalid_argument("lamina::optim::SGD: Nesterov momentum requires a momentum and zero dampening");
     if (options.momentum != 0) momentum_.resize(params.size());
   }
+  /// The same, naming the backend (so that the deduction guides pick it).
   SGD(Backend, TensorView params, TensorView grads, sgd_options options) : SGD(params, grads, options) {}
+  /// An optimizer of all of a model's parameters, on the model's backend.
   template <class M>
     requires requires(M& m) { m.parameters(); m.gradients(); }
   SGD(M& model, sgd_options options) : SGD(model.parameters(), model.gradients(), options) {
@@ -84,6 +89,7 @@ class SGD {
                   "lm::optim::SGD opt(model, {...})");
   }
 
+  /// One update of every parameter from its gradient (call after backward).
   void step() {
     const float mu = options_.momentum;
     kernels::dispatch_flags(
@@ -98,30 +104,35 @@ class SGD {
     ++steps_;
   }
 
+  /// The learning rate.
   float lr() const { return options_.lr; }
-  void set_lr(double lr) {  // schedulers may go below 0, as in PyTorch
+  /// Sets the learning rate (what schedulers call); may go below 0, as in PyTorch.
+  void set_lr(double lr) {
     detail::require_option(std::abs(lr) <= 3.4e38, "SGD", "lr", "a finite float", lr);
     options_.lr = float(lr);
   }
-  // The momentum factor (OneCycleLR cycles it). Setting a momentum on an optimizer built
-  // without one allocates its buffer here, never in step(); like PyTorch's momentum_buffer, it
-  // starts as the gradient on the first step with momentum.
+  /// The momentum factor (OneCycleLR cycles it).
   float momentum() const { return options_.momentum; }
+  /// Sets the momentum factor. Setting a momentum on an optimizer built without one allocates
+  /// its buffer here, never in step(); like PyTorch's momentum_buffer, it starts as the gradient
+  /// on the first step with momentum.
   void set_momentum(double momentum);
+  /// The options, as set or changed since.
   const sgd_options& options() const { return options_; }
-  // The parameters it updates (the model's packed parameters when built from a model).
+  /// The parameters it updates (the model's packed parameters when built from a model).
   TensorView parameters() const { return params_; }
+  /// Steps taken (PyTorch's state["step"]).
   std::size_t steps() const { return steps_; }
-  // Restores the step count from a checkpoint (with steps > 0 the momentum buffer, if any,
-  // counts as started: restore its values through momentum_buffer() or state()).
+  /// Restores the step count from a checkpoint (with steps > 0 the momentum buffer, if any,
+  /// counts as started: restore its values through momentum_buffer() or state()).
   void set_steps(std::size_t steps) {
     detail::require_steps("SGD", steps);
     steps_ = steps;
     momentum_started_ = steps > 0 && momentum_.size() != 0;
   }
-  // The momentum buffers, for checkpoints (empty without momentum; backend memory).
+  /// The momentum buffers, for checkpoints (empty without momentum; backend memory).
   TensorView momentum_buffer() { return {momentum_.data(), make_dims(momentum_.size())}; }
-  // The state tensors by PyTorch's names, for checkpoints (empty without momentum).
+  /// The state tensors by PyTorch's names, for checkpoints (empty without momentum).
   named_state state();
 
  private:
@@ -132,13 +143,15 @@ class SGD {
   bool momentum_started_ = false;
 };
 
-// lm::optim::SGD opt(model, {...}) runs on the model's backend; from views, on the CPU.
+/// lm::optim::SGD opt(model, {...}) runs on the model's backend; from views, on the CPU.
+///@{
 template <class M>
   requires requires(M& m) { m.parameters(); m.gradients(); }
 SGD(M&, sgd_options) -> SGD<backend_of_t<M>>;
 SGD(TensorView, TensorView, sgd_options) -> SGD<cpu>;
 template <lamina::Backend B>
 SGD(B, TensorView, TensorView, sgd_options) -> SGD<B>;
+///@}
 
 template <lamina::Backend Backend>
 void SGD<Backend>::set_momentum(double momentum) {

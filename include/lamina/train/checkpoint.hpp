@@ -25,12 +25,13 @@
 
 namespace lamina::train {
 
+/// What load_checkpoint read besides the tensors.
 struct checkpoint_info {
-  std::size_t epoch = 0;
-  std::map<std::string, std::string> metadata;
+  std::size_t epoch = 0;                        ///< the epoch the checkpoint was saved after
+  std::map<std::string, std::string> metadata;  ///< the file's whole metadata, yours included
 };
 
-// The most epochs a checkpoint may record (a larger count is a corrupt file, not a run).
+/// The most epochs a checkpoint may record (a larger count is a corrupt file, not a run).
 inline constexpr std::size_t max_checkpoint_epochs = 10'000'000;
 
 namespace detail {
@@ -68,7 +69,9 @@ void write_checkpoint(const std::filesystem::path& file, const Model& model, Opt
 }
 }  // namespace detail
 
-// Saves model, optimizer (when given) and scheduler state (when given) atomically.
+/// Saves model, optimizer and scheduler state (when given) atomically, as a safetensors file:
+/// the model's state_dict, the optimizer's tensors as "optimizer.<name>", and the counters, the
+/// random generator's state and `metadata` in the metadata.
 template <class Model, class Optimizer, class Scheduler = std::nullptr_t>
 void save_checkpoint(const std::filesystem::path& file, const Model& model, Optimizer& optimizer, std::size_t epoch,
                      Scheduler* scheduler = nullptr, std::map<std::string, std::string> metadata = {}) {
@@ -136,9 +139,10 @@ checkpoint_info read_checkpoint(const std::filesystem::path& file, Model& model,
 
 }  // namespace detail
 
-// Restores what save_checkpoint wrote; the model and optimizer must have the same shapes.
-// `check`, when given, sees the checked counters and metadata before anything changes and may
-// throw to refuse the file (the Trainer checks its history there).
+/// Restores what save_checkpoint wrote; the model and optimizer must have the same shapes.
+/// All or nothing: everything is checked first. `check`, when given, sees the checked counters
+/// and metadata before anything changes and may throw to refuse the file (the Trainer checks
+/// its history there).
 template <class Model, class Optimizer, class Scheduler = std::nullptr_t>
 checkpoint_info load_checkpoint(const std::filesystem::path& file, Model& model, Optimizer& optimizer,
                                 Scheduler* scheduler = nullptr,

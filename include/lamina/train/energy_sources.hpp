@@ -21,14 +21,14 @@
 namespace lamina::train {
 
 // ---- clocks --------------------------------------------------------------------------------
-// Wall time on the steady clock, in seconds from an arbitrary origin.
+/// Wall time on the steady clock, in seconds from an arbitrary origin.
 LAMINA_INLINE double steady_seconds();
-// CPU time of the whole process (all threads, user + system), in seconds.
+/// CPU time of the whole process (all threads, user + system), in seconds.
 LAMINA_INLINE double process_cpu_seconds();
-// The two clocks a tracker reads; tests replace them to make the arithmetic exact.
+/// The two clocks a tracker reads; tests replace them to make the arithmetic exact.
 struct energy_clocks {
-  std::function<double()> wall = steady_seconds;
-  std::function<double()> cpu = process_cpu_seconds;
+  std::function<double()> wall = steady_seconds;      ///< wall time in seconds
+  std::function<double()> cpu = process_cpu_seconds;  ///< the process's CPU time in seconds
 };
 
 namespace detail {
@@ -43,32 +43,36 @@ LAMINA_INLINE bool is_rapl_sub_zone(std::string_view id);
 }  // namespace detail
 
 // ---- RAPL (Intel, and AMD Zen on Linux >= 5.8, under the same intel-rapl name) ------------
+/// One RAPL domain (a package's or DRAM's energy counter) in the powercap sysfs tree.
 struct rapl_domain {
-  std::string id;                  // "intel-rapl:0"
-  std::string name;                // "package-0"
-  std::filesystem::path dir;       // <root>/intel-rapl:0
-  std::uint64_t max_range_uj = 0;  // max_energy_range_uj: the counter wraps to 0 past it
-  double power_limit_w = 0;        // constraint_0_max_power_uw or _power_limit_uw, 0 if unknown
-  std::uint64_t last_uj = 0;       // the last value read
+  std::string id;                  ///< "intel-rapl:0"
+  std::string name;                ///< "package-0"
+  std::filesystem::path dir;       ///< `<root>/intel-rapl:0`
+  std::uint64_t max_range_uj = 0;  ///< max_energy_range_uj: the counter wraps to 0 past it
+  double power_limit_w = 0;        ///< constraint_0_max_power_uw or _power_limit_uw, 0 if unknown
+  std::uint64_t last_uj = 0;       ///< the last value read
 };
 
-// Sums the energy of the package domains (and, optionally, the DRAM domains, which packages do
-// not include). Sub-domains core/uncore are part of their package and never added; "psys"
-// covers the whole platform, package included, and is skipped; intel-rapl-mmio duplicates the
-// package counter and is skipped.
+/// Sums the energy of the package domains (and, optionally, the DRAM domains, which packages do
+/// not include). Sub-domains core/uncore are part of their package and never added; "psys"
+/// covers the whole platform, package included, and is skipped; intel-rapl-mmio duplicates the
+/// package counter and is skipped.
 class rapl_reader {
  public:
+  /// Finds the domains under `root`; not ok(), with a reason, when none can be read.
   explicit rapl_reader(std::filesystem::path root = "/sys/class/powercap", bool include_dram = false);
 
+  /// Whether the counters can be read.
   bool ok() const { return ok_; }
-  const std::string& reason() const { return reason_; }  // why not ok()
+  const std::string& reason() const { return reason_; }  ///< why not ok()
+  /// The domains summed.
   const std::vector<rapl_domain>& domains() const { return domains_; }
-  std::size_t wraps() const { return wraps_; }  // counter wrap-arounds seen so far
-  // How long the fastest-wrapping domain takes to wrap at its power limit (500 W if unknown).
+  std::size_t wraps() const { return wraps_; }  ///< counter wrap-arounds seen so far
+  /// How long the fastest-wrapping domain takes to wrap at its power limit (500 W if unknown).
   double seconds_to_wrap() const;
 
-  // Joules used by all domains since the previous read (or since construction); nullopt, and
-  // the reader switched off with its reason, when a counter is unreadable or malformed.
+  /// Joules used by all domains since the previous read (or since construction); nullopt, and
+  /// the reader switched off with its reason, when a counter is unreadable or malformed.
   std::optional<double> read_joules();
 
  private:
@@ -83,21 +87,27 @@ class rapl_reader {
 };
 
 // ---- NVML: loaded at run time, never a build dependency -----------------------------------
-// Sums nvmlDeviceGetTotalEnergyConsumption (millijoules since the driver loaded; Volta and
-// newer) over every GPU NVML sees. Without the library, a GPU or that function: not ok(), and
-// reason() says "no GPU energy: ...".
+/// Sums nvmlDeviceGetTotalEnergyConsumption (millijoules since the driver loaded; Volta and
+/// newer) over every GPU NVML sees. Without the library, a GPU or that function: not ok(), and
+/// reason() says "no GPU energy: ...".
 class nvml_reader {
  public:
+  /// Loads `library` with dlopen and initialises NVML; not ok(), with a reason, when the library,
+  /// a GPU or the energy function is missing.
   explicit nvml_reader(std::string library = "libnvidia-ml.so.1");
   nvml_reader(const nvml_reader&) = delete;
   nvml_reader& operator=(const nvml_reader&) = delete;
+  /// Shuts NVML down and unloads the library.
   ~nvml_reader();
 
+  /// Whether the GPUs' counters can be read.
   bool ok() const { return ok_; }
+  /// Why not ok().
   const std::string& reason() const { return reason_; }
+  /// The GPUs' names, e.g. "NVIDIA H100 80GB HBM3".
   const std::vector<std::string>& device_names() const { return names_; }
 
-  // Joules used by all GPUs since the previous read (or since construction).
+  /// Joules used by all GPUs since the previous read (or since construction).
   std::optional<double> read_joules();
 
  private:

@@ -25,21 +25,32 @@
 
 namespace lamina::train {
 
+/// find_lr's options, as torch-lr-finder's range_test arguments.
 struct lr_finder_options {
+  /// The range of learning rates tried.
+  ///@{
   double start_lr = 1e-7, end_lr = 10;
-  std::size_t num_iter = 100;       // batches; the loader's epochs repeat when it has fewer
-  bool exponential = true;          // false: linear steps
-  double smoothing = 0.05;          // torch-lr-finder's smooth_f; 0 keeps the raw losses
-  double diverge_threshold = 5;     // stop once the loss exceeds this times the best
-  std::size_t skip_start = 10, skip_end = 5;  // points left out of the suggestion
+  ///@}
+  std::size_t num_iter = 100;       ///< batches; the loader's epochs repeat when it has fewer
+  bool exponential = true;          ///< false: linear steps
+  double smoothing = 0.05;          ///< torch-lr-finder's smooth_f; 0 keeps the raw losses
+  double diverge_threshold = 5;     ///< stop once the loss exceeds this times the best
+  /// Points left out of the suggestion, at the start and at the end.
+  ///@{
+  std::size_t skip_start = 10, skip_end = 5;
+  ///@}
 };
 
+/// What find_lr measured: the loss at each learning rate tried, and a suggestion.
 struct lr_finder_result {
-  std::vector<double> lrs, losses;  // per iteration run: lr used and (smoothed) loss
-  bool diverged = false;            // stopped at diverge_threshold
-  double suggested_lr = NAN;        // steepest (most negative) loss gradient; NaN with too few points
-  double min_loss_lr = NAN;         // where the smoothed loss is lowest
-  // The loss against the lr (log axis when exponential), the suggestion marked.
+  /// Per iteration run: the lr used and the (smoothed) loss.
+  ///@{
+  std::vector<double> lrs, losses;
+  ///@}
+  bool diverged = false;            ///< stopped at diverge_threshold
+  double suggested_lr = NAN;        ///< steepest (most negative) loss gradient; NaN with too few points
+  double min_loss_lr = NAN;         ///< where the smoothed loss is lowest
+  /// The loss against the lr (log axis when exponential), the suggestion marked.
   LAMINA_INLINE viz::plot plot() const;
 };
 
@@ -52,9 +63,10 @@ LAMINA_INLINE bool record_lr_finder_loss(lr_finder_result& r, const lr_finder_op
 LAMINA_INLINE void suggest_lr(lr_finder_result& r, const lr_finder_options& o);
 }  // namespace detail
 
-// Runs the range test on `model` with `optimizer` (built for it) and `loss`, batches from
-// `loader`; the model's parameters and buffers, and the optimizer's lr, state and step count,
-// are restored afterwards, also when it throws.
+/// The learning-rate range test (Smith 2017; torch-lr-finder): trains with a learning rate
+/// growing from start_lr to end_lr and records the loss. Runs on `model` with `optimizer`
+/// (built for it) and `loss`, batches from `loader`; the model's parameters and buffers, and the
+/// optimizer's lr, state and step count, are restored afterwards, also when it throws.
 template <class Model, class Loader, class Loss, class Optimizer>
 lr_finder_result find_lr(Model& model, Loader& loader, const Loss& loss, Optimizer& optimizer,
                          const lr_finder_options& options = {}) {

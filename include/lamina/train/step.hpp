@@ -2,6 +2,10 @@
 // One training step, spelled out: forward, loss (writing dLoss/dOutput into the model),
 // backward, optimizer update. Returns the batch loss. The loss runs on the model's backend
 // (loss::evaluate), so the same call trains a Model<Net, In, lm::cuda>.
+
+/// @namespace lamina::train
+/// Training: one step (step), the Trainer loop with its callbacks, history and progress bar,
+/// checkpoints, the learning-rate range test, TensorBoard logging and the energy report.
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -14,8 +18,9 @@
 
 namespace lamina::train {
 
-// `x` holds `batch` samples of the model's input shape (checked); `target` is what the loss
-// takes: class indices (one per sample) or a tensor shaped like the output.
+/// One training step (forward, loss, backward, optimizer step) in training mode; returns the
+/// batch loss. `x` holds `batch` samples of the model's input shape (checked); `target` is what
+/// the loss takes: class indices (one per sample) or a tensor shaped like the output.
 template <class Model, class Loss, class Target, class Optimizer>
 float step(Model& model, std::span<const float> x, std::size_t batch, const Target& target, const Loss& loss,
            Optimizer& optimizer) {

@@ -21,20 +21,26 @@
 
 namespace lamina::train {
 
+/// A Trainer callback that logs the run for TensorBoard, as PyTorch Lightning's
+/// TensorBoardLogger: the batch loss, every epoch value, weight and gradient histograms, and
+/// the hyper-parameters.
 class TensorBoardLogger : public callback {
  public:
+  /// TensorBoardLogger's options.
   struct options {
-    std::filesystem::path logdir;             // required; created if missing
-    std::size_t log_every_n_steps = 10;       // 0: no per-batch loss
-    bool histograms = true;                   // weights and gradients after every epoch
-    std::map<std::string, std::string> hparams;
+    std::filesystem::path logdir;             ///< required; created if missing
+    std::size_t log_every_n_steps = 10;       ///< 0: no per-batch loss
+    bool histograms = true;                   ///< weights and gradients after every epoch
+    std::map<std::string, std::string> hparams;  ///< hyper-parameters, shown as a table
   };
+  /// A logger writing an event file into o.logdir.
   LAMINA_INLINE explicit TensorBoardLogger(options o);
 
   LAMINA_INLINE void on_train_begin(callback_context& ctx) override;
   LAMINA_INLINE void on_batch_end(const batch_record& b, callback_context& ctx) override;
   LAMINA_INLINE void on_epoch_end(const history& h, callback_context& ctx) override;
 
+  /// The event file, to add your own images or text.
   io::tensorboard_writer& writer() { return writer_; }
 
  private:

@@ -47,64 +47,72 @@
 
 namespace lamina::train {
 
-// The targets of a batch: class indices, or values shaped like the output.
+/// The targets of a batch: class indices, or values shaped like the output.
 struct batch_target {
-  std::span<const std::int32_t> labels;
-  ConstTensorView values;
+  std::span<const std::int32_t> labels;  ///< class indices (classification), else empty
+  ConstTensorView values;                ///< values shaped like the output (regression), else empty
 };
 
-// A metric summed over a batch (e.g. correct predictions); the epoch value is sum / samples.
+/// A metric summed over a batch (e.g. correct predictions); the epoch value is sum / samples.
 struct metric {
-  std::string name;
+  std::string name;  ///< the history column, e.g. "accuracy" (and "val_accuracy")
+  /// The batch's sum, from the model's output (host memory) and the batch's targets.
   std::function<double(ConstTensorView output, const batch_target&)> batch_sum;
 };
 
+/// Classification accuracy: the share of samples whose largest output is their label.
 LAMINA_INLINE metric accuracy();
-// Mean over images of each image's PSNR (the reports' convention), for regression outputs.
+/// Mean over images of each image's PSNR (the reports' convention), for regression outputs.
 LAMINA_INLINE metric psnr(double data_range = 1.0);
 
-// What the Trainer does when a batch's loss or gradients are NaN or infinite.
+/// What the Trainer does when a batch's loss or gradients are NaN or infinite.
 enum class on_nonfinite {
-  stop,    // throw nonfinite_error before the batch's update (the weights stay finite)
-  warn,    // print a warning to trainer_options::out and carry on
-  ignore,  // carry on silently, as a hand-written loop would
+  stop,    ///< throw nonfinite_error before the batch's update (the weights stay finite)
+  warn,    ///< print a warning to trainer_options::out and carry on
+  ignore,  ///< carry on silently, as a hand-written loop would
 };
 
-// Thrown by Trainer::fit on a non-finite loss or gradient (on_nonfinite::stop).
+/// Thrown by Trainer::fit on a non-finite loss or gradient (on_nonfinite::stop).
 class nonfinite_error : public std::runtime_error {
  public:
+  /// The error with its message and where it happened.
   nonfinite_error(const std::string& what, std::size_t epoch, std::size_t batch, std::string quantity)
       : std::runtime_error(what), epoch_(epoch), batch_(batch), quantity_(std::move(quantity)) {}
-  std::size_t epoch() const { return epoch_; }               // 1-based
-  std::size_t batch() const { return batch_; }               // 1-based within the epoch
-  const std::string& quantity() const { return quantity_; }  // "loss" or "gradients"
+  std::size_t epoch() const { return epoch_; }               ///< 1-based
+  std::size_t batch() const { return batch_; }               ///< 1-based within the epoch
+  const std::string& quantity() const { return quantity_; }  ///< "loss" or "gradients"
 
  private:
   std::size_t epoch_, batch_;
   std::string quantity_;
 };
 
+/// The Trainer's options.
 struct trainer_options {
-  progress_bar::style progress = progress_bar::style::automatic;
-  std::FILE* out = stdout;
-  on_nonfinite nonfinite = on_nonfinite::stop;
-  // Gradient clipping between backward and the optimizer's step (optim/clip_grad.hpp), 0 for
-  // off: the 2-norm of all gradients scaled down to clip_grad_norm, then every gradient clamped
-  // to [-clip_grad_value, clip_grad_value].
+  progress_bar::style progress = progress_bar::style::automatic;  ///< the progress bar's style
+  std::FILE* out = stdout;  ///< where the progress bar, epoch lines and warnings go
+  on_nonfinite nonfinite = on_nonfinite::stop;  ///< what a NaN or infinite loss or gradient does
+  /// Gradient clipping between backward and the optimizer's step (optim/clip_grad.hpp), 0 for
+  /// off: the 2-norm of all gradients scaled down to clip_grad_norm, then every gradient clamped
+  /// to [-clip_grad_value, clip_grad_value].
+  ///@{
   double clip_grad_norm = 0, clip_grad_value = 0;
-  // Evaluate (validation, evaluate(), KeepBest's copy) with the optimizer's averaged weights:
-  // the optimizer must keep them (lm::optim::EMA). Training steps still use the model's own.
+  ///@}
+  /// Evaluate (validation, evaluate(), KeepBest's copy) with the optimizer's averaged weights:
+  /// the optimizer must keep them (lm::optim::EMA). Training steps still use the model's own.
   bool evaluate_averaged = false;
 };
 
-// What the training loop does that does not depend on the model's type: metrics, callbacks,
-// epoch hooks, the progress bar and the history. Not a template, so it is compiled once
-// (lamina::compiled) rather than once per Trainer<Model, ...>.
+/// What the training loop does that does not depend on the model's type: metrics, callbacks,
+/// epoch hooks, the progress bar and the history. Not a template, so it is compiled once
+/// (lamina::compiled) rather than once per `Trainer<Model, ...>`.
 class trainer_base {
  public:
+  /// The epochs recorded so far (fit() returns it too).
   const history& get_history() const { return history_; }
 
  protected:
+  /// Checks the options (clipping thresholds >= 0 and finite).
   explicit trainer_base(const trainer_options& options)
       : bar_(options.progress, options.out),
         out_(options.out),
@@ -119,70 +127,94 @@ class trainer_base {
   }
   ~trainer_base() = default;  // not deleted through a base pointer
 
-  // Running sums of one pass over a loader: loss and metrics, weighted by batch size.
+  /// Running sums of one pass over a loader: loss and metrics, weighted by batch size.
   struct pass_sums {
+    /// The loss times batch sizes, and the samples, so far.
+    ///@{
     double loss = 0, samples = 0;
-    std::vector<double> metrics;
+    ///@}
+    std::vector<double> metrics;  ///< each metric's batch sums so far
   };
+  /// Zero sums, one per metric.
   LAMINA_INLINE pass_sums start_pass() const;
+  /// Adds a batch's loss and metrics (`out` in host memory) to the sums.
   LAMINA_INLINE void add_batch(pass_sums& p, double loss, std::size_t size, ConstTensorView out,
                                const batch_target& t) const;
 
+  /// Starts an epoch of `steps` batches: its clock and its progress bar.
   LAMINA_INLINE void start_epoch(std::size_t epoch, std::size_t epochs, std::size_t steps);
+  /// Shows the running loss and metrics after `done` batches.
   LAMINA_INLINE void show_batch(const pass_sums& p, std::size_t done);
-  // An evaluation pass's own bar (drawn in a terminal only), removed at its end.
+  /// An evaluation pass's own bar (drawn in a terminal only), removed at its end.
   LAMINA_INLINE void start_evaluation(const std::string& label, std::size_t batches);
+  /// Removes the evaluation pass's bar.
   void end_evaluation() { bar_.clear(); }
+  /// The epoch's record from its sums: loss, metrics, time and throughput.
   LAMINA_INLINE epoch_record epoch_result(const pass_sums& p, std::size_t epoch) const;
+  /// An evaluation's loss and metrics by name.
   LAMINA_INLINE std::map<std::string, double> evaluation_result(const pass_sums& p) const;
-  // After an epoch (validation and lr included): history, progress bar, hooks, callbacks.
+  /// After an epoch (validation and lr included): history, progress bar, hooks, callbacks.
   LAMINA_INLINE void end_epoch(epoch_record rec, std::size_t epochs, callback_context& ctx);
-  // After a training batch's step: the callbacks' on_batch_end.
+  /// After a training batch's step: the callbacks' on_batch_end.
   LAMINA_INLINE void end_batch(const batch_record& b, callback_context& ctx);
+  /// Before the first epoch: refuses two callbacks that restore weights, then the callbacks'
+  /// on_train_begin.
   LAMINA_INLINE void begin_training(callback_context& ctx);
+  /// After the last epoch: the callbacks' on_train_end.
   LAMINA_INLINE void end_training(callback_context& ctx);
 
-  // The history as "epoch seconds samples_per_second name=value ..." lines, for checkpoints.
+  /// The history as "epoch seconds samples_per_second name=value ..." lines, for checkpoints.
   LAMINA_INLINE std::string history_text() const;
-  // Reads history_text() back; throws std::invalid_argument unless it has exactly `epochs`
-  // lines numbered 1..epochs (an empty text gives `epochs` empty records).
+  /// Reads history_text() back; throws std::invalid_argument unless it has exactly `epochs`
+  /// lines numbered 1..epochs (an empty text gives `epochs` empty records).
   LAMINA_INLINE static history parse_history(const std::string& text, std::size_t epochs);
 
-  // Throws unless a loader of `batches` batches of `sample_size` floats per input (0: unknown)
-  // fits a model whose input is `input_size` floats of shape `input_shape`.
+  /// Throws unless a loader of `batches` batches of `sample_size` floats per input (0: unknown)
+  /// fits a model whose input is `input_size` floats of shape `input_shape`.
   LAMINA_INLINE static void check_loader(const char* role, std::size_t batches, std::size_t sample_size,
                                          std::size_t input_size, const std::string& input_shape);
-  // Throws unless `name` can be a history column (and a checkpoint's history entry).
+  /// Throws unless `name` can be a history column (and a checkpoint's history entry).
   LAMINA_INLINE static void check_metric_name(const std::string& name);
-  // A non-finite `quantity` at (epoch, batch of batches): throws, warns or does nothing.
+  /// A non-finite `quantity` at (epoch, batch of batches): throws, warns or does nothing.
   LAMINA_INLINE void nonfinite(const char* quantity, double value, std::size_t epoch, std::size_t batch,
                                std::size_t batches);
 
-  progress_bar bar_;
-  std::vector<metric> metrics_;
-  std::vector<std::shared_ptr<callback>> callbacks_;
-  std::vector<std::function<void(const epoch_record&)>> epoch_hooks_;
-  history history_;
-  std::chrono::steady_clock::time_point epoch_start_;
+  progress_bar bar_;                                  ///< the progress bar
+  std::vector<metric> metrics_;                       ///< the metrics added
+  std::vector<std::shared_ptr<callback>> callbacks_;  ///< the callbacks added, in order
+  std::vector<std::function<void(const epoch_record&)>> epoch_hooks_;  ///< on_epoch_end's functions
+  history history_;                                   ///< the epochs recorded so far
+  std::chrono::steady_clock::time_point epoch_start_;  ///< when the current epoch started
+  /// The best weights so far (KeepBest), in host memory.
+  ///@{
   std::vector<float> best_params_, best_state_;
-  std::FILE* out_;
-  on_nonfinite nonfinite_;
+  ///@}
+  std::FILE* out_;           ///< trainer_options::out
+  on_nonfinite nonfinite_;   ///< trainer_options::nonfinite
+  /// trainer_options::clip_grad_norm and clip_grad_value.
+  ///@{
   double clip_norm_, clip_value_;
-  bool evaluate_averaged_;
-  std::size_t warnings_ = 0;
+  ///@}
+  bool evaluate_averaged_;   ///< trainer_options::evaluate_averaged
+  std::size_t warnings_ = 0;  ///< non-finite warnings printed so far
 
  private:
   LAMINA_INLINE static std::string summary(const epoch_record& r, std::size_t epochs);
 };
 
+/// The training loop: epochs over a loader, the loss and metrics per epoch on training and
+/// validation data, callbacks, a progress bar and checkpoints to resume from, like a
+/// hand-written PyTorch loop or Keras' fit().
 template <class Model, class Loss, class Optimizer>
 class Trainer : public trainer_base {
   // Names a missing member of the optimizer (its own static_asserts; no second error here).
   static_assert(optim::detail::require_optimizer<Optimizer>() || !optim::Optimizer<Optimizer>);
 
  public:
-  using backend = backend_of_t<Model>;  // where the model, its loss and its optimizer run
+  using backend = backend_of_t<Model>;  ///< where the model, its loss and its optimizer run
 
+  /// A trainer of `model` with `loss` and `optimizer` (built for this model); model and
+  /// optimizer must outlive it.
   Trainer(Model& model, Loss loss, Optimizer& optimizer, trainer_options options = {})
       : trainer_base(options), model_(model), loss_(std::move(loss)), optimizer_(optimizer) {
     optim::require_built_for(optimizer, model, "train::Trainer");
@@ -191,23 +223,25 @@ class Trainer : public trainer_base {
                                   "that keeps averaged weights, e.g. lm::optim::EMA opt(model, inner_optimizer)");
   }
 
+  /// Adds a metric, computed per epoch on training and validation data (e.g. accuracy()).
   Trainer& add_metric(metric m) {
     check_metric_name(m.name);
     metrics_.push_back(std::move(m));
     return *this;
   }
+  /// Adds a callback (EarlyStopping, KeepBest, CSVLogger, ...), called in the order added.
   Trainer& add_callback(std::shared_ptr<callback> c) {
     callbacks_.push_back(std::move(c));
     return *this;
   }
-  // Runs after each epoch's record is complete and before callbacks: e.g. a scheduler step.
+  /// Runs after each epoch's record is complete and before callbacks: e.g. a scheduler step.
   Trainer& on_epoch_end(std::function<void(const epoch_record&)> f) {
     epoch_hooks_.push_back(std::move(f));
     return *this;
   }
 
-  // Trains until `epochs` epochs are recorded in total (so a resumed run continues where it
-  // stopped), or a callback stops it.
+  /// Trains until `epochs` epochs are recorded in total (so a resumed run continues where it
+  /// stopped), or a callback stops it; validates on `validation` after each epoch when given.
   template <class TrainLoader, class ValLoader = TrainLoader>
   const history& fit(TrainLoader& train, std::size_t epochs, ValLoader* validation = nullptr) {
     check(train, "training");
@@ -227,20 +261,21 @@ class Trainer : public trainer_base {
     return history_;
   }
 
-  // Loss and metrics over a whole loader, in evaluation mode; the model's mode is restored.
+  /// Loss and metrics over a whole loader, in evaluation mode; the model's mode is restored.
   template <class Loader>
   std::map<std::string, double> evaluate(Loader& loader) {
     return evaluate_pass(loader, "evaluation");
   }
 
-  // Saves model, optimizer and the history so far; resume() continues from it.
+  /// Saves model, optimizer and the history so far; resume() continues from it.
   void save_checkpoint(const std::filesystem::path& file) {
     const std::string csv = history_text();
     train::save_checkpoint(file, model_, optimizer_, history_.epochs.size(), static_cast<std::nullptr_t*>(nullptr),
                            {{"history", csv}});
   }
-  // All or nothing: a checkpoint that does not check out (tensors, counters, a history that
-  // disagrees with its epoch) throws and leaves the model, optimizer and history untouched.
+  /// Restores a save_checkpoint() file. All or nothing: a checkpoint that does not check out
+  /// (tensors, counters, a history that disagrees with its epoch) throws and leaves the model,
+  /// optimizer and history untouched.
   void resume(const std::filesystem::path& file) {
     history h;
     train::load_checkpoint(file, model_, optimizer_, static_cast<std::nullptr_t*>(nullptr),

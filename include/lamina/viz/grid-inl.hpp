@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "grid.hpp"
+#include "text.hpp"
 
 namespace lamina::viz {
 
@@ -73,10 +74,16 @@ LAMINA_INLINE image render_tile(const image_stack& s, std::size_t i, value_range
   return out;
 }
 
-// Lays out rows of cells (row labels on the left, captions under tiles, a title on top).
+// Lays out rows of cells: row labels on the left (centred on the tiles), captions close under
+// their tiles with a wider gap before the next row (so that they read as that row's captions),
+// a title on top.
 LAMINA_INLINE image compose(const std::vector<std::vector<cell>>& cells, const std::vector<std::string>& labels,
                             const grid_options& o) {
-  const int fs = std::max(o.font_scale, 1), pad = std::max(o.padding, 0);
+  const typeface& face = typeface::standard();
+  const double fs = o.font_size > 0 ? o.font_size : 20;
+  const int asc = int(std::ceil(face.ascent(fs))), line = asc + int(std::ceil(face.descent(fs)));
+  const int pad = std::max(o.padding, 0), em = int(std::lround(fs));
+  auto width = [&](const std::string& t) { return int(std::ceil(face.width(t, fs))); };
   int tile_w = 0, tile_h = 0, cap_w = 0, label_w = 0;
   std::size_t cols = 0;
   bool captions = false;
@@ -84,33 +91,35 @@ LAMINA_INLINE image compose(const std::vector<std::vector<cell>>& cells, const s
     cols = std::max(cols, r.size());
     for (const auto& c : r) {
       tile_w = std::max(tile_w, c.tile.width()), tile_h = std::max(tile_h, c.tile.height());
-      cap_w = std::max(cap_w, font::text_width(c.caption, fs));
+      cap_w = std::max(cap_w, width(c.caption));
       captions = captions || !c.caption.empty();
     }
   }
-  for (const auto& l : labels) label_w = std::max(label_w, font::text_width(l, fs));
-  if (label_w > 0) label_w += 2 * pad + 2 * fs;
-  const int cell_w = std::max(tile_w, cap_w);
-  const int cap_h = captions ? font::text_height(fs) + 2 * fs : 0;
-  const int title_h = o.title.empty() ? 0 : font::text_height(fs) + pad + 4 * fs;
+  for (const auto& l : labels) label_w = std::max(label_w, width(l));
+  if (label_w > 0) label_w += em / 2 + pad;
+  const int cell_w = std::max(tile_w, captions ? cap_w + em / 4 : 0);
+  const int cap_gap = em / 4, cap_h = captions ? cap_gap + line : 0;
+  const int row_gap = captions ? std::max(pad, em * 3 / 4) : pad;
+  const int title_h = o.title.empty() ? 0 : line + em / 2;
   const int row_h = tile_h + cap_h;
   const int n_rows = int(cells.size()), n_cols = int(cols);
   const int body_w = label_w + n_cols * cell_w + std::max(n_cols - 1, 0) * pad;
-  const int W = std::max(body_w, font::text_width(o.title, fs)) + 2 * pad;
-  const int H = title_h + n_rows * row_h + std::max(n_rows - 1, 0) * pad + 2 * pad;
+  const int W = std::max(body_w, width(o.title)) + 2 * pad;
+  const int H = title_h + n_rows * row_h + std::max(n_rows - 1, 0) * row_gap + 2 * pad;
   image out(std::max(W, 1), std::max(H, 1), o.background);
-  if (!o.title.empty()) out.text((W - font::text_width(o.title, fs)) / 2, pad + 2 * fs, o.title, o.text_color, fs);
+  if (!o.title.empty())
+    face.draw(out, {(W - width(o.title)) / 2.0, double(pad + asc)}, o.title, fs, o.text_color);
   for (int r = 0; r < n_rows; ++r) {
-    const int y = pad + title_h + r * (row_h + pad);
+    const int y = pad + title_h + r * (row_h + row_gap);
     if (std::size_t(r) < labels.size())
-      out.text(pad + fs, y + (tile_h - font::text_height(fs)) / 2, labels[std::size_t(r)], o.text_color, fs);
+      face.draw(out, {double(pad), y + tile_h / 2.0 + face.cap_height(fs) / 2}, labels[std::size_t(r)], fs, o.text_color);
     for (int c = 0; c < int(cells[std::size_t(r)].size()); ++c) {
       const cell& k = cells[std::size_t(r)][std::size_t(c)];
       const int x = pad + label_w + c * (cell_w + pad);
       out.blit(k.tile, x + (cell_w - k.tile.width()) / 2, y + (tile_h - k.tile.height()) / 2);
       if (!k.caption.empty())
-        out.text(x + (cell_w - font::text_width(k.caption, fs)) / 2, y + tile_h + 2 * fs, k.caption, o.text_color,
-                 fs);
+        face.draw(out, {x + (cell_w - face.width(k.caption, fs)) / 2, double(y + tile_h + cap_gap + asc)}, k.caption, fs,
+                  o.text_color);
     }
   }
   return out;
@@ -119,7 +128,7 @@ LAMINA_INLINE image compose(const std::vector<std::vector<cell>>& cells, const s
 LAMINA_INLINE int auto_scale(const grid_options& o, std::size_t h, std::size_t w) {
   if (o.scale > 0) return o.scale;
   const std::size_t m = std::max<std::size_t>(std::max(h, w), 1);
-  return int(std::clamp<std::size_t>((48 + m - 1) / m, 1, 16));
+  return int(std::clamp<std::size_t>((96 + m - 1) / m, 1, 16));
 }
 
 LAMINA_INLINE std::vector<cell> render_cells(const image_stack& s, const std::vector<std::string>& captions,

@@ -24,17 +24,17 @@
 
 #include "../core/config.hpp"
 #include "../core/tensor.hpp"
-#include "bitmap_font.hpp"
 #include "image.hpp"
 #include "normalize.hpp"
+#include "text.hpp"
 
 namespace lamina::viz {
 
 struct grid_options {
   std::size_t cols = 0;            // images per row; 0: about square (ceil(sqrt(N)))
-  int padding = 2;                 // pixels around and between images
-  int scale = 0;                   // nearest-neighbour upscaling; 0: auto (images at least 48 px)
-  int font_scale = 1;              // of captions, labels and title
+  int padding = 4;                 // pixels around and between images
+  int scale = 0;                   // nearest-neighbour upscaling; 0: auto (images at least 96 px)
+  double font_size = 20;           // pixels per em of captions, labels and title (viz/text.hpp)
   normalize norm = normalize::per_image();
   std::size_t height = 0, width = 0;  // reshape of [N, D] rows; 0: D is a square
   std::vector<std::string> captions = {};  // one per image, under it (grid and feature_maps)

@@ -1,17 +1,20 @@
 #pragma once
 // An 8-bit RGB raster image and the drawing primitives that grids and PNG plots are made of:
-// rectangles, thick Bresenham lines (solid, dashed, dotted; no anti-aliasing), markers and
-// bitmap-font text (horizontal, or vertical reading bottom to top). Everything clips to the
-// image, and lines and markers also to an optional clip rectangle.
+// crisp rectangles, and anti-aliased polylines (solid, dashed, dotted; round joins and caps),
+// discs, markers and alpha blending in sub-pixel coordinates, plus the bitmap font's text.
+// Everything clips to the image, and lines and markers also to an optional clip rectangle.
+// Text in a TrueType face is drawn by viz::typeface (viz/text.hpp) through blend().
 //
 //   lm::viz::image img(320, 200);                         // white
-//   img.line(10, 190, 300, 20, lm::viz::palette(0), 2);
-//   img.text(10, 5, "loss", lm::viz::colors::black, 2);
+//   const lm::viz::point pts[] = {{10, 190}, {150, 60}, {300, 20}};
+//   img.stroke(pts, lm::viz::palette(0), 2.5);
+//   img.mark({150, 60}, lm::viz::marker::circle, 9, lm::viz::palette(0));
 //   lm::viz::save_png("out.png", img);                    // viz/png.hpp
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -26,10 +29,24 @@ namespace lamina::viz {
 enum class marker { none, circle, square, triangle, diamond, cross, plus };
 enum class line_style { solid, dashed, dotted, none };
 
+// A position in pixels: pixel (i, j) covers [i, i + 1) x [j, j + 1), its centre is (i + 0.5, j + 0.5).
+struct point {
+  double x = 0, y = 0;
+};
+
 struct rect {
   int x0 = 0, y0 = 0, x1 = 0, y1 = 0;  // inclusive-exclusive: [x0, x1) x [y0, y1)
   constexpr bool contains(int x, int y) const { return x >= x0 && x < x1 && y >= y0 && y < y1; }
 };
+
+// The shape of a marker of about `size` across centred on `p`: a filled convex polygon
+// (square, diamond, triangle), or two strokes of `stroke_width` (cross, plus: 4 points, a-b and
+// c-d); circles are discs of radius size / 2. PNG and SVG draw the same shapes from it.
+struct marker_shape {
+  std::vector<point> points;
+  double stroke_width = 0;  // 0: filled polygon
+};
+LAMINA_INLINE marker_shape shape_of(marker m, point p, double size);
 
 class image {
  public:
@@ -60,16 +77,18 @@ class image {
   void fill_rect(int x, int y, int w, int h, rgb c);
   void outline_rect(int x, int y, int w, int h, rgb c, int thickness = 1);
 
-  // A filled disc (or square for width <= 2) of the given width centred on a pixel.
-  void dot(int x, int y, rgb c, int width = 1);
+  // `alpha` (0..1) of `c` over the pixel's colour.
+  void blend(int x, int y, rgb c, double alpha);
 
-  // A Bresenham line of `width` pixels; `phase` carries the dash pattern across the segments
-  // of a polyline (pass the same variable to each call).
-  void line(int x0, int y0, int x1, int y1, rgb c, int width = 1, line_style style = line_style::solid,
-            long* phase = nullptr);
-
-  // A marker of about `size` pixels across, centred on (x, y).
-  void mark(int x, int y, marker m, int size, rgb c);
+  // A polyline `width` pixels wide with round joins and caps; a dash pattern runs on across
+  // its points. Anti-aliased: each pixel gets the largest coverage of any piece of the line.
+  void stroke(std::span<const point> pts, rgb c, double width = 1, line_style style = line_style::solid);
+  // A filled, anti-aliased disc.
+  void disc(point centre, double radius, rgb c);
+  // A filled, anti-aliased convex polygon (4 x 4 samples per pixel).
+  void fill_convex(std::span<const point> corners, rgb c);
+  // A marker of about `size` pixels across, centred on `p`.
+  void mark(point p, marker m, double size, rgb c);
 
   // Text with its top-left corner at (x, y); returns the width drawn.
   int text(int x, int y, std::string_view s, rgb c, int scale = 1);

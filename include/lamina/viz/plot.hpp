@@ -16,6 +16,13 @@
 //   lm::viz::save_svg("curves.svg", p);
 //   lm::viz::save_png("curves.png", p);
 //
+// The look follows matplotlib's defaults: anti-aliased lines and DejaVu Sans text (viz/text.hpp),
+// axes that span the data plus a 5 % margin, ticks at nice numbers inside them, and the legend
+// inside the axes where it covers the fewest points and lines. Sizes are in user units: the SVG
+// is width x height, the PNG pixel_ratio times that (2 by default, for sharp figures on
+// high-density screens and in print). Both are drawn from one layout, so they show the same
+// picture.
+//
 // Points with a NaN or infinite coordinate (or <= 0 on a log axis) are skipped: the line
 // breaks there. A series of one point is drawn as a dot; a constant series gets a range
 // around its value.
@@ -35,20 +42,22 @@
 #include "../core/config.hpp"
 #include "color.hpp"
 #include "image.hpp"
+#include "text.hpp"
 #include "ticks.hpp"
 
 namespace lamina::viz {
 
 enum class side { left, right };
-// best: the inside corner that covers the fewest points; outside_right: right of the axes.
+// best: the place inside the axes (a corner, a side's middle or the centre) that covers the
+// fewest points and line segments, as matplotlib's loc="best"; outside_right: right of the axes.
 enum class legend_position { best, top_right, top_left, bottom_right, bottom_left, outside_right, none };
 
 struct style {
   std::optional<rgb> color;  // default: palette(index of the series)
-  int width = 2;             // line width in pixels
+  double width = 2;          // line width in user units
   line_style line = line_style::solid;
   marker mark = marker::none;
-  int marker_size = 0;  // pixels across; 0: 3 * width + 2
+  double marker_size = 0;  // user units across; 0: 3 * width + 2
 };
 
 struct series {
@@ -62,6 +71,7 @@ struct axis {
   std::string label = {};
   bool log = false;
   std::optional<double> min = {}, max = {};  // fixed ends; unset ends follow the data
+  double margin = 0.05;                      // of the data range, added at each unset end
 };
 
 template <class R>
@@ -72,11 +82,11 @@ struct plot {
   std::string title = {};
   axis x = {}, y = {}, y2 = {};  // y: left axis; y2: right axis (drawn when a series uses side::right)
   std::vector<series> curves = {};
-  int width = 720, height = 450;  // pixels (PNG) and user units (SVG)
+  int width = 720, height = 450;  // user units: the SVG's size; the PNG's is pixel_ratio times it
+  int pixel_ratio = 2;            // PNG pixels per user unit
   legend_position legend = legend_position::best;
   bool grid = true;        // light grid lines at the x and left y ticks
-  int font_scale = 2;      // PNG: bitmap font scale (2: 10 x 14 pixel glyphs)
-  double font_size = 13;   // SVG: font size in user units
+  double font_size = 13;   // user units per em (the title is 1.2 times larger)
   rgb background = colors::white;
 
   template <numeric_range X, numeric_range Y>
@@ -100,34 +110,45 @@ struct plot {
 };
 
 namespace detail {
-struct text_metrics {
-  double char_w;  // advance per character
-  double height;  // glyph box height
-  double width(const std::string& s) const { return double(s.size()) * char_w; }
+enum class anchor { start, middle, end };
+
+// A piece of text placed by the layout: `at` is the baseline point the anchor refers to
+// (vertical text reads bottom to top, its baseline running upwards through `at`).
+struct text_item {
+  std::string text;
+  point at;
+  anchor align = anchor::start;
+  double size = 13;
+  bool vertical = false;
+  const char* cls = "";  // SVG class
+};
+
+struct legend_entry {
+  std::size_t series;
+  point from, to;  // the sample line; its middle holds the marker
 };
 
 struct plot_layout {
   double x0, y0, x1, y1;  // plot area: left, top, right, bottom
   axis_scale sx, sy, sy2;
   bool has_y2 = false;
-  double tick_len, gap, pad;
-  double legend_x = 0, legend_y = 0, legend_w = 0, legend_h = 0, legend_row = 0, legend_sample = 0;
+  double tick_len = 0;
+  std::vector<text_item> texts;  // title, tick labels, axis labels, legend labels
   bool has_legend = false;
-  double y2_label_x = 0;  // left edge of the right axis label's box
+  double legend_x = 0, legend_y = 0, legend_w = 0, legend_h = 0;
+  std::vector<legend_entry> legend;
 
   double px(double v) const { return x0 + sx.to_unit(v) * (x1 - x0); }  // NaN when not drawable
   double py(double v, side s) const { return y1 - (s == side::right ? sy2 : sy).to_unit(v) * (y1 - y0); }
 };
 
 LAMINA_INLINE rgb color_of(const plot& p, std::size_t i);
-LAMINA_INLINE int marker_size_of(const style& s);
+LAMINA_INLINE double marker_size_of(const style& s);
 
-LAMINA_INLINE plot_layout layout(const plot& p, const text_metrics& m);
+// Where everything goes, measured with viz::typeface::standard().
+LAMINA_INLINE plot_layout layout(const plot& p);
 
 // Runs of consecutive drawable points of a series, in plot coordinates.
-struct point {
-  double x, y;
-};
 LAMINA_INLINE std::vector<std::vector<point>> runs(const plot_layout& L, const series& c);
 }  // namespace detail
 

@@ -3,127 +3,91 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <vector>
 
-#include "bitmap_font.hpp"
 #include "image.hpp"
 #include "plot_png.hpp"
 #include "png.hpp"
+#include "text.hpp"
 
 namespace lamina::viz {
 
 namespace detail {
-// Liang-Barsky: clips the segment to [x0, x1] x [y0, y1]; false if nothing is left.
-LAMINA_INLINE bool clip_segment(double& ax, double& ay, double& bx, double& by, double x0, double y0, double x1,
-                                double y1) {
-  double t0 = 0, t1 = 1;
-  const double dx = bx - ax, dy = by - ay;
-  const double p[4] = {-dx, dx, -dy, dy}, q[4] = {ax - x0, x1 - ax, ay - y0, y1 - ay};
-  for (int i = 0; i < 4; ++i) {
-    if (p[i] == 0) {
-      if (q[i] < 0) return false;
-    } else {
-      const double t = q[i] / p[i];
-      if (p[i] < 0) t0 = std::max(t0, t);
-      else t1 = std::min(t1, t);
-    }
-  }
-  if (t0 > t1) return false;
-  bx = ax + t1 * dx, by = ay + t1 * dy;
-  ax = ax + t0 * dx, ay = ay + t0 * dy;
-  return true;
+// A horizontal or vertical line `t` pixels thick, on whole pixels so that it stays crisp.
+LAMINA_INLINE void crisp_line(image& img, double ax, double ay, double bx, double by, int t, rgb c) {
+  const int x0 = int(std::lround(std::min(ax, bx) - t / 2.0)), y0 = int(std::lround(std::min(ay, by) - t / 2.0));
+  const int x1 = int(std::lround(std::max(ax, bx) + t / 2.0)), y1 = int(std::lround(std::max(ay, by) + t / 2.0));
+  img.fill_rect(x0, y0, ax == bx ? t : x1 - x0, ay == by ? t : y1 - y0, c);
 }
-
-LAMINA_INLINE int ipx(double v) { return int(std::lround(v)); }
 }  // namespace detail
 
 LAMINA_INLINE image render(const plot& p) {
   using namespace detail;
-  const int fs = std::max(p.font_scale, 1);
-  const plot_layout L = layout(p, {double(font::advance * fs), double(font::text_height(fs))});
-  image img(p.width, p.height, p.background);
-  const int X0 = ipx(L.x0), Y0 = ipx(L.y0), X1 = ipx(L.x1), Y1 = ipx(L.y1);
-  const int cap = font::ascent * fs;  // height of digits and capitals
+  const plot_layout L = layout(p);
+  const double r = p.pixel_ratio;
+  const typeface& face = typeface::standard();
+  image img(p.width * p.pixel_ratio, p.height * p.pixel_ratio, p.background);
+  auto at = [r](point q) { return point{q.x * r, q.y * r}; };
+  const int thin = std::max(1, int(std::lround(0.8 * r)));  // matplotlib's 0.8 pt axes lines
+  const double X0 = L.x0 * r, Y0 = L.y0 * r, X1 = L.x1 * r, Y1 = L.y1 * r;
+  constexpr rgb legend_edge{204, 204, 204};
 
-  if (!p.title.empty()) {
-    // Centred over the axes; a title wider than them is centred on the image instead, so that
-    // its start is never cut off.
-    const int w = font::text_width(p.title, fs);
-    int x = (X0 + X1 - w) / 2;
-    if (x < ipx(L.pad)) x = std::max(0, (p.width - w) / 2);
-    img.text(x, ipx(L.pad), p.title, colors::black, fs);
-  }
   if (p.grid) {
-    for (const tick& t : L.sx.ticks) img.line(ipx(L.px(t.value)), Y0, ipx(L.px(t.value)), Y1, colors::light_grey);
+    for (const tick& t : L.sx.ticks) crisp_line(img, L.px(t.value) * r, Y0, L.px(t.value) * r, Y1, thin, colors::light_grey);
     for (const tick& t : L.sy.ticks)
-      img.line(X0, ipx(L.py(t.value, side::left)), X1, ipx(L.py(t.value, side::left)), colors::light_grey);
+      crisp_line(img, X0, L.py(t.value, side::left) * r, X1, L.py(t.value, side::left) * r, thin, colors::light_grey);
   }
 
   // data, clipped to the plot area
-  img.clip({X0, Y0, X1 + 1, Y1 + 1});
-  const double m = 64;  // clip segments a little outside the area so thick lines end cleanly
+  img.clip({int(std::floor(X0)), int(std::floor(Y0)), int(std::ceil(X1)) + 1, int(std::ceil(Y1)) + 1});
   for (std::size_t i = 0; i < p.curves.size(); ++i) {
     const series& c = p.curves[i];
     const rgb color = color_of(p, i);
     for (const auto& run : runs(L, c)) {
-      long phase = 0;
-      if (run.size() == 1 && c.style.mark == marker::none)
-        img.dot(ipx(run[0].x), ipx(run[0].y), color, 2 * c.style.width + 2);
-      for (std::size_t k = 1; k < run.size(); ++k) {
-        double ax = run[k - 1].x, ay = run[k - 1].y, bx = run[k].x, by = run[k].y;
-        if (clip_segment(ax, ay, bx, by, L.x0 - m, L.y0 - m, L.x1 + m, L.y1 + m))
-          img.line(ipx(ax), ipx(ay), ipx(bx), ipx(by), color, c.style.width, c.style.line, &phase);
-      }
-      if (c.style.mark != marker::none)
-        for (const point& q : run)
-          if (q.x > L.x0 - m && q.x < L.x1 + m && q.y > L.y0 - m && q.y < L.y1 + m)
-            img.mark(ipx(q.x), ipx(q.y), c.style.mark, marker_size_of(c.style), color);
+      std::vector<point> px;
+      for (const point& q : run) px.push_back(at(q));
+      if (run.size() == 1 && c.style.mark == marker::none) img.disc(px[0], (c.style.width + 1) * r, color);
+      if (run.size() > 1) img.stroke(px, color, c.style.width * r, c.style.line);
+      for (const point& q : px) img.mark(q, c.style.mark, marker_size_of(c.style) * r, color);
     }
   }
   img.reset_clip();
 
-  img.outline_rect(X0, Y0, X1 - X0 + 1, Y1 - Y0 + 1, colors::black);
-  const int tl = ipx(L.tick_len), gap = ipx(L.gap);
-  for (const tick& t : L.sx.ticks) {
-    const int X = ipx(L.px(t.value));
-    img.line(X, Y1, X, Y1 + tl, colors::black);
-    img.text(X - font::text_width(t.label, fs) / 2, Y1 + tl + gap, t.label, colors::black, fs);
-  }
-  if (!p.x.label.empty())
-    img.text((X0 + X1 - font::text_width(p.x.label, fs)) / 2, p.height - ipx(L.pad) - font::text_height(fs),
-             p.x.label, colors::black, fs);
+  // frame and ticks
+  crisp_line(img, X0, Y0, X1, Y0, thin, colors::black);
+  crisp_line(img, X0, Y1, X1, Y1, thin, colors::black);
+  crisp_line(img, X0, Y0, X0, Y1, thin, colors::black);
+  crisp_line(img, X1, Y0, X1, Y1, thin, colors::black);
+  const double tl = L.tick_len * r;
+  for (const tick& t : L.sx.ticks) crisp_line(img, L.px(t.value) * r, Y1, L.px(t.value) * r, Y1 + tl, thin, colors::black);
   for (int a = 0; a < (L.has_y2 ? 2 : 1); ++a) {
     const side sd = a ? side::right : side::left;
-    const axis_scale& sc = a ? L.sy2 : L.sy;
-    const axis& ax = a ? p.y2 : p.y;
-    const int edge = a ? X1 : X0, dir = a ? 1 : -1;
-    for (const tick& t : sc.ticks) {
-      const int Y = ipx(L.py(t.value, sd));
-      img.line(edge, Y, edge + dir * tl, Y, colors::black);
-      const int w = font::text_width(t.label, fs);
-      img.text(a ? edge + tl + gap : edge - tl - gap - w, Y - cap / 2, t.label, colors::black, fs);
-    }
-    if (!ax.label.empty()) {
-      const int len = font::text_width(ax.label, fs);
-      const int x = a ? ipx(L.y2_label_x) : ipx(L.pad);
-      img.text_vertical(x, (Y0 + Y1 - len) / 2, ax.label, colors::black, fs);
+    const double edge = a ? X1 : X0, dir = a ? 1 : -1;
+    for (const tick& t : (a ? L.sy2 : L.sy).ticks)
+      crisp_line(img, edge, L.py(t.value, sd) * r, edge + dir * tl, L.py(t.value, sd) * r, thin, colors::black);
+  }
+
+  // legend box (white at 80 %, as matplotlib's) with its sample lines and markers
+  if (L.has_legend) {
+    const int lx = int(std::lround(L.legend_x * r)), ly = int(std::lround(L.legend_y * r));
+    const int lw = int(std::lround(L.legend_w * r)), lh = int(std::lround(L.legend_h * r));
+    for (int y = ly; y < ly + lh; ++y)
+      for (int x = lx; x < lx + lw; ++x) img.blend(x, y, colors::white, 0.8);
+    img.outline_rect(lx, ly, lw, lh, legend_edge, thin);
+    for (const legend_entry& e : L.legend) {
+      const style& st = p.curves[e.series].style;
+      const rgb color = color_of(p, e.series);
+      const point pts[] = {at(e.from), at(e.to)};
+      img.stroke(pts, color, st.width * r, st.line);
+      img.mark(at({(e.from.x + e.to.x) / 2, e.from.y}), st.mark, marker_size_of(st) * r, color);
     }
   }
 
-  if (L.has_legend) {
-    const int lx = ipx(L.legend_x), ly = ipx(L.legend_y);
-    img.fill_rect(lx, ly, ipx(L.legend_w), ipx(L.legend_h), colors::white);
-    img.outline_rect(lx, ly, ipx(L.legend_w), ipx(L.legend_h), colors::grey);
-    double y = L.legend_y + L.gap + L.legend_row / 2;
-    for (std::size_t i = 0; i < p.curves.size(); ++i) {
-      const series& c = p.curves[i];
-      if (c.label.empty()) continue;
-      const rgb color = color_of(p, i);
-      const int x = ipx(L.legend_x + 2 * L.gap), Y = ipx(y), sw = ipx(L.legend_sample);
-      img.line(x, Y, x + sw, Y, color, c.style.width, c.style.line);
-      img.mark(x + sw / 2, Y, c.style.mark, marker_size_of(c.style), color);
-      img.text(x + sw + gap, Y - cap / 2, c.label, colors::black, fs);
-      y += L.legend_row;
-    }
+  for (const text_item& t : L.texts) {
+    const double size = t.size * r, w = face.width(t.text, size);
+    const double shift = t.align == anchor::start ? 0 : t.align == anchor::middle ? w / 2 : w;
+    const point o = at(t.at);
+    face.draw(img, t.vertical ? point{o.x, o.y + shift} : point{o.x - shift, o.y}, t.text, size, colors::black, t.vertical);
   }
   return img;
 }

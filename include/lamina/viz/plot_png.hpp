@@ -1,7 +1,7 @@
 #pragma once
-// A viz::plot rasterised to a viz::image / PNG: Bresenham lines of the series' width (no
-// anti-aliasing, so colours stay exact), markers, and the embedded bitmap font at the plot's
-// font_scale. The layout is the one the SVG uses, measured with the bitmap font.
+// A viz::plot rasterised to a viz::image / PNG at pixel_ratio pixels per user unit: anti-aliased
+// lines and markers, crisp axes, text in viz::typeface::standard(). The layout is the one the
+// SVG uses.
 //
 //   lm::viz::image img = lm::viz::render(p);
 //   lm::viz::save_png("curves.png", p);    // written atomically
@@ -10,7 +10,6 @@
 #include <filesystem>
 
 #include "../core/config.hpp"
-#include "bitmap_font.hpp"
 #include "image.hpp"
 #include "plot.hpp"
 #include "png.hpp"

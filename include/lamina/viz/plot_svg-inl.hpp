@@ -36,69 +36,57 @@ LAMINA_INLINE std::string xml_escape(std::string_view s) {
   return out;
 }
 
-LAMINA_INLINE std::string svg_text(double x, double y, std::string_view s, const char* cls, const char* anchor,
-                                   const std::string& extra = {}) {
-  return "<text class=\"" + std::string(cls) + "\" x=\"" + num(x) + "\" y=\"" + num(y) + "\" text-anchor=\"" +
-         anchor + "\"" + extra + ">" + xml_escape(s) + "</text>\n";
+LAMINA_INLINE std::string svg_text(const text_item& t) {
+  const char* anchors[] = {"start", "middle", "end"};
+  std::string s = "<text class=\"" + std::string(t.cls) + "\" x=\"" + num(t.at.x) + "\" y=\"" + num(t.at.y) +
+                  "\" text-anchor=\"" + anchors[int(t.align)] + "\" font-size=\"" + num(t.size) + "\"";
+  if (t.vertical) s += " transform=\"rotate(-90 " + num(t.at.x) + " " + num(t.at.y) + ")\"";
+  return s + ">" + xml_escape(t.text) + "</text>\n";
 }
 
+// matplotlib's dash patterns (as image::stroke draws them): with round caps a dash grows by
+// half a width at each end, so the pattern's "on" part is shortened by one width.
 LAMINA_INLINE std::string dash_attr(const style& st) {
   const double w = st.width;
-  if (st.line == line_style::dashed) return " stroke-dasharray=\"" + num(6 * w) + " " + num(4 * w) + "\"";
-  if (st.line == line_style::dotted) return " stroke-dasharray=\"" + num(w) + " " + num(2 * w) + "\"";
+  if (st.line == line_style::dashed) return " stroke-dasharray=\"" + num(2.7 * w) + " " + num(2.6 * w) + "\"";
+  if (st.line == line_style::dotted) return " stroke-dasharray=\"0 " + num(2.65 * w) + "\"";
   return {};
 }
 
 LAMINA_INLINE std::string svg_marker(double x, double y, marker m, double size, const std::string& color) {
-  const double r = size / 2;
-  const std::string cls = " class=\"marker\"";
-  switch (m) {
-    case marker::none: return {};
-    case marker::circle:
-      return "<circle" + cls + " cx=\"" + num(x) + "\" cy=\"" + num(y) + "\" r=\"" + num(r) + "\" fill=\"" + color + "\"/>\n";
-    case marker::square:
-      return "<rect" + cls + " x=\"" + num(x - r) + "\" y=\"" + num(y - r) + "\" width=\"" + num(size) + "\" height=\"" +
-             num(size) + "\" fill=\"" + color + "\"/>\n";
-    case marker::triangle:
-      return "<path" + cls + " d=\"M" + num(x) + " " + num(y - r) + "L" + num(x + r) + " " + num(y + r) + "L" +
-             num(x - r) + " " + num(y + r) + "Z\" fill=\"" + color + "\"/>\n";
-    case marker::diamond:
-      return "<path" + cls + " d=\"M" + num(x) + " " + num(y - r) + "L" + num(x + r) + " " + num(y) + "L" + num(x) +
-             " " + num(y + r) + "L" + num(x - r) + " " + num(y) + "Z\" fill=\"" + color + "\"/>\n";
-    case marker::cross:
-      return "<path" + cls + " d=\"M" + num(x - r) + " " + num(y - r) + "L" + num(x + r) + " " + num(y + r) + "M" +
-             num(x - r) + " " + num(y + r) + "L" + num(x + r) + " " + num(y - r) + "\" stroke=\"" + color +
-             "\" stroke-width=\"2\"/>\n";
-    case marker::plus:
-      return "<path" + cls + " d=\"M" + num(x - r) + " " + num(y) + "L" + num(x + r) + " " + num(y) + "M" + num(x) +
-             " " + num(y - r) + "L" + num(x) + " " + num(y + r) + "\" stroke=\"" + color + "\" stroke-width=\"2\"/>\n";
-  }
-  return {};
+  if (m == marker::none) return {};
+  const std::string cls = "<path class=\"marker\"";
+  if (m == marker::circle)
+    return "<circle class=\"marker\" cx=\"" + num(x) + "\" cy=\"" + num(y) + "\" r=\"" + num(std::max(size / 2, 1.0)) +
+           "\" fill=\"" + color + "\"/>\n";
+  const marker_shape sh = shape_of(m, {x, y}, size);
+  std::string d;
+  for (std::size_t i = 0; i < sh.points.size(); ++i)
+    d += (sh.stroke_width > 0 ? (i % 2 ? "L" : "M") : (i ? "L" : "M")) + num(sh.points[i].x) + " " + num(sh.points[i].y);
+  if (sh.stroke_width > 0)
+    return cls + " d=\"" + d + "\" stroke=\"" + color + "\" stroke-width=\"" + num(sh.stroke_width) + "\"/>\n";
+  return cls + " d=\"" + d + "Z\" fill=\"" + color + "\"/>\n";
 }
 }  // namespace detail
 
 LAMINA_INLINE std::string to_svg(const plot& p) {
   using namespace detail;
-  const double fs = p.font_size;
-  const plot_layout L = layout(p, {0.6 * fs, fs});
-  const double asc = fs * 0.75;  // baseline offset of a text box's top
+  const plot_layout L = layout(p);
+  auto line = [](double ax, double ay, double bx, double by) {
+    return "<line x1=\"" + num(ax) + "\" y1=\"" + num(ay) + "\" x2=\"" + num(bx) + "\" y2=\"" + num(by) + "\"/>\n";
+  };
   std::string s;
   s += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(p.width) + "\" height=\"" +
        std::to_string(p.height) + "\" viewBox=\"0 0 " + std::to_string(p.width) + " " + std::to_string(p.height) +
-       "\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"" + num(fs) + "\">\n";
+       "\" font-family=\"DejaVu Sans, Bitstream Vera Sans, Verdana, sans-serif\" font-size=\"" + num(p.font_size) + "\">\n";
   s += "<rect width=\"100%\" height=\"100%\" fill=\"" + to_hex(p.background) + "\"/>\n";
   s += "<defs><clipPath id=\"plot-area\"><rect x=\"" + num(L.x0) + "\" y=\"" + num(L.y0) + "\" width=\"" +
        num(L.x1 - L.x0) + "\" height=\"" + num(L.y1 - L.y0) + "\"/></clipPath></defs>\n";
-  if (!p.title.empty()) s += svg_text((L.x0 + L.x1) / 2, L.pad + asc, p.title, "title", "middle", " font-weight=\"bold\"");
 
   if (p.grid) {
-    s += "<g class=\"grid\" stroke=\"" + to_hex(colors::light_grey) + "\" stroke-width=\"1\">\n";
-    for (const tick& t : L.sx.ticks)
-      s += "<line x1=\"" + num(L.px(t.value)) + "\" y1=\"" + num(L.y0) + "\" x2=\"" + num(L.px(t.value)) + "\" y2=\"" +
-           num(L.y1) + "\"/>\n";
-    for (const tick& t : L.sy.ticks)
-      s += "<line x1=\"" + num(L.x0) + "\" y1=\"" + num(L.py(t.value, side::left)) + "\" x2=\"" + num(L.x1) +
-           "\" y2=\"" + num(L.py(t.value, side::left)) + "\"/>\n";
+    s += "<g class=\"grid\" stroke=\"" + to_hex(colors::light_grey) + "\" stroke-width=\"0.8\">\n";
+    for (const tick& t : L.sx.ticks) s += line(L.px(t.value), L.y0, L.px(t.value), L.y1);
+    for (const tick& t : L.sy.ticks) s += line(L.x0, L.py(t.value, side::left), L.x1, L.py(t.value, side::left));
     s += "</g>\n";
   }
 
@@ -121,61 +109,40 @@ LAMINA_INLINE std::string to_svg(const plot& p) {
   }
   s += "</g>\n";
 
+  s += "<g class=\"axes\" stroke=\"#000000\" stroke-width=\"0.8\">\n";
   s += "<rect class=\"frame\" x=\"" + num(L.x0) + "\" y=\"" + num(L.y0) + "\" width=\"" + num(L.x1 - L.x0) +
-       "\" height=\"" + num(L.y1 - L.y0) + "\" fill=\"none\" stroke=\"#000000\"/>\n";
-  // x axis
+       "\" height=\"" + num(L.y1 - L.y0) + "\" fill=\"none\"/>\n";
   s += "<g class=\"axis x\">\n";
-  for (const tick& t : L.sx.ticks) {
-    const double X = L.px(t.value);
-    s += "<line x1=\"" + num(X) + "\" y1=\"" + num(L.y1) + "\" x2=\"" + num(X) + "\" y2=\"" + num(L.y1 + L.tick_len) +
-         "\" stroke=\"#000000\"/>\n";
-    s += svg_text(X, L.y1 + L.tick_len + L.gap + asc, t.label, "tick-label", "middle");
-  }
-  if (!p.x.label.empty())
-    s += svg_text((L.x0 + L.x1) / 2, p.height - L.pad - fs + asc, p.x.label, "axis-label", "middle");
+  for (const tick& t : L.sx.ticks) s += line(L.px(t.value), L.y1, L.px(t.value), L.y1 + L.tick_len);
   s += "</g>\n";
-  // y axes
   for (int a = 0; a < (L.has_y2 ? 2 : 1); ++a) {
     const side sd = a ? side::right : side::left;
-    const axis_scale& sc = a ? L.sy2 : L.sy;
-    const axis& ax = a ? p.y2 : p.y;
     const double edge = a ? L.x1 : L.x0, dir = a ? 1 : -1;
     s += std::string("<g class=\"axis ") + (a ? "y2" : "y") + "\">\n";
-    for (const tick& t : sc.ticks) {
-      const double Y = L.py(t.value, sd);
-      s += "<line x1=\"" + num(edge) + "\" y1=\"" + num(Y) + "\" x2=\"" + num(edge + dir * L.tick_len) + "\" y2=\"" +
-           num(Y) + "\" stroke=\"#000000\"/>\n";
-      s += svg_text(edge + dir * (L.tick_len + L.gap), Y + fs * 0.35, t.label, "tick-label", a ? "start" : "end");
-    }
-    if (!ax.label.empty()) {
-      const double X = a ? L.y2_label_x + asc : L.pad + asc, Y = (L.y0 + L.y1) / 2;
-      s += svg_text(X, Y, ax.label, "axis-label", "middle",
-                    " transform=\"rotate(" + std::string(a ? "90 " : "-90 ") + num(X) + " " + num(Y) + ")\"");
-    }
+    for (const tick& t : (a ? L.sy2 : L.sy).ticks)
+      s += line(edge, L.py(t.value, sd), edge + dir * L.tick_len, L.py(t.value, sd));
     s += "</g>\n";
   }
-  // legend
+  s += "</g>\n";
+
   if (L.has_legend) {
     s += "<g class=\"legend\">\n<rect x=\"" + num(L.legend_x) + "\" y=\"" + num(L.legend_y) + "\" width=\"" +
-         num(L.legend_w) + "\" height=\"" + num(L.legend_h) + "\" fill=\"#FFFFFF\" fill-opacity=\"0.9\" stroke=\"" +
-         to_hex(colors::grey) + "\"/>\n";
-    double y = L.legend_y + L.gap + L.legend_row / 2;
-    for (std::size_t i = 0; i < p.curves.size(); ++i) {
-      const series& c = p.curves[i];
-      if (c.label.empty()) continue;
-      const std::string color = to_hex(color_of(p, i));
-      const double x = L.legend_x + 2 * L.gap;
-      if (c.style.line != line_style::none)
-        s += "<line x1=\"" + num(x) + "\" y1=\"" + num(y) + "\" x2=\"" + num(x + L.legend_sample) + "\" y2=\"" +
-             num(y) + "\" stroke=\"" + color + "\" stroke-width=\"" + num(c.style.width) + "\"" + dash_attr(c.style) +
-             "/>\n";
-      s += svg_marker(x + L.legend_sample / 2, y, c.style.mark, marker_size_of(c.style), color);
-      s += svg_text(x + L.legend_sample + L.gap, y + fs * 0.35, c.label, "legend-label", "start");
-      y += L.legend_row;
+         num(L.legend_w) + "\" height=\"" + num(L.legend_h) +
+         "\" fill=\"#FFFFFF\" fill-opacity=\"0.8\" stroke=\"#CCCCCC\" stroke-width=\"0.8\"/>\n";
+    for (const legend_entry& e : L.legend) {
+      const style& st = p.curves[e.series].style;
+      const std::string color = to_hex(color_of(p, e.series));
+      if (st.line != line_style::none)
+        s += "<line x1=\"" + num(e.from.x) + "\" y1=\"" + num(e.from.y) + "\" x2=\"" + num(e.to.x) + "\" y2=\"" +
+             num(e.to.y) + "\" stroke=\"" + color + "\" stroke-width=\"" + num(st.width) + "\" stroke-linecap=\"round\"" +
+             dash_attr(st) + "/>\n";
+      s += svg_marker((e.from.x + e.to.x) / 2, e.from.y, st.mark, marker_size_of(st), color);
     }
     s += "</g>\n";
   }
-  s += "</svg>\n";
+  s += "<g class=\"text\" fill=\"#000000\">\n";
+  for (const text_item& t : L.texts) s += svg_text(t);
+  s += "</g>\n</svg>\n";
   return s;
 }
 

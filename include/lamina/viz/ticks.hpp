@@ -1,10 +1,12 @@
 #pragma once
-// Axis ranges and ticks at "nice" numbers: linear axes step by 1, 2 or 5 times a power of ten
-// and widen to whole steps; log axes tick at powers of ten (plus 2 and 5 times them when the
-// range spans few decades). Empty, constant and non-finite ranges are made drawable.
+// Axis ranges and ticks as matplotlib draws them: an axis spans its data plus a margin (5 % of
+// the data range at each end that the caller does not fix), and ticks sit at "nice" numbers
+// inside it: linear axes step by 1, 2, 2.5 or 5 times a power of ten, log axes tick at powers
+// of ten (plus 2 and 5 times them over a few decades, every multiple within about one). Empty,
+// constant and non-finite ranges are made drawable.
 //
-//   lm::viz::axis_scale s = lm::viz::linear_scale(0.13, 0.87);  // [0, 1], ticks 0, 0.2, ..., 1
-//   s.ticks[1].label == "0.2";  s.to_unit(0.5) == 0.5;
+//   lm::viz::axis_scale s = lm::viz::linear_scale(0.13, 0.87);  // [0.093, 0.907]: 0.2, 0.4, 0.6, 0.8
+//   s.ticks[0].label == "0.2";  s.to_unit(0.5) == 0.5;
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -35,13 +37,14 @@ struct axis_scale {
 };
 
 // A linear axis over data in [lo, hi] (lo > hi or non-finite: no data, gives [0, 1]). Ends the
-// caller fixes (fixed_lo / fixed_hi) are kept; the others widen to whole tick steps.
+// caller fixes (fixed_lo / fixed_hi) are kept; the others move out by `margin` times the range.
 LAMINA_INLINE axis_scale linear_scale(double lo, double hi, std::optional<double> fixed_lo = {},
-                                      std::optional<double> fixed_hi = {}, int target_ticks = 6);
+                                      std::optional<double> fixed_hi = {}, double margin = 0.05);
 
-// A log10 axis over positive data in [lo, hi] (no positive data: [1, 10]).
+// A log10 axis over positive data in [lo, hi] (no positive data: [1, 10]); the margin is a
+// fraction of the range in decades.
 LAMINA_INLINE axis_scale log_scale(double lo, double hi, std::optional<double> fixed_lo = {},
-                                   std::optional<double> fixed_hi = {});
+                                   std::optional<double> fixed_hi = {}, double margin = 0.05);
 
 }  // namespace lamina::viz
 

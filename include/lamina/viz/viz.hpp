@@ -11,4 +11,5 @@
 #include "plot_png.hpp"
 #include "plot_svg.hpp"
 #include "png.hpp"
+#include "text.hpp"
 #include "ticks.hpp"

@@ -100,10 +100,10 @@ TEST_CASE("grid: RGB images, [N, D] rows reshaped, layout sizes with padding and
   CHECK(img.width() == 3 + 4 * (16 + 3));
   CHECK(img.height() == 3 + 2 * (4 + 3));
 
-  viz::grid_options a;  // auto scale: 28x28 -> 2x, at least 48 pixels
+  viz::grid_options a;  // auto scale: 28x28 -> 4x, at least 96 pixels; padding 4
   std::vector<float> mnist(2 * 784, 0.f);
   img = viz::grid(view(mnist, lm::make_dims(2, 784)), a);
-  CHECK(img.height() == 2 + 56 + 2);
+  CHECK(img.height() == 4 + 112 + 4);
 }
 
 TEST_CASE("grid: captions and titles draw text-colour pixels in their bands", "[viz]") {
@@ -117,10 +117,13 @@ TEST_CASE("grid: captions and titles draw text-colour pixels in their bands", "[
   const fs::path dir = lamina_test::fresh_dir("captions");
   viz::save_png(dir / "captions.png", viz::grid(in, o));
   const auto png = read_png(dir / "captions.png");
-  REQUIRE(png.height == plain.height() + viz::font::text_height(1) + 2);
+  // a caption band: a quarter em of gap and one line of text (font_size 20)
+  const viz::typeface& face = viz::typeface::standard();
+  const int line = int(std::ceil(face.ascent(20))) + int(std::ceil(face.descent(20)));
+  REQUIRE(png.height == plain.height() + 5 + line);
   const int tiles_end = 2 + 16;
-  // the widest caption (dddd: 23 px) widens the columns
-  CHECK(png.width == 2 + 4 * (viz::font::text_width("dddd") + 2));
+  // the widest caption widens the columns (plus a quarter em between neighbours)
+  CHECK(png.width == 2 + 4 * (int(std::ceil(face.width("dddd", 20))) + 5 + 2));
   CHECK(png.count(viz::colors::black, 0, 0, png.width, tiles_end) == 0);
   CHECK(png.count(viz::colors::black, 0, tiles_end, png.width, png.height) > 20);
 
@@ -128,7 +131,7 @@ TEST_CASE("grid: captions and titles draw text-colour pixels in their bands", "[
   o.title = "epoch 7";
   const viz::image titled = viz::grid(in, o);
   const int title_band = titled.height() - plain.height();
-  CHECK(title_band > viz::font::text_height(1));
+  CHECK(title_band > face.ascent(20));
   std::size_t black_top = 0;
   for (int y = 0; y < title_band; ++y)
     for (int x = 0; x < titled.width(); ++x) black_top += titled.at(x, y) == viz::colors::black;
@@ -144,7 +147,9 @@ TEST_CASE("rows: labelled rows (clean / noisy / reconstructed) share columns and
                                     {"noisy", view(b, lm::make_dims(3, 1, 8, 8))},
                                     {"reconstructed", view(c, lm::make_dims(2, 64))}},
                                    o);
-  const int label_w = viz::font::text_width("reconstructed") + 2 * 2 + 2;
+  // the label band: the widest label, half an em (font_size 20) and the padding
+  const viz::typeface& face = viz::typeface::standard();
+  const int label_w = int(std::ceil(face.width("reconstructed", 20))) + 10 + 2;
   CHECK(img.width() == 2 + label_w + 3 * 16 + 2 * 2 + 2);
   CHECK(img.height() == 2 + 3 * 16 + 2 * 2 + 2);
   std::size_t label_px = 0, tile_black = 0;
@@ -159,7 +164,7 @@ TEST_CASE("rows: labelled rows (clean / noisy / reconstructed) share columns and
   // global min-max across rows: the darkest row maps to 0, the brightest to 255
   o.norm = viz::normalize::global();
   const viz::image g = viz::rows({{"a", view(a, lm::make_dims(3, 8, 8))}, {"b", view(b, lm::make_dims(3, 8, 8))}}, o);
-  const int lw = viz::font::text_width("a") + 2 * 2 + 2;
+  const int lw = int(std::ceil(face.width("a", 20))) + 10 + 2;
   CHECK(g.at(2 + lw + 1, 2 + 1).r == 0);
   CHECK(g.at(2 + lw + 1, 2 + 18 + 1).r == 255);
 
@@ -197,7 +202,7 @@ TEST_CASE("save_png: written atomically, no temporary left, readable, overwrites
   std::vector<float> v(4 * 9, 0.f);
   for (std::size_t i = 0; i < v.size(); ++i) v[i] = float(i);
   viz::grid_options o;
-  o.scale = 3;
+  o.scale = 3, o.padding = 2;
   viz::save_png(dir / "g.png", viz::grid(view(v, lm::make_dims(4, 3, 3)), o));
   viz::save_png(dir / "g.png", viz::grid(view(v, lm::make_dims(4, 3, 3)), o));
   std::vector<fs::path> files;

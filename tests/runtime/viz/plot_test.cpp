@@ -29,25 +29,32 @@ std::vector<std::string> labels(const viz::axis_scale& s) {
 const double NaN = std::numeric_limits<double>::quiet_NaN();
 }  // namespace
 
-TEST_CASE("ticks: linear axes step by 1, 2 or 5 times a power of ten and widen to whole steps", "[viz]") {
+TEST_CASE("ticks: axes span the data plus a 5 % margin, ticks step by 1, 2, 2.5 or 5 times a power of ten", "[viz]") {
   using V = std::vector<std::string>;
-  CHECK(labels(viz::linear_scale(0.13, 0.87)) == V{"0.0", "0.2", "0.4", "0.6", "0.8", "1.0"});
+  const auto m = viz::linear_scale(0.13, 0.87);  // [0.093, 0.907]
+  CHECK(m.lo == Approx(0.093));
+  CHECK(m.hi == Approx(0.907));
+  CHECK(labels(m) == V{"0.2", "0.4", "0.6", "0.8"});
   CHECK(labels(viz::linear_scale(1, 30)) == V{"0", "5", "10", "15", "20", "25", "30"});
+  CHECK(labels(viz::linear_scale(0, 2, 0.0, 2.0)) ==
+        V{"0.00", "0.25", "0.50", "0.75", "1.00", "1.25", "1.50", "1.75", "2.00"});
+  CHECK(labels(viz::linear_scale(1, 30, {}, {}, 0.0)).back() == "30");
   const auto c = viz::linear_scale(5, 5);  // constant: a range around the value
   CHECK(c.lo < 5);
   CHECK(c.hi > 5);
-  const auto z = viz::linear_scale(0, 0);
-  CHECK(z.lo == -1);
-  CHECK(z.hi == 1);
+  const auto z = viz::linear_scale(0, 0);  // [-1, 1] and the margin
+  CHECK(z.lo == Approx(-1.1));
+  CHECK(z.hi == Approx(1.1));
   const auto none = viz::linear_scale(std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity());
   CHECK(none.lo == 0);
   CHECK(none.hi == 1);
   const auto fixed = viz::linear_scale(0.5, 0.9, 0.0, 1.0);
   CHECK(fixed.lo == 0);
   CHECK(fixed.hi == 1);
-  CHECK(labels(viz::log_scale(0.003, 4109)) == V{"0.001", "0.01", "0.1", "1", "10", "100", "1000", "10000"});
-  CHECK(labels(viz::log_scale(0.02, 0.9)) == V{"0.01", "0.02", "0.05", "0.1", "0.2", "0.5", "1"});
-  CHECK(viz::log_scale(1e-9, 1e3).ticks.front().label == "1e-9");
+  CHECK(labels(viz::log_scale(0.003, 4109)) == V{"0.01", "0.1", "1", "10", "100", "1000"});
+  CHECK(labels(viz::log_scale(0.02, 0.9)) == V{"0.02", "0.05", "0.1", "0.2", "0.5", "1"});
+  CHECK(viz::log_scale(1e-9, 1e3).ticks.front().label == "1e-8");  // every second decade
+  CHECK(labels(viz::log_scale(0.001, 1000, {}, {}, 0.0)) == V{"0.001", "0.01", "0.1", "1", "10", "100", "1000"});
 }
 
 TEST_CASE("plot SVG: polylines per unbroken run, points, legend, ticks, second axis", "[viz]") {
@@ -66,7 +73,7 @@ TEST_CASE("plot SVG: polylines per unbroken run, points, legend, ticks, second a
   CHECK(svg.find(">train loss</text>") != std::string::npos);
   CHECK(svg.find(">val loss</text>") != std::string::npos);
   CHECK(svg.find("loss &amp; &lt;accuracy&gt;") != std::string::npos);
-  CHECK(svg.find(">0.2</text>") != std::string::npos);  // y ticks 0.2 .. 1.0
+  CHECK(svg.find(">0.4</text>") != std::string::npos);  // y ticks 0.4 .. 1.0 over data 0.35 .. 1.0
   CHECK(svg.find(">1.0</text>") != std::string::npos);
   CHECK(svg.find(">epoch</text>") != std::string::npos);
   CHECK(svg.find("class=\"axis y2\"") == std::string::npos);
@@ -80,7 +87,7 @@ TEST_CASE("plot SVG: polylines per unbroken run, points, legend, ticks, second a
   CHECK(count(svg, "<polyline") == 4);
   CHECK(svg.find("class=\"axis y2\"") != std::string::npos);
   CHECK(svg.find(">accuracy</text>") != std::string::npos);
-  CHECK(svg.find("rotate(90") != std::string::npos);
+  CHECK(count(svg, "rotate(-90") == 2);  // both y labels read bottom to top
   CHECK(svg.find("stroke-dasharray") != std::string::npos);
 
   p.legend = viz::legend_position::none;
@@ -112,7 +119,7 @@ TEST_CASE("plot: NaN/inf points are skipped, constant and single-point series ge
   CHECK(ls.find(">0.001</text>") != std::string::npos);
 }
 
-TEST_CASE("plot PNG: the requested size, exact series colours, text pixels, atomic write", "[viz]") {
+TEST_CASE("plot PNG: pixel_ratio times the size, exact series colours, text pixels, atomic write", "[viz]") {
   viz::plot p;
   p.width = 400, p.height = 300;
   p.title = "accuracy";
@@ -132,14 +139,45 @@ TEST_CASE("plot PNG: the requested size, exact series colours, text pixels, atom
   }
   CHECK(n_files == 2);
   const auto png = lamina_test::read_png(dir / "p.png");
-  REQUIRE(png.width == 400);
-  REQUIRE(png.height == 300);
-  CHECK(png.count(viz::palette(0)) > 50);
-  CHECK(png.count(viz::palette(1)) > 50);
-  CHECK(png.count(viz::palette(2)) > 50);
-  CHECK(png.count(viz::colors::black, 0, 0, png.width, 20) > 20);  // title band
+  REQUIRE(png.width == 800);  // pixel_ratio 2
+  REQUIRE(png.height == 600);
+  CHECK(png.count(viz::palette(0)) > 100);  // anti-aliased: the lines' cores keep the exact colour
+  CHECK(png.count(viz::palette(1)) > 100);
+  CHECK(png.count(viz::palette(2)) > 100);
+  CHECK(png.count(viz::colors::black, 0, 0, png.width, 40) > 20);  // title band
   // the right axis's tick labels make black pixels right of the plot area
-  CHECK(png.count(viz::colors::black, png.width - 60, 40, png.width, png.height - 60) > 50);
+  CHECK(png.count(viz::colors::black, png.width - 120, 80, png.width, png.height - 120) > 50);
+  // the same picture at 1x: every size halves
+  p.pixel_ratio = 1;
+  const viz::image one = viz::render(p);
+  CHECK(one.width() == 400);
+  CHECK(one.height() == 300);
+  p.pixel_ratio = 0;
+  CHECK_THROWS_WITH(viz::render(p), Catch::Contains("pixel_ratio"));
+}
+
+TEST_CASE("plot layout: data inside a margin, the legend where it hides the fewest points", "[viz]") {
+  std::vector<double> up, down;
+  for (int i = 0; i <= 20; ++i) up.push_back(i), down.push_back(20 - i);
+  viz::plot p;
+  p.add(up, "rising");
+  auto L = viz::detail::layout(p);
+  // the first and last points sit 5 % of the range inside the frame, not on it
+  CHECK(L.px(1) - L.x0 == Approx(0.05 / 1.1 * (L.x1 - L.x0)));
+  CHECK(L.x1 - L.px(21) == Approx(0.05 / 1.1 * (L.x1 - L.x0)));
+  CHECK(L.py(0, viz::side::left) < L.y1);
+  // a rising line fills the lower left and upper right: the legend goes upper left
+  CHECK(L.legend_x < (L.x0 + L.x1) / 2);
+  CHECK(L.legend_y < (L.y0 + L.y1) / 2);
+  viz::plot q;
+  q.add(down, "falling");
+  L = viz::detail::layout(q);  // upper right is free: matplotlib's first choice
+  CHECK(L.legend_x > (L.x0 + L.x1) / 2);
+  CHECK(L.legend_y < (L.y0 + L.y1) / 2);
+  // the legend's text comes from the same layout in PNG and SVG
+  const std::string svg = viz::to_svg(q);
+  CHECK(svg.find(">falling</text>") != std::string::npos);
+  CHECK(count(svg, "class=\"legend-label\"") == 1);
 }
 
 TEST_CASE("plot: malformed plots throw std::invalid_argument", "[viz]") {
