@@ -49,6 +49,7 @@ struct adagrad_update {
 template <lamina::Backend Backend = cpu>
 class Adagrad {
  public:
+  using options_type = adagrad_options;  ///< The options (one set per parameter group in ParamGroups).
   using backend = Backend;  ///< Where the parameters and the state tensors live.
   static constexpr const char* name = "Adagrad";  ///< For error messages.
 

@@ -56,6 +56,7 @@ struct adamax_update {
 template <lamina::Backend Backend = cpu>
 class Adamax {
  public:
+  using options_type = adamax_options;  ///< The options (one set per parameter group in ParamGroups).
   using backend = Backend;  ///< Where the parameters and the state tensors live.
   static constexpr const char* name = "Adamax";  ///< For error messages.
 

@@ -50,6 +50,7 @@ struct lion_update {
 template <lamina::Backend Backend = cpu>
 class Lion {
  public:
+  using options_type = lion_options;  ///< The options (one set per parameter group in ParamGroups).
   using backend = Backend;  ///< Where the parameters and the state tensors live.
   static constexpr const char* name = "Lion";  ///< For error messages.
 

@@ -64,6 +64,7 @@ struct nadam_update {
 template <lamina::Backend Backend = cpu>
 class NAdam {
  public:
+  using options_type = nadam_options;  ///< The options (one set per parameter group in ParamGroups).
   using backend = Backend;  ///< Where the parameters and the state tensors live.
   static constexpr const char* name = "NAdam";  ///< For error messages.
 

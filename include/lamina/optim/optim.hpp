@@ -19,4 +19,5 @@
 #include "reduce_lr_on_plateau.hpp"
 #include "rmsprop.hpp"
 #include "scheduler_chain.hpp"
+#include "param_groups.hpp"
 #include "sgd.hpp"

@@ -76,6 +76,7 @@ struct rmsprop_update {
 template <lamina::Backend Backend = cpu>
 class RMSprop {
  public:
+  using options_type = rmsprop_options;  ///< The options (one set per parameter group in ParamGroups).
   using backend = Backend;  ///< Where the parameters and the state tensors live.
   static constexpr const char* name = "RMSprop";  ///< For error messages.
 

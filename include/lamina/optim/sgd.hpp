@@ -64,6 +64,7 @@ struct sgd_update {
 template <lamina::Backend Backend = cpu>
 class SGD {
  public:
+  using options_type = sgd_options;  ///< The options (one set per parameter group in ParamGroups).
   using backend = Backend;  ///< Where the parameters and the momentum buffer live.
 
   /// An optimizer of params by grads (same size); params and grads are the backend's memory.
