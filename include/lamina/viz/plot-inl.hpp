@@ -79,14 +79,16 @@ LAMINA_INLINE bool clip_segment(double& ax, double& ay, double& bx, double& by, 
 }
 
 // matplotlib's "best": how many points, and segments crossing the box, a legend there would hide.
-LAMINA_INLINE std::size_t legend_badness(const plot& p, const plot_layout& L, double lx, double ly) {
+// `drawn` holds each series' runs in plot coordinates (runs()), computed once for all candidates.
+LAMINA_INLINE std::size_t legend_badness(const plot& p, const std::vector<std::vector<std::vector<point>>>& drawn,
+                                         const plot_layout& L, double lx, double ly) {
   std::size_t bad = 0;
-  for (const series& c : p.curves)
-    for (const auto& run : runs(L, c))
+  for (std::size_t s = 0; s < drawn.size(); ++s)
+    for (const auto& run : drawn[s])
       for (std::size_t i = 0; i < run.size(); ++i) {
         const point q = run[i];
         bad += q.x >= lx && q.x <= lx + L.legend_w && q.y >= ly && q.y <= ly + L.legend_h;
-        if (i == 0 || c.style.line == line_style::none) continue;
+        if (i == 0 || p.curves[s].style.line == line_style::none) continue;
         double ax = run[i - 1].x, ay = run[i - 1].y, bx = q.x, by = q.y;
         bad += clip_segment(ax, ay, bx, by, lx, ly, lx + L.legend_w, ly + L.legend_h);
       }
@@ -168,9 +170,11 @@ LAMINA_INLINE plot_layout layout(const plot& p) {
                 // lower center, upper center, center
       const std::pair<double, double> candidates[] = {{rx, ty}, {lx, ty}, {lx, by}, {rx, by}, {rx, cy},
                                                       {lx, cy}, {rx, cy}, {cx, by}, {cx, ty}, {cx, cy}};
+      std::vector<std::vector<std::vector<point>>> drawn;
+      for (const series& c : p.curves) drawn.push_back(runs(L, c));
       std::size_t fewest = std::numeric_limits<std::size_t>::max();
       for (const auto& c : candidates)
-        if (const std::size_t bad = legend_badness(p, L, c.first, c.second); bad < fewest) fewest = bad, place = c;
+        if (const std::size_t bad = legend_badness(p, drawn, L, c.first, c.second); bad < fewest) fewest = bad, place = c;
     }
   }
   std::tie(L.legend_x, L.legend_y) = place;

@@ -10,6 +10,8 @@
 // If the translation unit has already included <stb/stb_image.h> itself, lamina uses those
 // declarations instead, and the program must define STB_IMAGE_IMPLEMENTATION in one
 // translation unit, as stb asks.
+#include "../../core/third_party_warnings.hpp"
+
 #ifndef STBI_INCLUDE_STB_IMAGE_H
 #define STB_IMAGE_STATIC
 #define STB_IMAGE_IMPLEMENTATION
@@ -17,23 +19,9 @@
 #define STBI_ONLY_JPEG
 #define STBI_ONLY_BMP
 #define STBI_ONLY_PNM
-#if defined(__GNUC__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-function"
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-#pragma GCC diagnostic ignored "-Wsign-compare"
-#pragma GCC diagnostic ignored "-Wconversion"
-#pragma GCC diagnostic ignored "-Wold-style-cast"
-#pragma GCC diagnostic ignored "-Wcast-qual"
-#pragma GCC diagnostic ignored "-Wdouble-promotion"
-#pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
-#pragma GCC diagnostic ignored "-Wshadow"
-#endif
+LAMINA_THIRD_PARTY_BEGIN
 #include <stb/stb_image.h>
-#if defined(__GNUC__)
-#pragma GCC diagnostic pop
-#endif
+LAMINA_THIRD_PARTY_END
 #undef STB_IMAGE_IMPLEMENTATION
 #undef STBI_ONLY_PNG
 #undef STBI_ONLY_JPEG

@@ -17,6 +17,8 @@
 
 #include <zlib.h>
 
+#include "../../core/third_party_warnings.hpp"
+
 #ifndef INCLUDE_STB_IMAGE_WRITE_H
 namespace lamina::viz::detail {
 // stb's STBIW_ZLIB_COMPRESS hook: a zlib stream in memory that stb frees with STBIW_FREE (free).
@@ -37,22 +39,8 @@ inline unsigned char* stbiw_zlib_compress(unsigned char* data, int len, int* out
 #define STBIW_ZLIB_COMPRESS ::lamina::viz::detail::stbiw_zlib_compress
 #define STB_IMAGE_WRITE_STATIC
 #define STB_IMAGE_WRITE_IMPLEMENTATION
-#if defined(__GNUC__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-function"
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-#pragma GCC diagnostic ignored "-Wsign-compare"
-#pragma GCC diagnostic ignored "-Wconversion"
-#pragma GCC diagnostic ignored "-Wold-style-cast"
-#if !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wuseless-cast"
-#endif
-#pragma GCC diagnostic ignored "-Wcast-qual"
-#pragma GCC diagnostic ignored "-Wdouble-promotion"
-#endif
+LAMINA_THIRD_PARTY_BEGIN
 #include <stb/stb_image_write.h>
-#if defined(__GNUC__)
-#pragma GCC diagnostic pop
-#endif
+LAMINA_THIRD_PARTY_END
 #undef STB_IMAGE_WRITE_IMPLEMENTATION
 #endif  // INCLUDE_STB_IMAGE_WRITE_H

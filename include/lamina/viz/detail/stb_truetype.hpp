@@ -15,25 +15,13 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "../../core/third_party_warnings.hpp"
+
 #ifndef __STB_INCLUDE_STB_TRUETYPE_H__
 #define STBTT_STATIC
 #define STB_TRUETYPE_IMPLEMENTATION
-#if defined(__GNUC__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-function"
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-#pragma GCC diagnostic ignored "-Wsign-compare"
-#pragma GCC diagnostic ignored "-Wconversion"
-#pragma GCC diagnostic ignored "-Wold-style-cast"
-#pragma GCC diagnostic ignored "-Wcast-qual"
-#pragma GCC diagnostic ignored "-Wdouble-promotion"
-#pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
-#pragma GCC diagnostic ignored "-Wshadow"
-#endif
+LAMINA_THIRD_PARTY_BEGIN
 #include <stb/stb_truetype.h>
-#if defined(__GNUC__)
-#pragma GCC diagnostic pop
-#endif
+LAMINA_THIRD_PARTY_END
 #undef STB_TRUETYPE_IMPLEMENTATION
 #endif  // __STB_INCLUDE_STB_TRUETYPE_H__
