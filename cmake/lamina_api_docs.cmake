@@ -2,7 +2,7 @@
 # its front page and docs/*.md as related pages. Nothing here is part of ALL:
 #   cmake --build build --target lamina_api_docs   ->  build/api-docs/html/index.html
 # With LAMINA_BUILD_TESTS, the test docs.api_reference (tests/docs/check_api_docs.cmake) fails
-# when a public name of include/lamina/{core,layers,optim,loss,train} has no documentation.
+# on any Doxygen warning: a public name of include/lamina without documentation, a bad comment.
 # Without doxygen (Debian: doxygen) both are skipped.
 find_package(Doxygen QUIET)
 if(NOT DOXYGEN_FOUND)

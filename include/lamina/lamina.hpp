@@ -7,6 +7,19 @@
 /// Networks as types: shapes (Shape), layers, Sequential and Model, with losses (lamina::loss),
 /// optimizers and schedulers (lamina::optim) and training (lamina::train) in nested
 /// namespaces. The docs spell it `lm::` (namespace lm = lamina;).
+/// @namespace lamina::data
+/// Datasets (Fashion-MNIST, Olivetti faces, photos, generated balls), loaders that batch and
+/// shuffle them, splits, transforms, and image and array files (PNG/JPEG, IDX, NPY).
+/// @namespace lamina::io
+/// Files: model and checkpoint files (safetensors), JSON, TensorBoard event files, ONNX export,
+/// all written atomically.
+/// @namespace lamina::io::onnx
+/// The ONNX graph a network exports to (lamina::io::export_onnx), one op list per layer.
+/// @namespace lamina::init
+/// Weight initialisers with torch.nn.init's definitions, applied to a model by name or layer.
+/// @namespace lamina::testing
+/// Checks for a user's own layers: gradients against finite differences, and the first
+/// non-finite value of a tensor.
 #include "core/backend.hpp"
 #if defined(__CUDACC__)
 #include "kernels/cuda/cuda.cuh"  // the CUDA backend (lm::cuda): only when compiled as CUDA (docs/cuda.md)

@@ -20,21 +20,30 @@
 
 namespace lamina::data {
 
-// The centres of an H x W pixel grid as [H*W, 2] rows (x, y), row-major (see above).
+/// The centres of an H x W pixel grid as [H*W, 2] rows (x, y), row-major (see above).
+/// Pixel (row, col) gives x = (col + 0.5) / W and y = (row + 0.5) / H, both in (0, 1).
 LAMINA_INLINE Tensor coordinate_grid(std::size_t height, std::size_t width);
 
+/// An image as (coordinate, colour) pairs for an implicit neural representation, made by
+/// make_coordinate_set().
 struct coordinate_set {
-  Tensor coords;    // [H*W, 2]  (x, y) pixel centres in (0, 1)
-  Tensor targets;   // [H*W, C]  pixel values
+  /// Inputs [H*W, 2]: the (x, y) centre of each pixel in (0, 1), row-major.
+  Tensor coords;
+  /// Targets [H*W, C]: each pixel's channel values, in the order of coords.
+  Tensor targets;
+  /// The image's shape [C, H, W], for grid_to_image().
+  ///@{
   std::size_t channels = 0, height = 0, width = 0;
+  ///@}
 };
 
-// An image [C, H, W] as (coordinate, colour) pairs.
+/// An image [C, H, W] as (coordinate, colour) pairs.
 LAMINA_INLINE coordinate_set make_coordinate_set(ConstTensorView image);
+/// An image tensor [C, H, W] as (coordinate, colour) pairs.
 inline coordinate_set make_coordinate_set(const Tensor& image) { return make_coordinate_set(image.view()); }
 
-// Per-pixel rows [H*W, C] (e.g. a network's predictions on coordinate_grid(H, W)) back to an
-// image [C, H, W].
+/// Per-pixel rows [H*W, C] (e.g. a network's predictions on coordinate_grid(H, W)) back to an
+/// image [C, H, W].
 LAMINA_INLINE Tensor grid_to_image(ConstTensorView rows, std::size_t height, std::size_t width);
 
 }  // namespace lamina::data

@@ -23,8 +23,8 @@
 
 namespace lamina::data {
 
-// The folders data_path() searches, in order (existing or not, except $LAMINA_DATA_DIR, which
-// must exist when set).
+/// The folders data_path() searches, in order (existing or not, except $LAMINA_DATA_DIR, which
+/// must exist when set).
 inline std::vector<std::filesystem::path> data_dir_candidates() {
   std::vector<std::filesystem::path> dirs;
   if (const char* env = std::getenv("LAMINA_DATA_DIR"); env != nullptr && *env != '\0') {
@@ -51,7 +51,7 @@ inline std::vector<std::filesystem::path> data_dir_candidates() {
   return dirs;
 }
 
-// The first candidate folder that exists (the folder examples report), or throws.
+/// The first candidate folder that exists (the folder examples report), or throws.
 inline std::filesystem::path default_data_dir() {
   std::string tried;
   for (const auto& dir : data_dir_candidates()) {
@@ -63,8 +63,8 @@ inline std::filesystem::path default_data_dir() {
                      "looked in:" + tried + "\nset LAMINA_DATA_DIR to the folder holding faces/ and images/");
 }
 
-// The file `relative` (e.g. "images/astronaut.png") in the first candidate folder that has it.
-// The error lists every place it looked.
+/// The file `relative` (e.g. "images/astronaut.png") in the first candidate folder that has it.
+/// The error lists every place it looked.
 inline std::filesystem::path data_path(const std::filesystem::path& relative) {
   std::string tried;
   for (const auto& dir : data_dir_candidates()) {

@@ -64,19 +64,24 @@ LAMINA_INLINE std::string idx_type_label(std::uint8_t code);
 
 }  // namespace detail
 
-// A whole IDX file in memory, payload already in host byte order.
+/// A whole IDX file in memory, payload already in host byte order.
 struct idx_array {
-  std::uint8_t type_code = 0;        // 0x08 u8, 0x09 i8, 0x0B i16, 0x0C i32, 0x0D f32, 0x0E f64
-  std::vector<std::size_t> dims;
-  std::vector<std::byte> data;       // host byte order after conversion
-  std::filesystem::path file;        // where it came from, for error messages
+  /// Element type, from byte 2 of the header: 0x08 u8, 0x09 i8, 0x0B i16, 0x0C i32, 0x0D f32,
+  /// 0x0E f64.
+  std::uint8_t type_code = 0;
+  std::vector<std::size_t> dims;  ///< Dimensions from the header, outermost first.
+  /// The payload, row-major, converted to host byte order.
+  std::vector<std::byte> data;
+  /// The file it was read from, named in error messages.
+  std::filesystem::path file;
 
+  /// Number of elements (0 for an unknown type code).
   std::size_t element_count() const noexcept {
     const std::size_t w = detail::idx_element_size(type_code);
     return w ? data.size() / w : 0;
   }
 
-  // Typed view; throws format_error if T does not match the file's type code.
+  /// Typed view; throws format_error if T does not match the file's type code.
   template <class T>
   std::span<const T> as() const& {
     using U = std::remove_cv_t<T>;
@@ -87,19 +92,23 @@ struct idx_array {
     // operator new's alignment (>= 16) covers every IDX element type.
     return {reinterpret_cast<const T*>(data.data()), data.size() / sizeof(U)};
   }
-  // A view into a temporary would dangle: `read_idx(f).as<float>()` must not compile.
+  /// A view into a temporary would dangle: `read_idx(f).as<float>()` must not compile.
   template <class T>
   std::span<const T> as() const&& = delete;
 };
 
+/// Reads an IDX file, raw or gzip-compressed, of any element type and rank; throws
+/// format_error for a missing, corrupt or implausible file.
 LAMINA_INLINE idx_array read_idx(const std::filesystem::path& file);
 
+/// An IDX file of u8 elements (e.g. MNIST images or labels), as read_idx_u8() returns it.
 struct idx_u8_array {
-  std::vector<std::size_t> dims;
-  std::vector<std::uint8_t> data;
+  std::vector<std::size_t> dims;  ///< Dimensions from the header, outermost first.
+  std::vector<std::uint8_t> data;  ///< The elements, row-major.
 };
 
-// The common MNIST-family case: u8 payload of a known rank, read straight into uint8_t.
+/// The common MNIST-family case: u8 payload of a known rank, read straight into uint8_t.
+/// Throws format_error when the file's type is not u8 or its rank is not `expected_rank`.
 LAMINA_INLINE idx_u8_array read_idx_u8(const std::filesystem::path& file, std::size_t expected_rank);
 
 }  // namespace lamina::data

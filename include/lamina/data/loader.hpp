@@ -45,26 +45,38 @@
 
 namespace lamina::data {
 
+/// Options of ClassificationLoader and RegressionLoader, like torch.utils.data.DataLoader's.
 struct loader_options {
-  std::size_t batch_size = 64;
-  bool shuffle = true;
-  bool drop_last = false;
-  std::uint64_t seed = 0;
-  dims sample_shape = {};           // shape of one input for the transform; {} = [sample_size]
-  batch_transform transform = {};   // applied to each batch's inputs, in place
-  bool prefetch = false;            // prepare the next batch on a worker thread
+  std::size_t batch_size = 64;  ///< Samples per batch (at least 1).
+  bool shuffle = true;  ///< Reshuffle the samples at every start_epoch().
+  bool drop_last = false;  ///< Leave out the last batch when it is smaller than batch_size.
+  std::uint64_t seed = 0;  ///< Seeds the shuffles and the transform's generators.
+  /// Shape of one input as the transform sees it, e.g. [C, H, W]; empty: [sample_size].
+  dims sample_shape = {};
+  /// Applied in place to each batch's inputs [size, sample_shape...]; empty: none.
+  batch_transform transform = {};
+  /// Prepare the next batch on a worker thread while the caller uses this one.
+  bool prefetch = false;
 };
 
+/// A batch of ClassificationLoader: inputs and their labels, valid until the next batch() or
+/// start_epoch() call.
 struct labelled_batch {
-  std::span<const float> x;                // [size, sample...]: size * sample_size floats
-  std::span<const std::int32_t> labels;    // [size]
-  std::size_t size;
+  /// Inputs [size, sample...]: size * sample_size floats.
+  std::span<const float> x;
+  /// Class labels [size].
+  std::span<const std::int32_t> labels;
+  std::size_t size;  ///< Samples in this batch (batch_size, or fewer for the last one).
 };
 
+/// A batch of RegressionLoader: inputs and their targets, valid until the next batch() or
+/// start_epoch() call.
 struct regression_batch {
-  std::span<const float> x; // [size, sample...]: size * sample_size floats
-  ConstTensorView targets;  // [size, target...]
-  std::size_t size;
+  /// Inputs [size, sample...]: size * sample_size floats.
+  std::span<const float> x;
+  /// Targets [size, target_shape...].
+  ConstTensorView targets;
+  std::size_t size;  ///< Samples in this batch (batch_size, or fewer for the last one).
 };
 
 namespace detail {
@@ -167,20 +179,27 @@ extern template class batch_engine<regression_source>;
 
 }  // namespace detail
 
-// Mini-batches of (input, class label) pairs.
+/// Mini-batches of (input, class label) pairs.
+/// Like torch.utils.data.DataLoader over a TensorDataset of inputs and int32 labels.
 class ClassificationLoader {
  public:
+  /// A loader over labels.size() samples of sample_size floats each; both spans must outlive it.
   // `samples` holds labels.size() samples of `sample_size` floats each; both must outlive the loader.
   ClassificationLoader(std::span<const float> samples, std::span<const std::int32_t> labels,
                        std::size_t sample_size, loader_options options)
       : engine_(make(samples, labels, sample_size, std::move(options))) {}
 
+  /// Number of samples.
   std::size_t size() const { return engine_->size(); }
+  /// Floats per input.
   std::size_t sample_size() const { return engine_->source().sample_size(); }  // floats per input
+  /// Batches per epoch (the last one may be smaller, unless drop_last).
   std::size_t batches() const { return engine_->batches(); }
+  /// The options it was built with.
   const loader_options& options() const { return engine_->options(); }
-  // Reshuffles for `epoch` (a permutation that depends only on seed and epoch).
+  /// Reshuffles for `epoch` (a permutation that depends only on seed and epoch).
   void start_epoch(std::size_t epoch) { engine_->start_epoch(epoch); }
+  /// Batch b of the current epoch (b < batches()); throws std::out_of_range otherwise.
   labelled_batch batch(std::size_t b);
 
  private:
@@ -190,21 +209,27 @@ class ClassificationLoader {
   std::unique_ptr<engine> engine_;
 };
 
-// Mini-batches of (input, target) float pairs, e.g. images and their clean versions, or
-// coordinates and colours. Shuffling, transform and prefetch as in ClassificationLoader; the
-// transform changes inputs only (noisy inputs, clean targets).
+/// Mini-batches of (input, target) float pairs, e.g. images and their clean versions, or
+/// coordinates and colours. Shuffling, transform and prefetch as in ClassificationLoader; the
+/// transform changes inputs only (noisy inputs, clean targets).
 class RegressionLoader {
  public:
-  // `samples`: N inputs of `sample_size` floats; `targets`: N targets of shape `target_shape`.
+  /// `samples`: N inputs of `sample_size` floats; `targets`: N targets of shape `target_shape`.
   RegressionLoader(std::span<const float> samples, std::span<const float> targets, std::size_t sample_size,
                    dims target_shape, loader_options options)
       : target_shape_(target_shape), engine_(make(samples, targets, sample_size, target_shape, std::move(options))) {}
 
+  /// Number of samples.
   std::size_t size() const { return engine_->size(); }
+  /// Floats per input.
   std::size_t sample_size() const { return engine_->source().sample_size(); }  // floats per input
+  /// Batches per epoch (the last one may be smaller, unless drop_last).
   std::size_t batches() const { return engine_->batches(); }
+  /// The options it was built with.
   const loader_options& options() const { return engine_->options(); }
+  /// Reshuffles for `epoch` (a permutation that depends only on seed and epoch).
   void start_epoch(std::size_t epoch) { engine_->start_epoch(epoch); }
+  /// Batch b of the current epoch (b < batches()); throws std::out_of_range otherwise.
   regression_batch batch(std::size_t b);
 
  private:

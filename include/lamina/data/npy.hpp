@@ -36,8 +36,11 @@ namespace lamina::data {
 static_assert(std::endian::native == std::endian::little,
               "lamina::data::npy: the in-memory layout is little-endian; big-endian hosts are not supported");
 
+/// Element types of the .npy files lamina reads and writes, named by numpy's type codes:
+/// u1 uint8, i4 int32, i8 int64, f4 float32, f8 float64.
 enum class npy_dtype : std::uint8_t { u1, i4, i8, f4, f8 };
 
+/// Bytes per element of a dtype (numpy's dtype.itemsize).
 inline constexpr std::size_t npy_dtype_size(npy_dtype t) noexcept {
   switch (t) {
     case npy_dtype::u1: return 1;
@@ -47,7 +50,7 @@ inline constexpr std::size_t npy_dtype_size(npy_dtype t) noexcept {
   return 0;
 }
 
-// The descr numpy writes for this dtype on a little-endian machine: "|u1", "<i4", ...
+/// The descr numpy writes for this dtype on a little-endian machine: "|u1", "<i4", ...
 inline constexpr std::string_view npy_dtype_descr(npy_dtype t) noexcept {
   switch (t) {
     case npy_dtype::u1: return "|u1";
@@ -59,10 +62,12 @@ inline constexpr std::string_view npy_dtype_descr(npy_dtype t) noexcept {
   return "?";
 }
 
+/// The C++ element types of the npy_dtype values: uint8_t, int32_t, int64_t, float, double.
 template <class T>
 concept npy_element = std::is_same_v<T, std::uint8_t> || std::is_same_v<T, std::int32_t> ||
                       std::is_same_v<T, std::int64_t> || std::is_same_v<T, float> || std::is_same_v<T, double>;
 
+/// The npy_dtype of the element type T.
 template <npy_element T>
 inline constexpr npy_dtype npy_dtype_of = std::is_same_v<T, std::uint8_t>   ? npy_dtype::u1
                                           : std::is_same_v<T, std::int32_t> ? npy_dtype::i4
@@ -70,16 +75,20 @@ inline constexpr npy_dtype npy_dtype_of = std::is_same_v<T, std::uint8_t>   ? np
                                           : std::is_same_v<T, float>        ? npy_dtype::f4
                                                                             : npy_dtype::f8;
 
-// A whole .npy array in memory: C order, host (little-endian) byte order.
+/// A whole .npy array in memory: C order, host (little-endian) byte order.
 struct npy_array {
-  npy_dtype dtype = npy_dtype::f4;
-  std::vector<std::size_t> shape;  // empty for a 0-d array (one element)
-  std::vector<std::byte> data;     // element_count() * npy_dtype_size(dtype) bytes
-  std::filesystem::path file;      // where it came from, for error messages
+  npy_dtype dtype = npy_dtype::f4;  ///< Element type, from the header's descr.
+  /// Shape from the header, outermost first (numpy's shape); empty for a 0-d array.
+  std::vector<std::size_t> shape;
+  /// The elements in C order, little-endian: element_count() * npy_dtype_size(dtype) bytes.
+  std::vector<std::byte> data;
+  /// The file it was read from, named in error messages.
+  std::filesystem::path file;
 
+  /// Number of elements: the product of shape (1 for a 0-d array).
   std::size_t element_count() const noexcept { return data.size() / npy_dtype_size(dtype); }
 
-  // Typed view; throws format_error if T is not the file's dtype. No conversion.
+  /// Typed view; throws format_error if T is not the file's dtype. No conversion.
   template <npy_element T>
   std::span<const T> as() const& {
     if (dtype != npy_dtype_of<T>)
@@ -90,14 +99,15 @@ struct npy_array {
     // operator new's alignment (>= 16) covers every element type.
     return {reinterpret_cast<const T*>(data.data()), data.size() / sizeof(T)};
   }
+  /// Deleted for temporaries: `read_npy(f).as<float>()` would dangle.
   template <npy_element T>
   std::span<const T> as() const&& = delete;  // a view into a temporary would dangle
 
-  // Every element converted to float by value (u1 200 -> 200.0f; no scaling; i8/f8 may round).
+  /// Every element converted to float by value (u1 200 -> 200.0f; no scaling; i8/f8 may round).
   std::vector<float> as_floats() const;
 
-  // 8-bit pixels scaled to [0, 1] (u / 255.0f). Only for u1 arrays; throws format_error otherwise
-  // (float arrays have no fixed range: use as_floats()).
+  /// 8-bit pixels scaled to [0, 1] (u / 255.0f). Only for u1 arrays; throws format_error otherwise
+  /// (float arrays have no fixed range: use as_floats()).
   std::vector<float> as_unit_floats() const;
 };
 
@@ -111,14 +121,16 @@ LAMINA_INLINE std::string npy_shape_string(const std::vector<std::size_t>& shape
 
 }  // namespace detail
 
-// Parses a .npy image held in memory; `name` is used in error messages.
+/// Parses a .npy image held in memory; `name` is used in error messages.
 LAMINA_INLINE npy_array parse_npy(std::span<const std::byte> bytes, const std::filesystem::path& name = "<memory>");
 
+/// Reads a .npy file, like numpy.load; throws format_error for a missing, unsupported or corrupt
+/// file.
 LAMINA_INLINE npy_array read_npy(const std::filesystem::path& file);
 
-// Writes a C-order array as .npy (version 1.0, or 2.0 if the header needs it), atomically.
-// `shape` empty = 0-d array of one element. Throws std::invalid_argument for a null pointer with
-// elements to write, std::runtime_error if the file cannot be written.
+/// Writes a C-order array as .npy (version 1.0, or 2.0 if the header needs it), atomically.
+/// `shape` empty = 0-d array of one element. Throws std::invalid_argument for a null pointer with
+/// elements to write, std::runtime_error if the file cannot be written.
 template <npy_element T>
 void write_npy(const std::filesystem::path& file, const T* data, const std::vector<std::size_t>& shape) {
   std::uint64_t count = 1;
@@ -148,6 +160,7 @@ void write_npy(const std::filesystem::path& file, const T* data, const std::vect
   });
 }
 
+/// The same from a span, whose size must match `shape` (else std::invalid_argument).
 template <npy_element T>
 void write_npy(const std::filesystem::path& file, std::span<const T> data, const std::vector<std::size_t>& shape) {
   std::uint64_t count = 1;
@@ -158,7 +171,7 @@ void write_npy(const std::filesystem::path& file, std::span<const T> data, const
   write_npy(file, data.data(), shape);
 }
 
-// Writes an array read by read_npy back (C order, little-endian).
+/// Writes an array read by read_npy back (C order, little-endian).
 LAMINA_INLINE void write_npy(const std::filesystem::path& file, const npy_array& a);
 
 }  // namespace lamina::data

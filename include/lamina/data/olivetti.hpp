@@ -21,17 +21,26 @@
 
 namespace lamina::data {
 
+/// The data set's layout: 40 subjects, 10 images each, 64 x 64 pixels per image.
+///@{
 inline constexpr std::size_t olivetti_subjects = 40, olivetti_images_per_subject = 10, olivetti_side = 64;
+///@}
 
+/// Options of load_olivetti_faces().
 struct olivetti_options {
-  bool flatten = false;  // [N, 4096] instead of [N, 1, 64, 64] (same memory layout)
+  /// Give images [N, 4096] instead of [N, 1, 64, 64] (the same memory layout).
+  bool flatten = false;
 };
 
-// Images with one integer label each (the subject, 0..39).
+/// Images with one integer label each (the subject, 0..39).
 struct face_set {
-  Tensor images;                      // [N, 1, 64, 64] or [N, 4096], values in [0, 1]
-  std::vector<std::int32_t> labels;   // [N]
+  /// Faces [N, 1, 64, 64], or [N, 4096] with flatten, values in [0, 1].
+  Tensor images;
+  /// Subject of each image [N], 0..39 (image i shows subject i / 10).
+  std::vector<std::int32_t> labels;
+  /// Number of images N.
   std::size_t size() const { return labels.size(); }
+  /// Floats per image: 4096 (0 for an empty set).
   std::size_t sample_size() const { return size() ? images.size() / size() : 0; }
 };
 
@@ -41,8 +50,9 @@ namespace detail {
 LAMINA_INLINE face_set load_olivetti_faces_from(const olivetti_options& options, const std::filesystem::path& file);
 }  // namespace detail
 
-// The default file is data_path("faces/olivetti_faces.npy"). Accepts uint8 pixels (scaled by
-// 1/255) or float32/float64 values already in [0, 1], shape (N, 64, 64) or (N, 4096).
+/// The default file is data_path("faces/olivetti_faces.npy"). Accepts uint8 pixels (scaled by
+/// 1/255) or float32/float64 values already in [0, 1], shape (N, 64, 64) or (N, 4096).
+/// Throws format_error for a missing file, another shape or values outside [0, 1].
 inline face_set load_olivetti_faces(olivetti_options options = {}, std::filesystem::path file = {}) {
   if (file.empty()) file = data_path("faces/olivetti_faces.npy");
   return detail::load_olivetti_faces_from(options, file);

@@ -24,13 +24,17 @@
 
 namespace lamina::data {
 
+/// A bundled photo: its file, its size as stored and what it shows.
 struct photo_info {
-  std::string_view file;
+  std::string_view file;  ///< File name in data/images, e.g. "rocket.jpg".
+  /// Shape [C, H, W] as stored: C is 1 (grey) or 3 (colour).
+  ///@{
   std::size_t channels, height, width;
-  std::string_view content;
+  ///@}
+  std::string_view content;  ///< What the photo shows.
 };
 
-// The photos in data/images, with their sizes as stored.
+/// The photos in data/images, with their sizes as stored.
 inline constexpr std::array<photo_info, 10> photos = {{
     {"astronaut.png", 3, 512, 512, "Eileen Collins, NASA"},
     {"coffee.png", 3, 400, 600, "cup of coffee"},
@@ -44,8 +48,8 @@ inline constexpr std::array<photo_info, 10> photos = {{
     {"camera.png", 1, 512, 512, "cameraman replacement"},
 }};
 
-// "rocket" or "rocket.jpg" -> data/images/rocket.jpg; other names are taken as file names
-// under data/images (or as a path, when one with that name exists).
+/// "rocket" or "rocket.jpg" -> data/images/rocket.jpg; other names are taken as file names
+/// under data/images (or as a path, when one with that name exists).
 inline std::filesystem::path photo_path(std::string_view name) {
   for (const auto& p : photos) {
     const auto stem = p.file.substr(0, p.file.find('.'));
@@ -56,7 +60,7 @@ inline std::filesystem::path photo_path(std::string_view name) {
   return data_path(std::filesystem::path("images") / std::string(name));
 }
 
-// Replicates a grey [1, H, W] image to [3, H, W]; [3, H, W] is returned unchanged.
+/// Replicates a grey [1, H, W] image to [3, H, W]; [3, H, W] is returned unchanged.
 LAMINA_INLINE Tensor to_rgb(Tensor image);
 
 namespace detail {
@@ -65,9 +69,9 @@ namespace detail {
 LAMINA_INLINE Tensor load_photo_file(const std::filesystem::path& file, std::size_t channels);
 }  // namespace detail
 
-// The photo as float [C, H, W] in [0, 1]. channels = 0 keeps the file's channels (1 for grey,
-// 3 for colour; an alpha channel is dropped); 3 replicates grey images to RGB; 1 converts
-// colour to grey (stb's luma, 77/150/29 per 256).
+/// The photo as float [C, H, W] in [0, 1]. channels = 0 keeps the file's channels (1 for grey,
+/// 3 for colour; an alpha channel is dropped); 3 replicates grey images to RGB; 1 converts
+/// colour to grey (stb's luma, 77/150/29 per 256).
 inline Tensor load_photo(std::string_view name, std::size_t channels = 0) {
   if (channels != 0 && channels != 1 && channels != 3)
     throw std::invalid_argument("lamina::data::load_photo: cannot give " + std::to_string(channels) +

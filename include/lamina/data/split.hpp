@@ -25,20 +25,30 @@
 
 namespace lamina::data {
 
+/// Options of split_indices(): the validation and test fractions, and how samples are assigned.
 struct split_options {
-  double validation = 0.0;  // fractions of the whole
-  double test = 0.0;
-  std::uint64_t seed = 0;
-  bool shuffle = true;      // false: train, validation, test are consecutive blocks in order
+  /// Fraction of the samples for validation, in [0, 1].
+  double validation = 0.0;
+  double test = 0.0;  ///< Fraction of the samples for testing; validation + test <= 1.
+  std::uint64_t seed = 0;  ///< Seeds the shuffle.
+  /// Assign samples at random; false: train, validation and test are consecutive blocks.
+  bool shuffle = true;
 };
 
+/// Sample indices of each part, as split_indices() returns them.
 struct index_split {
+  /// Indices of the training, validation and test samples, each in increasing order.
+  ///@{
   std::vector<std::size_t> train, validation, test;
+  ///@}
 };
 
+/// Splits the indices 0..n-1, like torch.utils.data.random_split with fractions: validation
+/// gets round(validation * n), test round(test * n), train the rest. Throws
+/// std::invalid_argument for negative fractions or fractions summing to more than 1.
 LAMINA_INLINE index_split split_indices(std::size_t n, const split_options& o);
 
-// The rows `idx` of data laid out as rows of `row_size` elements.
+/// The rows `idx` of data laid out as rows of `row_size` elements.
 template <class T>
 std::vector<T> take_rows(std::span<const T> data, std::span<const std::size_t> idx, std::size_t row_size = 1) {
   std::vector<T> out(idx.size() * row_size);
@@ -50,15 +60,16 @@ std::vector<T> take_rows(std::span<const T> data, std::span<const std::size_t> i
   }
   return out;
 }
+/// The same, for a vector.
 template <class T>
 std::vector<T> take_rows(const std::vector<T>& data, std::span<const std::size_t> idx, std::size_t row_size = 1) {
   return take_rows(std::span<const T>(data), idx, row_size);
 }
 
-// Samples `idx` (along the first dimension) of a tensor [N, ...], as a new tensor.
+/// Samples `idx` (along the first dimension) of a tensor [N, ...], as a new tensor.
 LAMINA_INLINE Tensor take_rows(ConstTensorView t, std::span<const std::size_t> idx);
 
-// The samples `idx` of an image classification set (e.g. a validation split of Fashion-MNIST).
+/// The samples `idx` of an image classification set (e.g. a validation split of Fashion-MNIST).
 LAMINA_INLINE image_classification_set subset(const image_classification_set& s, std::span<const std::size_t> idx);
 
 }  // namespace lamina::data

@@ -30,11 +30,14 @@
 
 namespace lamina::init {
 
+/// What apply does to the bias of each layer whose weight it draws: keep leaves it as it is
+/// (PyTorch's default from construction), zeros sets it to 0 (nn.init.zeros_(m.bias)).
 enum class bias_init { keep, zeros };
 
+/// Options of apply: the biases' treatment and the seed of the weights' streams.
 struct apply_options {
-  bias_init bias = bias_init::keep;
-  std::uint64_t seed = 0;
+  bias_init bias = bias_init::keep;  ///< keep (PyTorch's default bias) or zeros.
+  std::uint64_t seed = 0;  ///< Root seed; each weight draws from rng(seed).fork(its name).
 };
 
 namespace detail {
@@ -43,9 +46,9 @@ inline bool is_weight_name(std::string_view name) {
 }
 }  // namespace detail
 
-// Draws every weight of `model` (rank >= 2, see above) with `weight_init` (any initialiser of
-// init.hpp, called as weight_init(view, gen)); returns how many weight tensors it drew.
-// Parameters may live on any backend: values are drawn on the host and uploaded.
+/// Draws every weight of `model` (rank >= 2, see above) with `weight_init` (any initialiser of
+/// init.hpp, called as weight_init(view, gen)); returns how many weight tensors it drew.
+/// Parameters may live on any backend: values are drawn on the host and uploaded.
 template <class M, class Init>
   requires requires(M& m) { m.named_parameters(); typename M::backend; }
 std::size_t apply(M& model, const Init& weight_init, const apply_options& options = {}) {

@@ -23,11 +23,15 @@
 
 namespace lamina::io {
 
+/// Writes `target` atomically (see above): `write` fills a temporary file in the same folder,
+/// which is flushed to disk and renamed over `target`, so readers see the old file or the new
+/// one, whole. Throws std::runtime_error naming the file and the reason; an exception from
+/// `write` propagates. Either way the temporary file is removed and `target` is untouched.
 LAMINA_INLINE void write_atomically(const std::filesystem::path& target,
                                     const std::function<void(std::ostream&)>& write);
 
-// Removes the stale temporary files of `target` (see above) and returns how many; called by
-// write_atomically() before each write.
+/// Removes the stale temporary files of `target` (see above) and returns how many; called by
+/// write_atomically() before each write.
 LAMINA_INLINE std::size_t remove_stale_temporaries(const std::filesystem::path& target);
 
 }  // namespace lamina::io

@@ -19,8 +19,11 @@
 
 namespace lamina::io {
 
+/// Options of load(), after torch.nn.Module.load_state_dict's.
 struct load_options {
-  bool strict = true;  // like load_state_dict(strict=True): unknown tensors in the file are errors
+  /// Whether tensors in the file that the model lacks are errors (true, the default) or are
+  /// ignored. Missing tensors and wrong shapes or dtypes are errors either way.
+  bool strict = true;
 };
 
 namespace detail {
@@ -67,6 +70,9 @@ std::vector<tensor_record> state_dict_records(const Model& model) {
 LAMINA_INLINE std::vector<float> as_floats(const tensor_record& t, const std::filesystem::path& file, bool integral);
 }  // namespace detail
 
+/// Saves the model's state_dict (parameters, then buffers, with PyTorch's names and layouts)
+/// to `file` as safetensors, atomically, with optional string `metadata`. Float tensors are F32,
+/// integral buffers (num_batches_tracked) I64, as safetensors.torch.save_file writes them.
 template <class Model>
 void save(const Model& model, const std::filesystem::path& file, const std::map<std::string, std::string>& metadata = {}) {
   write_safetensors(file, detail::state_dict_records(model), metadata);
@@ -122,8 +128,9 @@ void write_state_dict(Model& model, const std::vector<std::vector<float>>& value
 }
 }  // namespace detail
 
-// Loads parameters and buffers by name; nothing is changed unless every tensor checks out.
-// Returns the file's metadata.
+/// Loads parameters and buffers by name; nothing is changed unless every tensor checks out.
+/// Returns the file's metadata.
+/// Errors are data::format_error naming the file, the tensor and what was expected.
 template <class Model>
 std::map<std::string, std::string> load(Model& model, const std::filesystem::path& file, load_options options = {}) {
   const safetensors_file f = read_safetensors(file);

@@ -32,12 +32,16 @@ namespace lamina::io {
 static_assert(std::endian::native == std::endian::little,
               "lamina::io: safetensors bytes are little-endian; big-endian hosts are not supported");
 
+/// One tensor of a safetensors file: its name, element type, shape and raw bytes.
 struct tensor_record {
-  std::string name;
-  std::string dtype;                // "F32", "F64", "I64", "I32", "U8", ...
-  std::vector<std::uint64_t> shape;
-  std::vector<unsigned char> data;  // little-endian, C order
+  std::string name;                 ///< Its key, e.g. a state_dict name such as "0.weight".
+  /// The element type as safetensors spells it; dtype_size() gives its bytes per element.
+  std::string dtype;
+  std::vector<std::uint64_t> shape;  ///< Dimensions, outermost first; empty for a scalar.
+  /// The elements' bytes: numel() * dtype_size(dtype) of them.
+  std::vector<unsigned char> data;
 
+  /// Number of elements: the product of the dimensions (1 for a scalar).
   std::uint64_t numel() const {
     std::uint64_t n = 1;
     for (auto d : shape) n *= d;
@@ -45,10 +49,13 @@ struct tensor_record {
   }
 };
 
+/// A whole safetensors file, as read_safetensors returns it.
 struct safetensors_file {
-  std::vector<tensor_record> tensors;  // in file order (by data offset)
-  std::map<std::string, std::string> metadata;
+  /// The tensors, with their bytes.
+  std::vector<tensor_record> tensors;
+  std::map<std::string, std::string> metadata;  ///< The header's "__metadata__" (may be empty).
 
+  /// The tensor called `name`, or nullptr when the file has none.
   const tensor_record* find(std::string_view name) const {
     for (const auto& t : tensors)
       if (t.name == name) return &t;
@@ -56,7 +63,7 @@ struct safetensors_file {
   }
 };
 
-// Bytes per element of a safetensors dtype, or 0 when unknown.
+/// Bytes per element of a safetensors dtype, or 0 when unknown.
 LAMINA_INLINE std::size_t dtype_size(std::string_view dtype);
 
 namespace detail {
@@ -64,9 +71,12 @@ namespace detail {
 LAMINA_INLINE std::string shape_string(const std::vector<std::uint64_t>& shape);
 }  // namespace detail
 
+/// Reads and checks a whole safetensors file (see above); throws data::format_error naming the
+/// file, the tensor or field, and what was expected.
 LAMINA_INLINE safetensors_file read_safetensors(const std::filesystem::path& file);
 
-// Writes tensors (in the given order) and metadata atomically.
+/// Writes tensors (in the given order) and metadata atomically.
+/// Throws std::invalid_argument for what read_safetensors would reject (see above).
 LAMINA_INLINE void write_safetensors(const std::filesystem::path& file, const std::vector<tensor_record>& tensors,
                                      const std::map<std::string, std::string>& metadata = {});
 

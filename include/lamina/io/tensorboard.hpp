@@ -24,21 +24,28 @@
 
 namespace lamina::io {
 
+/// Writes one TensorBoard event file (see above), like torch.utils.tensorboard.SummaryWriter:
+/// each add call appends one record for a tag at a step (the x axis, usually the epoch or the
+/// number of batches so far). Move-only: it owns the open file.
 class tensorboard_writer {
  public:
-  // Creates `logdir` if needed and a new event file in it (never appends to an existing one).
+  /// Creates `logdir` if needed and a new event file in it (never appends to an existing one).
+  /// Throws std::runtime_error when either cannot be created.
   LAMINA_INLINE explicit tensorboard_writer(const std::filesystem::path& logdir);
 
+  /// A point of the curve `tag` (e.g. "loss/train") in the Scalars tab, stored as float32.
   LAMINA_INLINE void add_scalar(std::string_view tag, double value, std::int64_t step);
-  // A histogram of `values` in `bins` equal-width buckets between their minimum and maximum;
-  // NaN and infinite values are left out.
+  /// A histogram of `values` in `bins` equal-width buckets between their minimum and maximum;
+  /// NaN and infinite values are left out.
+  /// Shown in the Histograms and Distributions tabs; `bins` = 0 throws std::invalid_argument.
   LAMINA_INLINE void add_histogram(std::string_view tag, std::span<const float> values, std::int64_t step,
                                    std::size_t bins = 30);
-  // An RGB image, stored as PNG.
+  /// An RGB image, stored as PNG.
   LAMINA_INLINE void add_image(std::string_view tag, const viz::image& image, std::int64_t step);
-  // Markdown text (the Text tab renders tables, which is how hyper-parameters are shown).
+  /// Markdown text (the Text tab renders tables, which is how hyper-parameters are shown).
   LAMINA_INLINE void add_text(std::string_view tag, std::string_view text, std::int64_t step);
 
+  /// The event file being written: `logdir` / "events.out.tfevents.TIME.HOST.PID.lamina".
   const std::filesystem::path& path() const { return path_; }
 
  private:

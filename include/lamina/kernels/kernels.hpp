@@ -7,6 +7,11 @@
 /// @namespace lamina::kernels
 /// The computations behind the layers, one overload per backend tag (cpu, cuda): what a
 /// layer's forward and backward call.
+/// @namespace lamina::kernels::device
+/// An op's arithmetic written once: functors of one index that kernels::parallel_for runs on
+/// every backend.
+/// @namespace lamina::kernels::fn
+/// The scalar functions those functors call, the same on the host and on a GPU.
 #include "cpu/batch_norm.hpp"
 #include "cpu/conv2d.hpp"
 #include "cpu/conv2d_im2col_gemm.hpp"

@@ -26,17 +26,26 @@
 
 namespace lamina::linalg {
 
+/// A fitted PCA, with sklearn.decomposition.PCA's attributes (mean_, components_, ...): k
+/// components of d-dimensional samples, and the maps between samples and coordinates.
 template <class T>
 struct pca_result {
-  xt::xtensor<T, 1> mean;                      // [d]
-  xt::xtensor<T, 2> components;                // [k, d], orthonormal rows
-  xt::xtensor<T, 1> singular_values;           // [k] of the centred data
-  xt::xtensor<T, 1> explained_variance;        // [k] s^2 / (n - 1): the sample variance along each component
-  xt::xtensor<T, 1> explained_variance_ratio;  // [k] fraction of the total variance (all components)
+  /// The mean sample [d], subtracted before projecting (sklearn's mean_).
+  xt::xtensor<T, 1> mean;
+  /// The principal axes [k, d], orthonormal rows by decreasing variance (components_).
+  xt::xtensor<T, 2> components;
+  /// The singular values [k] of the centred data (singular_values_).
+  xt::xtensor<T, 1> singular_values;
+  /// The sample variance along each component [k], s^2 / (n - 1) (explained_variance_).
+  xt::xtensor<T, 1> explained_variance;
+  /// Each component's fraction [k] of the data's total variance, summed over all min(n, d)
+  /// components, not only the k kept (explained_variance_ratio_).
+  xt::xtensor<T, 1> explained_variance_ratio;
 
+  /// k, the number of components kept.
   std::size_t size() const { return components.shape()[0]; }
 
-  // Coordinates (x - mean) C^T of the rows of x [m, d] on the first `k` components (0: all).
+  /// Coordinates (x - mean) C^T of the rows of x [m, d] on the first `k` components (0: all).
   template <class E>
   xt::xtensor<T, 2> encode(const xt::xexpression<E>& x, std::size_t k = 0) const {
     xt::xtensor<T, 2> centred = x.derived_cast();
@@ -44,15 +53,15 @@ struct pca_result {
     centred -= xt::view(mean, xt::newaxis(), xt::all());
     return xt::linalg::dot(centred, xt::transpose(first(k)));
   }
-  // mean + z C for coordinates z [m, k'] on the first k' components.
+  /// mean + z C for coordinates z [m, k'] on the first k' components.
   template <class E>
   xt::xtensor<T, 2> decode(const xt::xexpression<E>& z) const {
     const xt::xtensor<T, 2> zz = z.derived_cast();
     const xt::xtensor<T, 2> y = xt::linalg::dot(zz, first(zz.shape()[1]));
     return y + xt::view(mean, xt::newaxis(), xt::all());
   }
-  // The rows of x projected onto the affine subspace mean + span(first k components): the best
-  // k-dimensional affine approximation of the training data (Eckart-Young).
+  /// The rows of x projected onto the affine subspace mean + span(first k components): the best
+  /// k-dimensional affine approximation of the training data (Eckart-Young).
   template <class E>
   xt::xtensor<T, 2> reconstruct(const xt::xexpression<E>& x, std::size_t k = 0) const {
     return decode(encode(x, k));
@@ -73,7 +82,7 @@ struct pca_result {
   }
 };
 
-// PCA of the rows of x [n, d] (n >= 2), keeping the first k components (0: all min(n, d)).
+/// PCA of the rows of x [n, d] (n >= 2), keeping the first k components (0: all min(n, d)).
 template <class E>
 auto pca(const xt::xexpression<E>& x, std::size_t k = 0) {
   using T = std::remove_cv_t<typename E::value_type>;
@@ -103,7 +112,7 @@ auto pca(const xt::xexpression<E>& x, std::size_t k = 0) {
   return p;
 }
 
-// PCA of a float view [n, d] (e.g. flattened images), computed in T.
+/// PCA of a float view [n, d] (e.g. flattened images), computed in T.
 template <class T = double>
 pca_result<T> pca(ConstTensorView x, std::size_t k = 0) {
   if (x.shape.rank != 2)

@@ -23,9 +23,9 @@
 
 namespace lamina::linalg {
 
-// An orthonormal basis [d, r] of the span of the columns of a [d, p]: the left singular vectors
-// whose singular value exceeds rtol * the largest (so dependent columns count once; rtol = 0
-// means max(d, p) * machine epsilon, as numpy.linalg.matrix_rank). A zero matrix gives r = 0.
+/// An orthonormal basis [d, r] of the span of the columns of a [d, p]: the left singular vectors
+/// whose singular value exceeds rtol * the largest (so dependent columns count once; rtol = 0
+/// means max(d, p) * machine epsilon, as numpy.linalg.matrix_rank). A zero matrix gives r = 0.
 template <class E>
 auto orthonormal_basis(const xt::xexpression<E>& a, double rtol = 0) {
   using T = std::remove_cv_t<typename E::value_type>;
@@ -37,10 +37,10 @@ auto orthonormal_basis(const xt::xexpression<E>& a, double rtol = 0) {
   return xt::xtensor<T, 2>(xt::view(r.u, xt::all(), xt::range(0, rank)));
 }
 
-// The principal angles (radians, ascending, in [0, pi/2]) between span(columns of a) and
-// span(columns of b), both [d, .]: min(rank a, rank b) of them. theta_1 = 0 when the spans
-// share a direction, all are pi/2 when they are orthogonal. Small angles come from sines and
-// large ones from cosines (Bjorck and Golub), so both ends are accurate.
+/// The principal angles (radians, ascending, in [0, pi/2]) between span(columns of a) and
+/// span(columns of b), both [d, .]: min(rank a, rank b) of them. theta_1 = 0 when the spans
+/// share a direction, all are pi/2 when they are orthogonal. Small angles come from sines and
+/// large ones from cosines (Bjorck and Golub), so both ends are accurate.
 template <class EA, class EB>
 auto principal_angles(const xt::xexpression<EA>& a, const xt::xexpression<EB>& b) {
   using T = std::common_type_t<std::remove_cv_t<typename EA::value_type>, std::remove_cv_t<typename EB::value_type>>;

@@ -26,13 +26,13 @@
 
 namespace lamina::linalg {
 
-// A = u diag(s) vt with k = min(m, n): u [m, k] and vt [k, n] have orthonormal columns / rows,
-// s [k] is non-negative and non-increasing.
+/// A = u diag(s) vt with k = min(m, n): u [m, k] and vt [k, n] have orthonormal columns / rows,
+/// s [k] is non-negative and non-increasing.
 template <class T>
 struct svd_result {
-  xt::xtensor<T, 2> u;
-  xt::xtensor<T, 1> s;
-  xt::xtensor<T, 2> vt;
+  xt::xtensor<T, 2> u;   ///< Left singular vectors [m, k], one per column.
+  xt::xtensor<T, 1> s;   ///< Singular values [k], largest first.
+  xt::xtensor<T, 2> vt;  ///< Right singular vectors [k, n], one per row (V transposed).
 };
 
 namespace detail {
@@ -54,7 +54,7 @@ void check_matrix(const M& a, const char* who) {
 
 }  // namespace detail
 
-// Thin SVD of a real 2-D expression (float or double; the result has its value type).
+/// Thin SVD of a real 2-D expression (float or double; the result has its value type).
 template <class E>
 auto svd(const xt::xexpression<E>& expression) {
   using T = std::remove_cv_t<typename E::value_type>;
@@ -66,7 +66,7 @@ auto svd(const xt::xexpression<E>& expression) {
   return svd_result<T>{xt::xtensor<T, 2>(u), xt::xtensor<T, 1>(s), xt::xtensor<T, 2>(vt)};
 }
 
-// Thin SVD of a float view [m, n] (e.g. a data set flattened to rows), computed in T.
+/// Thin SVD of a float view [m, n] (e.g. a data set flattened to rows), computed in T.
 template <class T = double>
 svd_result<T> svd(ConstTensorView a) {
   if (a.shape.rank != 2)
@@ -75,15 +75,15 @@ svd_result<T> svd(ConstTensorView a) {
   return svd(xt::xtensor<T, 2>(xt::cast<T>(view)));
 }
 
-// U diag(S) Vt, e.g. to check a decomposition or to rebuild a rank-k approximation from a
-// truncated result.
+/// U diag(S) Vt, e.g. to check a decomposition or to rebuild a rank-k approximation from a
+/// truncated result.
 template <class T>
 xt::xtensor<T, 2> reconstruct(const svd_result<T>& r) {
   xt::xtensor<T, 2> us = r.u * xt::view(r.s, xt::newaxis(), xt::all());
   return xt::linalg::dot(us, r.vt);
 }
 
-// The best rank-k approximation (Eckart-Young): the first k singular triplets.
+/// The best rank-k approximation (Eckart-Young): the first k singular triplets.
 template <class T>
 svd_result<T> truncate(const svd_result<T>& r, std::size_t k) {
   if (k > r.s.size())

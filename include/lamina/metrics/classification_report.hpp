@@ -47,35 +47,51 @@ LAMINA_INLINE std::string format_fixed(double v, int digits, int width = 9);
 LAMINA_INLINE std::string pad_left(const std::string& s, std::size_t w);
 }  // namespace detail
 
+/// One row of a classification report: a class's scores, or an average over the classes.
 struct class_scores {
-  std::string name;
+  std::string name;  ///< The class name, or "macro avg" / "weighted avg" for the averages.
+  /// Precision tp / (tp + fp), recall tp / (tp + fn) and F1 2 tp / (2 tp + fp + fn), each in
+  /// [0, 1]; a 0/0 gives 0 (sklearn's zero_division default, without its warning).
+  ///@{
   double precision = 0, recall = 0, f1 = 0;
-  std::int64_t support = 0;  // true samples of the class; for averages, all samples
+  ///@}
+  /// The number of samples whose true class this is; for the averages, all samples.
+  std::int64_t support = 0;
 };
 
+/// sklearn.metrics.classification_report: per-class precision, recall, F1 and support, with
+/// accuracy and macro and weighted averages, as numbers and as sklearn's text or Markdown.
 class classification_report {
  public:
-  // Every class of the matrix, in order, with its names.
+  /// Every class of the matrix, in order, with its names.
   explicit classification_report(const confusion_matrix& cm, int digits = 2);
 
-  // From true and predicted labels, like sklearn (see the header comment for the class list).
+  /// From true and predicted labels, like sklearn (see the header comment for the class list).
   classification_report(std::span<const std::int32_t> y_true, std::span<const std::int32_t> y_pred,
                         std::vector<std::string> target_names = {}, int digits = 2);
 
+  /// The per-class rows, in the order printed.
   const std::vector<class_scores>& classes() const { return classes_; }
+  /// The row of the k-th listed class; throws std::out_of_range past the end.
   const class_scores& operator[](std::size_t k) const { return classes_.at(k); }
+  /// The accuracy row: correct / total over the listed classes (micro-averaged F1), in [0, 1].
   double accuracy() const { return accuracy_; }  // micro-averaged F1 = correct / total
+  /// The unweighted mean of the per-class scores ("macro avg"; support: all samples).
   const class_scores& macro_avg() const { return macro_; }
+  /// The per-class scores averaged with the supports as weights ("weighted avg").
   const class_scores& weighted_avg() const { return weighted_; }
+  /// Samples in the report, the sum of the per-class supports.
   std::int64_t total() const { return total_; }
+  /// Digits after the decimal point in str() and markdown() (sklearn's digits, default 2).
   int digits() const { return digits_; }
 
-  // sklearn's text layout, exactly.
+  /// sklearn's text layout, exactly.
   std::string str() const;
 
-  // A Markdown table with the same rows and rounding.
+  /// A Markdown table with the same rows and rounding.
   std::string markdown() const;
 
+  /// Writes str() to `os`.
   friend std::ostream& operator<<(std::ostream& os, const classification_report& r) { return os << r.str(); }
 
  private:

@@ -27,19 +27,21 @@
 
 namespace lamina::metrics {
 
-// MSE of each image of the batch (over C*H*W values).
+/// MSE of each image of the batch (over C*H*W values).
 LAMINA_INLINE std::vector<double> mse_per_image(ConstTensorView a, ConstTensorView b);
 
+/// MSE over every value of the batch, which equals the mean of the per-image MSEs since all
+/// images have the same size (torchmetrics' MeanSquaredError over the batch).
 // MSE over every value of the batch (= the mean of the per-image MSEs: all images are the same size).
 LAMINA_INLINE double mse(ConstTensorView a, ConstTensorView b);
 
-// 10 log10(data_range^2 / mse); +infinity for mse == 0.
+/// 10 log10(data_range^2 / mse); +infinity for mse == 0.
 LAMINA_INLINE double psnr_from_mse(double mse, double data_range = 1.0);
 
-// PSNR of each image of the batch, in dB.
+/// PSNR of each image of the batch, in dB.
 LAMINA_INLINE std::vector<double> psnr_per_image(ConstTensorView a, ConstTensorView b, double data_range = 1.0);
 
-// Mean of the per-image PSNRs, in dB (see the header comment; +infinity if any image is exact).
+/// Mean of the per-image PSNRs, in dB (see the header comment; +infinity if any image is exact).
 LAMINA_INLINE double psnr(ConstTensorView a, ConstTensorView b, double data_range = 1.0);
 
 }  // namespace lamina::metrics

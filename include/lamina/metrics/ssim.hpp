@@ -34,11 +34,16 @@
 
 namespace lamina::metrics {
 
+/// SSIM settings, with skimage's defaults for gaussian_weights=True (window radius 5: 11 taps).
 struct ssim_options {
-  double data_range = 1.0;  // max - min of the images' value range (1 for [0, 1] floats, 255 for 8-bit)
-  double sigma = 1.5;       // Gaussian window's standard deviation
-  double truncate = 3.5;    // window radius = int(truncate * sigma + 0.5), as scipy.ndimage
-  double k1 = 0.01, k2 = 0.03;
+  /// The images' value range, max - min (skimage's data_range); image_quality's PSNR uses it too.
+  double data_range = 1.0;
+  /// Standard deviation of the Gaussian window, in pixels.
+  double sigma = 1.5;
+  /// Window radius in sigmas: radius = int(truncate * sigma + 0.5).
+  double truncate = 3.5;
+  /// K1, which gives the stabilising constant C1 = (K1 * data_range)^2 of the means' term.
+  double k1 = 0.01, k2 = 0.03;  ///< K2, for C2 = (K2 * data_range)^2 of the variances' term.
 };
 
 namespace detail {
@@ -77,16 +82,18 @@ LAMINA_INLINE std::vector<double> per_image_means(const std::vector<double>& pla
 
 }  // namespace detail
 
-// SSIM of each image of the batch (mean over its channels).
+/// SSIM of each image of the batch (mean over its channels).
 LAMINA_INLINE std::vector<double> ssim_per_image(ConstTensorView a, ConstTensorView b, const ssim_options& o = {});
+/// SSIM of each image of the batch, with the default window and the given data range.
 LAMINA_INLINE std::vector<double> ssim_per_image(ConstTensorView a, ConstTensorView b, double data_range);
 
-// Mean SSIM over the images of the batch.
+/// Mean SSIM over the images of the batch.
 LAMINA_INLINE double ssim(ConstTensorView a, ConstTensorView b, const ssim_options& o = {});
+/// Mean SSIM over the images of the batch, with the default window and the given data range.
 LAMINA_INLINE double ssim(ConstTensorView a, ConstTensorView b, double data_range);
 
-// The SSIM of every pixel (skimage's `full=True` image S), same shape as the inputs; its
-// cropped mean per plane is what ssim() averages.
+/// The SSIM of every pixel (skimage's `full=True` image S), same shape as the inputs; its
+/// cropped mean per plane is what ssim() averages.
 LAMINA_INLINE Tensor ssim_map(ConstTensorView a, ConstTensorView b, const ssim_options& o = {});
 
 }  // namespace lamina::metrics

@@ -21,14 +21,26 @@
 
 namespace lamina::testing {
 
+/// Where find_nonfinite met the first NaN or infinity (found is false when every value is
+/// finite).
 struct nonfinite_report {
-  bool found = false;
-  std::string quantity;     // "input", "parameter", "buffer", "output", "parameter gradient", "input gradient"
-  std::string tensor;       // a state_dict name for parameters, buffers and their gradients
-  std::size_t layer = 0;    // index of the top-level layer (unused for "input")
-  std::string layer_name;   // e.g. "Linear"
-  std::size_t count = 0;    // non-finite values in it
-  std::size_t first = 0;    // index of the first one
+  bool found = false;  ///< Whether a non-finite value was found; the other fields say where.
+  /// What held it: "input", "parameter", "buffer", "output", "parameter gradient" or
+  /// "input gradient".
+  std::string quantity;
+  /// The tensor's state_dict name ("2.weight"), for parameters, buffers and their gradients;
+  /// empty otherwise.
+  std::string tensor;
+  /// Index of the top-level layer where it was found (unused for "input").
+  std::size_t layer = 0;
+  /// That layer's type name, e.g. "Linear".
+  std::string layer_name;
+  /// How many values of that tensor are NaN or infinite.
+  std::size_t count = 0;
+  /// Flat index of the first of them.
+  std::size_t first = 0;
+  /// One line for a log, e.g. "layer 3 (Linear): output has 12 NaN/inf values (first at index
+  /// 40)", or "every value is finite".
   std::string message() const {
     if (!found) return "every value is finite";
     std::string where = quantity == "input" && layer_name.empty()
@@ -63,8 +75,10 @@ std::vector<float> host(const float* p, std::size_t n) {
 }
 }  // namespace detail
 
-// `x` holds `batch` samples of the model's input shape; `output_grad` (optional) is
-// dLoss/dOutput for that batch, which adds the backward pass to the search.
+/// Reruns one batch through `model` layer by layer and reports the first input, weight,
+/// output or (with `output_grad`) gradient that holds a NaN or infinity; the model is unchanged.
+/// `x` holds `batch` samples of the model's input shape; `output_grad` (optional) is
+/// dLoss/dOutput for that batch, which adds the backward pass to the search.
 template <class Model>
 nonfinite_report find_nonfinite(Model& model, std::span<const float> x, std::size_t batch,
                                 std::span<const float> output_grad = {}) {

@@ -16,26 +16,40 @@
 
 namespace lamina::testing {
 
+/// Settings of check_gradients: the finite-difference step, the tolerances and which entries
+/// are probed.
 struct gradient_check_options {
-  float epsilon = 1e-3f;        // finite-difference step
-  double rtol = 2e-2;           // |analytic - numeric| <= atol + rtol * max(|analytic|, |numeric|)
-  double atol = 2e-3;
-  std::size_t max_checks_per_tensor = 24;  // entries probed per tensor (randomly chosen)
-  bool check_input = true;
-  std::uint64_t seed = 7;
+  /// The finite-difference step h: numeric = (L(x + h) - L(x - h)) / (2 h).
+  float epsilon = 1e-3f;
+  /// Relative tolerance: an entry passes when |analytic - numeric| is at most
+  /// atol + rtol * max(|analytic|, |numeric|).
+  double rtol = 2e-2;
+  double atol = 2e-3;  ///< Absolute tolerance, for gradients near 0 (see rtol).
+  /// Entries probed per tensor: every entry of a tensor with at most this many, else this
+  /// many drawn at random (with replacement).
+  std::size_t max_checks_per_tensor = 24;
+  bool check_input = true;  ///< Also check the gradient with respect to the input.
+  std::uint64_t seed = 7;  ///< Seeds the random weights r of L = sum r_i y_i and the probe choice.
 };
 
+/// An entry whose analytic gradient disagrees with the finite difference.
 struct gradient_mismatch {
-  std::string tensor;  // parameter name or "input"
-  std::size_t index;
-  double analytic, numeric;
+  /// The parameter's name (as in named_parameters()) or "input".
+  std::string tensor;
+  std::size_t index;  ///< Flat index of the entry within the tensor.
+  /// The gradient from the model's backward pass.
+  double analytic, numeric;  ///< The central finite difference.
 };
 
+/// What check_gradients found: how many entries it checked and which of them disagreed.
 struct gradient_check_result {
-  std::size_t checked = 0;
-  std::vector<gradient_mismatch> mismatches;
-  double max_error = 0;  // largest |analytic - numeric| / (atol + rtol * scale)
+  std::size_t checked = 0;  ///< Entries probed, over all tensors.
+  std::vector<gradient_mismatch> mismatches;  ///< The entries outside the tolerance, in order.
+  /// The largest error relative to its tolerance (the check passes while it is at most 1).
+  double max_error = 0;
+  /// True when no entry is outside the tolerance.
   bool ok() const { return mismatches.empty(); }
+  /// A summary for test output: the counts, then up to the first 8 mismatches.
   std::string report() const {
     std::string s = std::to_string(checked) + " entries checked, " + std::to_string(mismatches.size()) + " mismatched";
     for (std::size_t i = 0; i < std::min<std::size_t>(mismatches.size(), 8); ++i) {
@@ -47,8 +61,10 @@ struct gradient_check_result {
   }
 };
 
-// `x_in` holds `batch` samples of the model's input shape (host memory; checked). The model may
-// be on any backend: values move between it and the host through the backend's copies.
+/// Compares `model`'s analytic gradients (parameters and, if asked, input) with central finite
+/// differences of L = sum_i r_i y_i, and returns the entries that disagree.
+/// `x_in` holds `batch` samples of the model's input shape (host memory; checked). The model may
+/// be on any backend: values move between it and the host through the backend's copies.
 template <class Model>
 gradient_check_result check_gradients(Model& model, std::span<const float> x_in, std::size_t batch,
                                       const gradient_check_options& opt = {}) {

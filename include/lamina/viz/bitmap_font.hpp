@@ -13,16 +13,24 @@
 #include <cstdint>
 #include <string_view>
 
+/// The embedded bitmap font (printable ASCII, 5 x 9 pixels a glyph) and its pixel-exact
+/// metrics, for text drawn without a TrueType face.
 namespace lamina::viz::font {
 
-inline constexpr int glyph_width = 5;   // pixels at scale 1
-inline constexpr int glyph_height = 9;  // rows 0..6 above the baseline, 7..8 below
-inline constexpr int ascent = 7;
-inline constexpr int advance = 6;       // glyph width + 1 column of spacing
-inline constexpr int line_height = 10;  // glyph height + 1 row of spacing
+/// Glyph width in pixels at scale 1.
+inline constexpr int glyph_width = 5;
+/// Glyph height in rows at scale 1: rows 0..6 above the baseline, 7..8 below (descenders).
+inline constexpr int glyph_height = 9;
+inline constexpr int ascent = 7;  ///< Rows above the baseline at scale 1.
+/// Pixels from one character to the next at scale 1: glyph width + 1 column of spacing.
+inline constexpr int advance = 6;
+/// Pixels from one line to the next at scale 1: glyph height + 1 row of spacing.
+inline constexpr int line_height = 10;
 
+/// One glyph: a bit mask per row, top row first, bit 4 the leftmost of the 5 columns.
 using glyph = std::array<std::uint8_t, glyph_height>;
 
+/// The glyphs of the printable ASCII characters 32..126, in order (character c at c - 32).
 inline constexpr std::array<glyph, 95> glyphs = {{
     {{0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00}},  // space
     {{0x04, 0x04, 0x04, 0x04, 0x04, 0x00, 0x04, 0x00, 0x00}},  // '!'
@@ -121,26 +129,27 @@ inline constexpr std::array<glyph, 95> glyphs = {{
     {{0x00, 0x00, 0x08, 0x15, 0x02, 0x00, 0x00, 0x00, 0x00}},  // '~'
 }};
 
-// The glyph of a character (non-printable characters give '?').
+/// The glyph of a character (non-printable characters give '?').
 constexpr const glyph& glyph_of(char c) {
   const auto u = static_cast<unsigned char>(c);
   return glyphs[(u >= 32 && u <= 126) ? u - 32 : '?' - 32];
 }
 
+/// Whether pixel (col, row) of the glyph of `c` is set, at scale 1; false outside the glyph.
 constexpr bool pixel(char c, int col, int row) {
   return col >= 0 && col < glyph_width && row >= 0 && row < glyph_height &&
          ((glyph_of(c)[std::size_t(row)] >> (glyph_width - 1 - col)) & 1u);
 }
 
-// Width in pixels of a one-line text at a scale (no trailing spacing column).
+/// Width in pixels of a one-line text at a scale (no trailing spacing column).
 constexpr int text_width(std::string_view text, int scale = 1) {
   return text.empty() ? 0 : (int(text.size()) * advance - 1) * scale;
 }
-// Height in pixels of one line of text, descenders included (no spacing row).
+/// Height in pixels of one line of text, descenders included (no spacing row).
 constexpr int text_height(int scale = 1) { return glyph_height * scale; }
 
-// Calls f(x, y) for each pixel of `text` drawn with its top-left corner at (0, 0), left to
-// right, at an integer scale.
+/// Calls f(x, y) for each pixel of `text` drawn with its top-left corner at (0, 0), left to
+/// right, at an integer scale.
 template <class F>
 constexpr void for_each_pixel(std::string_view text, int scale, F&& f) {
   for (std::size_t i = 0; i < text.size(); ++i)

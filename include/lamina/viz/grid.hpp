@@ -30,25 +30,36 @@
 
 namespace lamina::viz {
 
+/// Layout and look of an image grid: the options of grid(), rows() and feature_maps().
 struct grid_options {
-  std::size_t cols = 0;            // images per row; 0: about square (ceil(sqrt(N)))
-  int padding = 4;                 // pixels around and between images
-  int scale = 0;                   // nearest-neighbour upscaling; 0: auto (images at least 96 px)
-  double font_size = 20;           // pixels per em of captions, labels and title (viz/text.hpp)
-  normalize norm = normalize::per_image();
+  /// Images per row; 0 (the default): about square, ceil(sqrt(N)) columns.
+  std::size_t cols = 0;
+  /// Pixels of background around the grid and between images (default 4).
+  int padding = 4;
+  /// Whole-number nearest-neighbour upscaling of every image; 0 (the default) picks the smallest
+  /// that makes images at least 96 pixels on their longer side (at most 16).
+  int scale = 0;
+  /// Text size in pixels per em for captions, row labels and the title (default 20).
+  double font_size = 20;
+  normalize norm = normalize::per_image();  ///< How values map to levels (viz/normalize.hpp).
+  /// Image height and width in pixels that rows [N, D] are reshaped to (D = H*W grey or
+  /// 3*H*W RGB); both 0 (the default): D must be a perfect square, images are sqrt(D) wide.
+  ///@{
   std::size_t height = 0, width = 0;  // reshape of [N, D] rows; 0: D is a square
-  std::vector<std::string> captions = {};  // one per image, under it (grid and feature_maps)
-  std::string title = {};
-  rgb background = colors::white;
-  rgb text_color = colors::black;
-  rgb nan_color = colors::magenta;
+  ///@}
+  /// Captions, one per image, drawn under it (grid and feature_maps); missing ones are blank.
+  std::vector<std::string> captions = {};
+  std::string title = {};  ///< Centred above the grid; empty: no title.
+  rgb background = colors::white;  ///< Colour behind the images and text.
+  rgb text_color = colors::black;  ///< Colour of the title, captions and row labels.
+  rgb nan_color = colors::magenta;  ///< Colour of NaN pixels (any NaN channel, for RGB).
 };
 
-// One labelled row for rows(): images [N, ...] as for grid(), a label on the left.
+/// One labelled row for rows(): images [N, ...] as for grid(), a label on the left.
 struct row {
-  std::string label;
-  ConstTensorView images;
-  std::vector<std::string> captions = {};
+  std::string label;  ///< Drawn to the left of the row, e.g. "clean" or "reconstructed".
+  ConstTensorView images;  ///< Images [N, C, H, W], [N, H, W] or [N, D], as for grid().
+  std::vector<std::string> captions = {};  ///< One per image, under it; may be empty.
 };
 
 namespace detail {
@@ -64,16 +75,17 @@ struct cell {
 };
 }  // namespace detail
 
-// A grid of the images in a tensor [N, C, H, W] / [N, H, W] / [N, D].
+/// A grid of the images in a tensor [N, C, H, W] / [N, H, W] / [N, D].
 LAMINA_INLINE image grid(ConstTensorView images, const grid_options& o = {});
 
-// Labelled rows, one per tensor (all with images of the same height and width), e.g. ground
-// truth above prediction. With a global normalisation all rows share one range.
+/// Labelled rows, one per tensor (all with images of the same height and width), e.g. ground
+/// truth above prediction. With a global normalisation all rows share one range.
 LAMINA_INLINE image rows(std::span<const row> rs, const grid_options& o = {});
+/// Labelled rows from a braced list, e.g. rows({{"clean", x}, {"noisy", xn}}).
 LAMINA_INLINE image rows(std::initializer_list<row> rs, const grid_options& o = {});
 
-// The channels of one sample's activations [C, H, W] (or [1, C, H, W]) as C grey maps, each
-// normalised on its own unless the options say otherwise; captions default to channel numbers.
+/// The channels of one sample's activations [C, H, W] (or [1, C, H, W]) as C grey maps, each
+/// normalised on its own unless the options say otherwise; captions default to channel numbers.
 LAMINA_INLINE image feature_maps(ConstTensorView maps, grid_options o = {});
 
 }  // namespace lamina::viz

@@ -47,48 +47,86 @@
 
 namespace lamina::viz {
 
+/// Which y axis a series is drawn against: `left` (plot::y) or `right` (plot::y2, drawn only
+/// when some series uses it).
 enum class side { left, right };
-// best: the place inside the axes (a corner, a side's middle or the centre) that covers the
-// fewest points and line segments, as matplotlib's loc="best"; outside_right: right of the axes.
+/// Where a plot's legend goes: `best`, a corner inside the axes, `outside_right` or `none` (no
+/// legend).
+/// best: the place inside the axes (a corner, a side's middle or the centre) that covers the
+/// fewest points and line segments, as matplotlib's loc="best"; outside_right: right of the axes.
 enum class legend_position { best, top_right, top_left, bottom_right, bottom_left, outside_right, none };
 
+/// How a series is drawn: colour, line width and style, and markers (matplotlib's defaults
+/// scaled to user units).
 struct style {
-  std::optional<rgb> color;  // default: palette(index of the series)
-  double width = 2;          // line width in user units
-  line_style line = line_style::solid;
-  marker mark = marker::none;
-  double marker_size = 0;  // user units across; 0: 3 * width + 2
+  /// Colour of the line and markers; unset (the default): palette(i) for the i-th series.
+  std::optional<rgb> color;
+  /// Line width in user units (default 2; the PNG has pixel_ratio pixels per unit).
+  double width = 2;
+  line_style line = line_style::solid;  ///< Solid, dashed, dotted, or none (markers only).
+  marker mark = marker::none;  ///< Marker at every point; none by default.
+  /// Marker size in user units across; 0 (the default): 3 * width + 2.
+  double marker_size = 0;
 };
 
+/// One curve of a plot: its points, legend label, y axis and style; plot::add makes one.
 struct series {
+  /// Coordinates of the points, of equal length; a NaN or infinite value (or one <= 0 on a log
+  /// axis) leaves that point out and breaks the line.
+  ///@{
   std::vector<double> x = {}, y = {};
-  std::string label = {};  // empty: not in the legend
-  side axis = side::left;
-  viz::style style{};
-};
-
-struct axis {
+  ///@}
+  /// Name in the legend; empty (the default): the series is not in the legend.
   std::string label = {};
-  bool log = false;
-  std::optional<double> min = {}, max = {};  // fixed ends; unset ends follow the data
-  double margin = 0.05;                      // of the data range, added at each unset end
+  side axis = side::left;  ///< Drawn against the left (plot::y) or right (plot::y2) axis.
+  viz::style style{};  ///< Colour, line and markers.
 };
 
+/// One axis of a plot: its label, linear or log10 scale, fixed ends and margin.
+struct axis {
+  std::string label = {};  ///< Axis label, e.g. "epoch"; empty: none.
+  bool log = false;  ///< Log10 scale, as matplotlib's set_yscale("log"); values <= 0 are skipped.
+  /// Fixed lower and upper ends in data units; an unset end (the default) follows the data and
+  /// the margin.
+  ///@{
+  std::optional<double> min = {}, max = {};  // fixed ends; unset ends follow the data
+  ///@}
+  /// Fraction of the data range added at each unset end (default 0.05, matplotlib's margin);
+  /// on a log axis, a fraction of the range in decades.
+  double margin = 0.05;
+};
+
+/// Numbers plot::add accepts: an input range of an arithmetic type other than char, e.g.
+/// `std::vector<float>`, `std::array<double, N>` or `std::span<const int>`.
 template <class R>
 concept numeric_range = std::ranges::input_range<R> && std::is_arithmetic_v<std::ranges::range_value_t<R>> &&
                         !std::is_same_v<std::remove_cv_t<std::ranges::range_value_t<R>>, char>;
 
+/// A line plot: series against an x axis and a left and an optional right y axis, with a
+/// title and a legend; to_svg / save_svg and render / save_png draw it (see above).
 struct plot {
-  std::string title = {};
+  std::string title = {};  ///< Drawn above the axes, 1.2 times font_size; empty: none.
+  /// The x axis, the left y axis and the right y axis (drawn when a series uses side::right).
+  ///@{
   axis x = {}, y = {}, y2 = {};  // y: left axis; y2: right axis (drawn when a series uses side::right)
-  std::vector<series> curves = {};
+  ///@}
+  std::vector<series> curves = {};  ///< The series in drawing and legend order; add() appends.
+  /// Size of the figure in user units (at least 64 x 64; default 720 x 450): the SVG's size;
+  /// the PNG is pixel_ratio times as large.
+  ///@{
   int width = 720, height = 450;  // user units: the SVG's size; the PNG's is pixel_ratio times it
-  int pixel_ratio = 2;            // PNG pixels per user unit
-  legend_position legend = legend_position::best;
-  bool grid = true;        // light grid lines at the x and left y ticks
-  double font_size = 13;   // user units per em (the title is 1.2 times larger)
-  rgb background = colors::white;
+  ///@}
+  /// PNG pixels per user unit, 1..16 (default 2, for sharp figures on high-density screens).
+  int pixel_ratio = 2;
+  legend_position legend = legend_position::best;  ///< Where the legend goes; best by default.
+  /// Light grey grid lines at the x ticks and the left y ticks (default on).
+  bool grid = true;
+  /// Text size in user units per em (default 13); the title is 1.2 times larger.
+  double font_size = 13;
+  rgb background = colors::white;  ///< Colour of the whole figure behind the axes.
 
+  /// Appends a series of the points (xs[i], ys[i]) and returns it, so that its style can be set;
+  /// throws std::invalid_argument when xs and ys differ in length.
   template <numeric_range X, numeric_range Y>
   series& add(const X& xs, const Y& ys, std::string label = {}, side s = side::left, viz::style st = {}) {
     series c{{}, {}, std::move(label), s, st};
@@ -100,7 +138,7 @@ struct plot {
     curves.push_back(std::move(c));
     return curves.back();
   }
-  // y against 1, 2, ..., n (epochs).
+  /// y against 1, 2, ..., n (epochs).
   template <numeric_range Y>
   series& add(const Y& ys, std::string label = {}, side s = side::left, viz::style st = {}) {
     std::vector<double> xs;

@@ -16,8 +16,11 @@
 
 namespace lamina::viz {
 
+/// The plot as an image of (width x height) * pixel_ratio pixels; throws std::invalid_argument
+/// for an invalid plot (too small, x and y of different lengths, pixel_ratio outside 1..16).
 LAMINA_INLINE image render(const plot& p);
 
+/// Renders the plot (render) and writes it to `path` as a PNG, atomically (viz/png.hpp).
 LAMINA_INLINE void save_png(const std::filesystem::path& path, const plot& p);
 
 }  // namespace lamina::viz

@@ -17,8 +17,12 @@
 
 namespace lamina::viz {
 
+/// The plot as an SVG document of width x height user units; throws std::invalid_argument for
+/// an invalid plot, as render() does.
 LAMINA_INLINE std::string to_svg(const plot& p);
 
+/// Writes to_svg(p) to `path`, atomically (io::write_atomically); throws std::runtime_error
+/// naming the file when it cannot be written.
 LAMINA_INLINE void save_svg(const std::filesystem::path& path, const plot& p);
 
 }  // namespace lamina::viz

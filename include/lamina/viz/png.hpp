@@ -16,8 +16,12 @@
 
 namespace lamina::viz {
 
+/// The bytes of a PNG file of the image (8-bit RGB); throws std::invalid_argument for an empty
+/// image.
 LAMINA_INLINE std::vector<unsigned char> encode_png(const image& img);
 
+/// Writes the image to `path` as a PNG, atomically (see above); throws std::runtime_error
+/// naming the file when it cannot be written.
 LAMINA_INLINE void save_png(const std::filesystem::path& path, const image& img);
 
 }  // namespace lamina::viz

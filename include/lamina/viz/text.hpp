@@ -25,32 +25,37 @@
 
 namespace lamina::viz {
 
+/// A font face that measures and draws text on a viz::image: a TrueType font (through
+/// stb_truetype) or the embedded bitmap font. Cheap to copy (the font data is shared).
 class typeface {
  public:
-  // The face figures use (see above).
+  /// The face figures use (see above).
   static const typeface& standard();
-  // A TrueType (.ttf) face; throws data::format_error naming the file when it cannot be read.
+  /// A TrueType (.ttf) face; throws data::format_error naming the file when it cannot be read.
   static typeface from_file(const std::filesystem::path& ttf);
-  // The embedded bitmap font, scaled by whole pixels.
+  /// The embedded bitmap font, scaled by whole pixels.
   static typeface bitmap();
-  // The folders standard() searches for DejaVuSans.ttf, in order.
+  /// The folders standard() searches for DejaVuSans.ttf, in order.
   static std::vector<std::filesystem::path> font_folders();
 
-  bool is_truetype() const { return ttf_ != nullptr; }
-  // "DejaVuSans.ttf" (the file name) or "bitmap".
+  bool is_truetype() const { return ttf_ != nullptr; }  ///< False for the bitmap font.
+  /// "DejaVuSans.ttf" (the file name) or "bitmap".
   std::string name() const;
 
-  // Metrics at `size` pixels per em (SVG's font-size): the height above and below the
-  // baseline, and the advance of a string.
+  /// Metrics at `size` pixels per em (SVG's font-size): the height above and below the
+  /// baseline, and the advance of a string.
   double ascent(double size) const;
+  /// Height below the baseline in pixels at `size` pixels per em (positive).
   double descent(double size) const;
-  // The height of capitals ('H'), for centring labels on a tick.
+  /// The height of capitals ('H'), for centring labels on a tick.
   double cap_height(double size) const;
+  /// Advance width in pixels of the UTF-8 string `utf8` at `size` pixels per em (with the
+  /// TrueType font's kerning).
   double width(std::string_view utf8, double size) const;
 
-  // Draws `utf8` with the left end of its baseline at `origin`. Vertical text is turned 90
-  // degrees counter-clockwise (it reads bottom to top, glyph tops to the left); `origin` is then
-  // the bottom end of its baseline.
+  /// Draws `utf8` with the left end of its baseline at `origin`. Vertical text is turned 90
+  /// degrees counter-clockwise (it reads bottom to top, glyph tops to the left); `origin` is then
+  /// the bottom end of its baseline.
   void draw(image& img, point origin, std::string_view utf8, double size, rgb c, bool vertical = false) const;
 
  private:

@@ -20,7 +20,8 @@
 
 namespace lamina {
 
-// A layer that export_onnx cannot write: it has no io::onnx::layer_op.
+/// A layer that export_onnx cannot write: it has no io::onnx::layer_op.
+/// Instantiated only to fail: the compile error names LayerType and its Position in the network.
 template <class Position, class LayerType>
 struct LAMINA_NO_ONNX_EXPORT {
   static_assert(detail::always_false<LayerType>,
@@ -28,24 +29,34 @@ struct LAMINA_NO_ONNX_EXPORT {
                 "at_position<...>, indices count from 0): it has no ONNX mapping. For a layer of your "
                 "own, specialise lamina::io::onnx::layer_op<YourLayer> with `static std::string "
                 "emit(lamina::io::onnx::graph&, const lamina::io::onnx::layer_input&)`; see docs/deploy.md.");
-  static constexpr bool ok = false;
+  static constexpr bool ok = false;  ///< Never true: instantiating the class is the error.
 };
 
 namespace io {
 
+/// Options of export_onnx and to_onnx, in the spirit of torch.onnx.export's arguments.
 struct onnx_options {
-  int opset = 17;                   // default-domain operator set, 17 to 22
-  std::size_t batch = 0;            // 0: a dynamic batch dimension named "batch"; else this fixed size
+  /// The ONNX opset version (torch.onnx.export's opset_version); others throw
+  /// std::invalid_argument.
+  int opset = 17;
+  /// The batch dimension of the input and output: 0, the default, leaves it dynamic (named
+  /// "batch", as dynamic_axes would), any other value fixes it.
+  std::size_t batch = 0;
+  /// Name of the graph's input (input_names); it must differ from output_name and weight names.
   std::string input_name = "input";
+  /// Name of the graph's output (output_names); it must differ from input_name and weight names.
   std::string output_name = "output";
-  std::map<std::string, std::string> metadata;  // the model's metadata_props
+  /// Key-value strings stored in the model file, e.g. the training data or a version.
+  std::map<std::string, std::string> metadata;
 };
 
 namespace detail {
 template <class L, dims> struct has_onnx_op : std::bool_constant<onnx::has_layer_op<L>> {};
 }  // namespace detail
 
-// The model file's bytes (what export_onnx writes).
+/// The model file's bytes (what export_onnx writes).
+/// Throws std::invalid_argument for bad or clashing input and output names or an unsupported
+/// opset; a layer without an ONNX mapping is a compile error (LAMINA_NO_ONNX_EXPORT).
 template <class Net, class InShape, class Backend>
 std::string to_onnx(const Model<Net, InShape, Backend>& model, const onnx_options& options = {}) {
   using M = Model<Net, InShape, Backend>;
@@ -80,7 +91,7 @@ std::string to_onnx(const Model<Net, InShape, Backend>& model, const onnx_option
   }
 }
 
-// Writes the model to `file` as ONNX, atomically (io/atomic_file.hpp).
+/// Writes the model to `file` as ONNX, atomically (io/atomic_file.hpp).
 template <class Net, class InShape, class Backend>
 void export_onnx(const Model<Net, InShape, Backend>& model, const std::filesystem::path& file,
                  const onnx_options& options = {}) {

@@ -30,32 +30,40 @@
 
 namespace lamina::io::onnx {
 
-// One layer as the exporter hands it to layer_op<L>::emit.
+/// One layer as the exporter hands it to layer_op<L>::emit.
 struct layer_input {
-  std::string x;          // the name of the layer's input value: [batch, in...]
-  dims in;                // the per-sample input shape
-  std::string prefix;     // the layer's state_dict prefix: "3.", "1.body.0.", "" for a lone layer
-  const float* params;    // its parameters (host memory), packed in state_dict order
-  const float* state;     // its buffers (host memory), likewise
+  /// Name of the value the layer reads, [batch, in...].
+  std::string x;
+  /// Shape of one sample of the input (the batch dimension left out).
+  dims in;
+  /// What the layer's weight and node names start with: its state_dict prefix.
+  std::string prefix;
+  /// The layer's parameters in host memory, in state_dict order (e.g. weight, then bias).
+  const float* params;
+  /// The layer's buffers in host memory (e.g. running_mean, then running_var).
+  const float* state;
 
-  // Name of this layer's node `op`: "/3/Conv", "/1/body/0/Relu" (torch.onnx's scheme).
+  /// Name of this layer's node `op`: "/3/Conv", "/1/body/0/Relu" (torch.onnx's scheme).
   std::string node_name(std::string_view op) const {
     std::string n = "/";
     for (const char c : prefix) n += c == '.' ? '/' : c;
     return n + std::string(op);
   }
-  // The same layer's input for child `child` of a container: its prefix, input and memory.
+  /// The same layer's input for child `child` of a container: its prefix, input and memory.
   layer_input child(std::string child_prefix, std::string child_x, dims child_in, std::size_t param_offset,
                     std::size_t state_offset) const {
     return {std::move(child_x), child_in, prefix + child_prefix, params + param_offset, state + state_offset};
   }
 };
 
-// No definition: export_onnx reports a layer without one (LAMINA_NO_ONNX_EXPORT).
+/// How layer L is written as ONNX: a specialisation has
+/// `static std::string emit(graph& g, const layer_input& in)`, which adds L's nodes and weights
+/// to `g` and returns the name of L's output value.
+/// No definition: export_onnx reports a layer without one (LAMINA_NO_ONNX_EXPORT).
 template <class L>
 struct layer_op;
 
-// Whether layer L (a leaf, or a container whose own op is defined) has an ONNX mapping.
+/// Whether layer L (a leaf, or a container whose own op is defined) has an ONNX mapping.
 template <class L>
 concept has_layer_op = requires(graph& g, const layer_input& in) {
   { layer_op<L>::emit(g, in) } -> std::convertible_to<std::string>;
@@ -73,9 +81,11 @@ inline std::string single_node(graph& g, const layer_input& in, std::string_view
 
 // ---- Containers --------------------------------------------------------------------------------
 
+/// A Sequential: its layers in turn, named "0.", "1.", ... as in torch.nn.Sequential.
 template <class... Ls>
 struct layer_op<Sequential<Ls...>> {
-  using S = Sequential<Ls...>;
+  using S = Sequential<Ls...>;  ///< The container, for its layers' shapes and offsets.
+  /// Emits each layer on the previous one's output; returns the last layer's output.
   static std::string emit(graph& g, const layer_input& in) {
     const auto shapes = S::shapes(in.in);
     std::string x = in.x;
@@ -88,9 +98,12 @@ struct layer_op<Sequential<Ls...>> {
   }
 };
 
+/// A Residual: an Add of the body's output and the input, or its projection when there is one
+/// (children named "body." and "projection.").
 template <class Body, class Projection>
 struct layer_op<Residual<Body, Projection>> {
-  using R = Residual<Body, Projection>;
+  using R = Residual<Body, Projection>;  ///< The block, for whether it has a projection.
+  /// Emits the body, the projection if any, and the Add; returns the sum.
   static std::string emit(graph& g, const layer_input& in) {
     const std::string body = layer_op<Body>::emit(g, in.child("body.", in.x, in.in, 0, 0));
     std::string skip = in.x;
@@ -103,8 +116,11 @@ struct layer_op<Residual<Body, Projection>> {
 
 // ---- Layers with weights -------------------------------------------------------------------------
 
+/// A Linear, y = x W^T + b with weight [Out, In]: a Gemm for [batch, In] input, else
+/// Transpose and MatMul (and Add for the bias) on the last dimension.
 template <std::size_t In, std::size_t Out, bool Bias>
 struct layer_op<Linear<In, Out, Bias>> {
+  /// Adds the weight, the bias if any, and the nodes; returns the output.
   static std::string emit(graph& g, const layer_input& in) {
     const std::string w = g.initializer(in.prefix + "weight", make_dims(Out, In), in.params);
     std::string b;
@@ -141,17 +157,22 @@ std::vector<std::string> conv_inputs(graph& g, const layer_input& in) {
 }
 }  // namespace detail
 
+/// A Conv2d: one Conv node, with PyTorch's weight layout.
 template <std::size_t In, std::size_t Out, std::size_t K, std::size_t S, std::size_t P, std::size_t D, std::size_t G, bool Bias>
 struct layer_op<Conv2d<In, Out, K, S, P, D, G, Bias>> {
-  using C = Conv2d<In, Out, K, S, P, D, G, Bias>;
+  using C = Conv2d<In, Out, K, S, P, D, G, Bias>;  ///< The layer, for its sizes and weight shape.
+  /// Adds a Conv node with weight [Out, In / G, K, K] and the bias if any; returns its output.
   static std::string emit(graph& g, const layer_input& in) {
     return g.node("Conv", in.node_name("Conv"), detail::conv_inputs<C>(g, in), detail::conv_attributes<C>());
   }
 };
 
+/// A ConvTranspose2d: one ConvTranspose node with output_padding OP, PyTorch's weight layout.
 template <std::size_t In, std::size_t Out, std::size_t K, std::size_t S, std::size_t P, std::size_t OP, std::size_t G, bool Bias, std::size_t D>
 struct layer_op<ConvTranspose2d<In, Out, K, S, P, OP, G, Bias, D>> {
-  using C = ConvTranspose2d<In, Out, K, S, P, OP, G, Bias, D>;
+  using C = ConvTranspose2d<In, Out, K, S, P, OP, G, Bias, D>;  ///< The layer, for its sizes.
+  /// Adds a ConvTranspose node with weight [In, Out / G, K, K] and the bias if any; returns its
+  /// output.
   static std::string emit(graph& g, const layer_input& in) {
     auto attrs = detail::conv_attributes<C>();
     attrs.push_back({"output_padding", detail::repeated(OP)});
@@ -178,18 +199,25 @@ std::string batch_norm(graph& g, const layer_input& in) {
 }
 }  // namespace detail
 
+/// A BatchNorm1d in inference: BatchNormalization with the running statistics (Momentum only
+/// matters in training); without Affine, a unit scale and a zero shift are added as constants.
 template <std::size_t C, float Eps, float Momentum, bool Affine>
 struct layer_op<BatchNorm1d<C, Eps, Momentum, Affine>> {
+  /// Adds the node, its scale, shift, running_mean and running_var; returns its output.
   static std::string emit(graph& g, const layer_input& in) { return detail::batch_norm<C, Eps, Affine>(g, in); }
 };
+/// A BatchNorm2d in inference, exported as BatchNorm1d is (per channel of [batch, C, H, W]).
 template <std::size_t C, float Eps, float Momentum, bool Affine>
 struct layer_op<BatchNorm2d<C, Eps, Momentum, Affine>> {
+  /// Adds the node, its scale, shift, running_mean and running_var; returns its output.
   static std::string emit(graph& g, const layer_input& in) { return detail::batch_norm<C, Eps, Affine>(g, in); }
 };
 
-// y = [cos(2 pi x B^T), sin(2 pi x B^T)] on the last dimension, B the fixed buffer [M, InDims].
+/// y = [cos(2 pi x B^T), sin(2 pi x B^T)] on the last dimension, B the fixed buffer [M, InDims].
 template <std::size_t InDims, std::size_t M, float Sigma>
 struct layer_op<FourierFeatures<InDims, M, Sigma>> {
+  /// Adds B and the Transpose, MatMul, Mul, Cos, Sin and Concat nodes; returns the Concat's
+  /// output, [batch, ..., 2 * M].
   static std::string emit(graph& g, const layer_input& in) {
     const std::string b = g.initializer(in.prefix + "B", make_dims(M, InDims), in.state);
     const std::string bt = g.node("Transpose", in.node_name("Transpose"), {b}, {{"perm", std::vector<std::int64_t>{1, 0}}});
@@ -204,53 +232,72 @@ struct layer_op<FourierFeatures<InDims, M, Sigma>> {
 
 // ---- Layers without weights ----------------------------------------------------------------------
 
+/// A MaxPool2d: one MaxPool node (kernel K, stride S, padding P on each side).
 template <std::size_t K, std::size_t S, std::size_t P>
 struct layer_op<MaxPool2d<K, S, P>> {
+  /// Adds the MaxPool node; returns its output.
   static std::string emit(graph& g, const layer_input& in) {
     return detail::single_node(g, in, "MaxPool",
                                {{"kernel_shape", detail::repeated(K)}, {"pads", detail::repeated(P, 4)}, {"strides", detail::repeated(S)}});
   }
 };
+/// An AvgPool2d: one AveragePool node whose padding counts towards the average
+/// (count_include_pad, as torch.nn.AvgPool2d's default).
 template <std::size_t K, std::size_t S, std::size_t P>
 struct layer_op<AvgPool2d<K, S, P>> {
-  static std::string emit(graph& g, const layer_input& in) {  // PyTorch's default: padding counts
+  /// Adds the AveragePool node; returns its output.
+  static std::string emit(graph& g, const layer_input& in) {
     return detail::single_node(g, in, "AveragePool",
                                {{"count_include_pad", std::int64_t{1}}, {"kernel_shape", detail::repeated(K)},
                                 {"pads", detail::repeated(P, 4)}, {"strides", detail::repeated(S)}});
   }
 };
+/// ReLU: one Relu node.
 template <>
 struct layer_op<ReLU> {
+  /// Adds the Relu node; returns its output.
   static std::string emit(graph& g, const layer_input& in) { return detail::single_node(g, in, "Relu"); }
 };
+/// LeakyReLUOf: one LeakyRelu node with alpha = Slope.
 template <float Slope>
 struct layer_op<LeakyReLUOf<Slope>> {
+  /// Adds the LeakyRelu node; returns its output.
   static std::string emit(graph& g, const layer_input& in) {
     return detail::single_node(g, in, "LeakyRelu", {{"alpha", Slope}});
   }
 };
+/// Sigmoid: one Sigmoid node.
 template <>
 struct layer_op<Sigmoid> {
+  /// Adds the Sigmoid node; returns its output.
   static std::string emit(graph& g, const layer_input& in) { return detail::single_node(g, in, "Sigmoid"); }
 };
+/// Tanh: one Tanh node.
 template <>
 struct layer_op<Tanh> {
+  /// Adds the Tanh node; returns its output.
   static std::string emit(graph& g, const layer_input& in) { return detail::single_node(g, in, "Tanh"); }
 };
+/// Softmax: one Softmax node over the last dimension (axis -1).
 template <>
 struct layer_op<Softmax> {
+  /// Adds the Softmax node; returns its output.
   static std::string emit(graph& g, const layer_input& in) {
     return detail::single_node(g, in, "Softmax", {{"axis", std::int64_t{-1}}});
   }
 };
+/// Flatten: one Flatten node with axis 1, giving [batch, product of the sample's dimensions].
 template <>
 struct layer_op<Flatten> {
+  /// Adds the Flatten node; returns its output.
   static std::string emit(graph& g, const layer_input& in) {
     return detail::single_node(g, in, "Flatten", {{"axis", std::int64_t{1}}});
   }
 };
+/// Dropout: no node, as in eval mode, where it is the identity.
 template <float P>
 struct layer_op<Dropout<P>> {
+  /// Returns the input's name unchanged.
   static std::string emit(graph&, const layer_input& in) { return in.x; }  // inference: the identity
 };
 

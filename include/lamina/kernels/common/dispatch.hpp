@@ -19,6 +19,10 @@ decltype(auto) dispatch_flags_from(F&& f, bool first, Rest... rest) {
 }
 }  // namespace detail
 
+/// Calls `f.template operator()<A, B, ...>()` with A, B, ... the values of the run-time `flags`
+/// (each converted to bool), and returns what it returns: k flags give 2^k instantiations,
+/// each with its options as constants. For example
+/// `dispatch_flags([&]<bool Momentum, bool Nesterov>() { ... }, mu != 0, nesterov)`.
 template <class F, class... Flags>
 decltype(auto) dispatch_flags(F&& f, Flags... flags) {
   return detail::dispatch_flags_from<>(std::forward<F>(f), bool(flags)...);

@@ -9,9 +9,14 @@
 
 namespace lamina::kernels::device {
 
-// Fourier features over [rows, m] projections: i = r * m + k.
+/// Fourier features over [rows, m] projections: i = r * m + k.
+/// Row r of y [rows, 2 m] gets cos(2 pi p) in its first m columns, sin(2 pi p) in its last m.
 struct fourier_features_forward_op {
+  /// `proj` the projections p [rows, m], `y` the features [rows, 2 m], `m` projections per row.
+  ///@{
   const float* proj; float* y; std::size_t m;
+  ///@}
+  /// The cosine and sine of projection i.
   LAMINA_HOST_DEVICE void operator()(std::size_t i) const {
     const std::size_t r = i / m, k = i % m;
     const float a = 6.28318530717958647692f * proj[i];  // 2 pi p, rounded as the CPU kernel
@@ -19,8 +24,15 @@ struct fourier_features_forward_op {
     y[r * 2 * m + m + k] = ::sinf(a);
   }
 };
+/// The gradient of fourier_features_forward_op with respect to the projections, one per index:
+/// dL/dp = 2 pi (cos(2 pi p) dL/dsin - sin(2 pi p) dL/dcos), with cos and sin read from y.
 struct fourier_features_backward_op {
+  /// `y` the forward output and `dy` its gradient [rows, 2 m]; `dproj` the gradient of the
+  /// projections [rows, m], overwritten; `m` projections per row.
+  ///@{
   const float* y; const float* dy; float* dproj; std::size_t m;
+  ///@}
+  /// The gradient of projection i = r * m + k.
   LAMINA_HOST_DEVICE void operator()(std::size_t i) const {
     const std::size_t r = i / m, k = i % m;
     const float* yc = y + r * 2 * m;

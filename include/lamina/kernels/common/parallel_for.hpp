@@ -13,9 +13,16 @@
 
 namespace lamina::kernels {
 
+/// A number of work items of about `work` operations each (a row, a window, a plane), for
+/// `kernels::parallel_for(backend, per_item{n, work}, f)`: f(0) .. f(n - 1), with threads over
+/// items and no vectorisation across them. The CPU's softmax, for one, runs
+/// `per_item{rows, 4 * cols}`.
 struct per_item {
-  std::size_t n;         // items
-  std::size_t work = 1;  // rough operations per item: decides when threads pay on the CPU
+  /// Number of items: the functor runs for the indices 0 .. n - 1.
+  std::size_t n;
+  /// Rough operations per item, 1 by default: the CPU starts threads once n * work is about
+  /// 2^15 or more, and gives each thread chunks of about 8192 operations.
+  std::size_t work = 1;
 };
 
 }  // namespace lamina::kernels

@@ -14,7 +14,7 @@
 
 namespace lamina::kernels::device {
 
-// Outputs o in [lo, hi) along one axis whose window (o*S - pad .. o*S - pad + K - 1) covers i.
+/// Outputs o in [lo, hi) along one axis whose window (o*S - pad .. o*S - pad + K - 1) covers i.
 LAMINA_HOST_DEVICE void pool_cover(std::size_t i, std::size_t S, std::size_t pad, std::size_t K, std::size_t n_out,
                                    std::ptrdiff_t& lo, std::ptrdiff_t& hi) {
   const std::ptrdiff_t ip = std::ptrdiff_t(i + pad);
@@ -22,8 +22,14 @@ LAMINA_HOST_DEVICE void pool_cover(std::size_t i, std::size_t S, std::size_t pad
   hi = min_diff(std::ptrdiff_t(n_out), floor_div(ip, std::ptrdiff_t(S)) + 1);
 }
 
+/// Max pooling forward, one output element per index i over [planes, OH, OW]: the window's
+/// maximum (the first in window order) and its flat index in the input plane.
 struct max_pool2d_forward_op {
+  /// Geometry, input [planes, H, W], output [planes, OH, OW] and arg-max (like the output).
+  ///@{
   pool2d_geometry g; const float* x; float* y; std::int32_t* argmax;
+  ///@}
+  /// Computes output element i.
   LAMINA_HOST_DEVICE void operator()(std::size_t i) const {
     const std::size_t op = g.out_height * g.out_width, p = i / op, o = i % op;
     const std::size_t oh = o / g.out_width, ow = o % g.out_width;
@@ -48,8 +54,15 @@ struct max_pool2d_forward_op {
   }
 };
 
+/// Max pooling backward, one input element per index i over [planes, H, W]: the sum of the
+/// output gradients of the windows whose maximum it was.
 struct max_pool2d_backward_op {
+  /// Geometry, output gradient [planes, OH, OW], the forward's arg-max and input gradient
+  /// [planes, H, W].
+  ///@{
   pool2d_geometry g; const float* dy; const std::int32_t* argmax; float* dx;
+  ///@}
+  /// Computes input gradient element i.
   LAMINA_HOST_DEVICE void operator()(std::size_t i) const {
     const std::size_t ip = g.height * g.width, p = i / ip, k = i % ip, h = k / g.width, w = k % g.width;
     const std::size_t op = g.out_height * g.out_width;
@@ -68,8 +81,14 @@ struct max_pool2d_backward_op {
   }
 };
 
+/// Average pooling forward, one output element per index i over [planes, OH, OW]: the
+/// window's sum divided by K * K, padding included (count_include_pad, PyTorch's default).
 struct avg_pool2d_forward_op {
+  /// Geometry, input [planes, H, W] and output [planes, OH, OW].
+  ///@{
   pool2d_geometry g; const float* x; float* y;
+  ///@}
+  /// Computes output element i.
   LAMINA_HOST_DEVICE void operator()(std::size_t i) const {
     const std::size_t op = g.out_height * g.out_width, p = i / op, o = i % op;
     const std::size_t oh = o / g.out_width, ow = o % g.out_width;
@@ -87,8 +106,14 @@ struct avg_pool2d_forward_op {
   }
 };
 
+/// Average pooling backward, one input element per index i over [planes, H, W]: the sum of
+/// dy / (K * K) over the windows that cover it.
 struct avg_pool2d_backward_op {
+  /// Geometry, output gradient [planes, OH, OW] and input gradient [planes, H, W].
+  ///@{
   pool2d_geometry g; const float* dy; float* dx;
+  ///@}
+  /// Computes input gradient element i.
   LAMINA_HOST_DEVICE void operator()(std::size_t i) const {
     const std::size_t ip = g.height * g.width, p = i / ip, k = i % ip, h = k / g.width, w = k % g.width;
     const float inv = 1.0f / float(g.kernel * g.kernel);

@@ -9,8 +9,14 @@
 
 namespace lamina::kernels::device {
 
+/// Softmax of one row per index, y = exp(x - max(x)) / sum(exp(x - max(x))) along the row
+/// (torch.softmax(x, dim=-1) on x [rows, cols]).
 struct softmax_forward_op {
+  /// `x` the input and `y` the output, both [rows, cols] row-major; `cols` the row length.
+  ///@{
   const float* x; float* y; std::size_t cols;
+  ///@}
+  /// Softmax of row r.
   LAMINA_HOST_DEVICE void operator()(std::size_t r) const {
     const float* xr = x + r * cols;
     float* yr = y + r * cols;
@@ -23,9 +29,15 @@ struct softmax_forward_op {
   }
 };
 
-// dx = y * (dy - sum(dy * y)) per row.
+/// The gradient of softmax_forward_op from its output, one row per index:
+/// dx = y * (dy - sum(dy * y)) per row.
 struct softmax_backward_op {
+  /// `y` the forward output, `dy` its gradient and `dx` the input gradient (overwritten), all
+  /// [rows, cols] row-major; `cols` the row length.
+  ///@{
   const float* y; const float* dy; float* dx; std::size_t cols;
+  ///@}
+  /// The gradient of row r.
   LAMINA_HOST_DEVICE void operator()(std::size_t r) const {
     const std::size_t o = r * cols;
     float dot = 0.f;

@@ -14,11 +14,13 @@
 
 namespace lamina::kernels {
 
-// x [batch, In, H, W] -> y [batch, Out, OH, OW]; g: the convolution seen from x (image = x).
+/// Conv2d's forward pass on the CPU (torch.nn.Conv2d), by the algorithm plan picked.
+/// x [batch, In, H, W] -> y [batch, Out, OH, OW]; g: the convolution seen from x (image = x).
 LAMINA_INLINE void conv2d_forward(cpu, const conv2d_policy& plan, const conv_geometry& g, std::size_t out_channels,
                                   const conv_forward_args& a);
 
-// With a.relu_mask (plan.relu_epilogue), dy is masked by it where the path reads dy.
+/// Conv2d's backward pass on the CPU: dW, db and dx from dy and the workspace forward left.
+/// With a.relu_mask (plan.relu_epilogue), dy is masked by it where the path reads dy.
 LAMINA_INLINE void conv2d_backward(cpu, const conv2d_policy& plan, const conv_geometry& g, std::size_t out_channels,
                                    const conv_backward_args& a);
 

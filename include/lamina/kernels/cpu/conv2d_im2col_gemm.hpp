@@ -77,58 +77,63 @@ void conv_for_samples(std::size_t count, Body&& body) {
 
 }  // namespace detail
 
-// dst [C, batch * P] <- src [batch, C, P] (the columns tensor, channel-major). With a relu_mask
-// (like src: a fused ReLU's output), src is a gradient kept where the mask is > 0 (conv_frame_sample).
+/// dst [C, batch * P] <- src [batch, C, P] (the columns tensor, channel-major). With a relu_mask
+/// (like src: a fused ReLU's output), src is a gradient kept where the mask is > 0 (conv_frame_sample).
 LAMINA_INLINE void conv_channel_major(cpu, const float* src, float* dst, std::size_t batch, std::size_t C,
                                       std::size_t P, const float* relu_mask = nullptr);
 
-// out[c] = sum over samples n (in order) and positions of y [batch, C, P]: bias gradients.
+/// out[c] = sum over samples n (in order) and positions of y [batch, C, P]: bias gradients.
 LAMINA_INLINE void conv_channel_sums(cpu, const float* y, std::size_t batch, std::size_t C, std::size_t P,
                                      float* out);
 
-// The lowered matrix of chunk c (samples [n0, n0 + m)): a [Cimg*K*K, m*P] block at
-// col + n0 * col_size, sample n in columns [(n - n0) * P, (n - n0 + 1) * P). Chunks are
-// contiguous so that im2col writes, and the GEMMs read, sequential memory.
+/// The lowered matrix of chunk c (samples [n0, n0 + m)): a [Cimg*K*K, m*P] block at
+/// col + n0 * col_size, sample n in columns [(n - n0) * P, (n - n0 + 1) * P). Chunks are
+/// contiguous so that im2col writes, and the GEMMs read, sequential memory.
 struct conv_chunk {
+  /// First sample n0 of the chunk and its number of samples m.
+  ///@{
   std::size_t n0, m;
-  float* block;
-  std::size_t ld;  // m * P
+  ///@}
+  float* block;  ///< The chunk's lowered matrix [Cimg*K*K, m * P].
+  /// Leading dimension of block (floats from one row to the next).
+  std::size_t ld;
 };
+/// Chunk c of a batch split into chunks of cs samples (the last may be shorter), within col.
 LAMINA_INLINE conv_chunk conv_chunk_at(const conv_geometry& g, float* col, std::size_t c, std::size_t cs,
                                        std::size_t batch);
 
-// columns [batch, Ccol, P] = W x im2col(image [batch, Cimg, H, W]) (+ bias [Ccol]).
-// col: [batch * Cimg*K*K * P] in chunk blocks (kept: backward_weights reuses it); tmp:
-// [Ccol, batch*P] scratch. lowered: col already holds im2col(image), skip the lowering.
+/// columns [batch, Ccol, P] = W x im2col(image [batch, Cimg, H, W]) (+ bias [Ccol]).
+/// col: [batch * Cimg*K*K * P] in chunk blocks (kept: backward_weights reuses it); tmp:
+/// [Ccol, batch*P] scratch. lowered: col already holds im2col(image), skip the lowering.
 LAMINA_INLINE void conv2d_im2col_gemm_forward(cpu, const conv_geometry& g, std::size_t col_channels,
                                               const float* image, const float* w, const float* bias,
                                               float* columns, float* col, float* tmp, std::size_t batch,
                                               bool lowered = false);
 
-// image [batch, Cimg, H, W] = col2im(W^T x columns), with the columns given channel-major:
-// xm [Ccol, batch*P] (see conv_channel_major). col: chunk blocks as above, overwritten.
+/// image [batch, Cimg, H, W] = col2im(W^T x columns), with the columns given channel-major:
+/// xm [Ccol, batch*P] (see conv_channel_major). col: chunk blocks as above, overwritten.
 LAMINA_INLINE void conv2d_im2col_gemm_backward_data(cpu, const conv_geometry& g, std::size_t col_channels,
                                                     const float* xm, const float* w, float* image, float* col,
                                                     std::size_t batch);
 
-// col <- im2col of every sample of image, in chunk blocks (for backward_weights when the
-// forward did not leave it there).
+/// col <- im2col of every sample of image, in chunk blocks (for backward_weights when the
+/// forward did not leave it there).
 LAMINA_INLINE void conv2d_im2col_batch(cpu, const conv_geometry& g, const float* image, float* col,
                                        std::size_t batch);
 
-// dW [Ccol, Cimg/G*K*K] = sum over chunks (in order) of xm[:, chunk] x block^T, per group: GEMMs
-// with k = chunk columns, each parallel over dW. col holds im2col of the image in chunk blocks.
+/// dW [Ccol, Cimg/G*K*K] = sum over chunks (in order) of xm[:, chunk] x block^T, per group: GEMMs
+/// with k = chunk columns, each parallel over dW. col holds im2col of the image in chunk blocks.
 LAMINA_INLINE void conv2d_im2col_gemm_backward_weights(cpu, const conv_geometry& g, std::size_t col_channels,
                                                        const float* xm, float* col, float* dw,
                                                        std::size_t batch);
 
-// wf [In, Out/G * K * K] <- w [Out, In/G, K, K] with the kernel rotated by 180 degrees, per group
-// (group g: rows g*In/G.., wf[i][o][ki][kj] = w[g*Out/G + o][i][K-1-ki][K-1-kj]): the weights of
-// the convolution that maps dy to dx when the stride is 1.
+/// wf [In, Out/G * K * K] <- w [Out, In/G, K, K] with the kernel rotated by 180 degrees, per group
+/// (group g: rows g*In/G.., wf[i][o][ki][kj] = w[g*Out/G + o][i][K-1-ki][K-1-kj]): the weights of
+/// the convolution that maps dy to dx when the stride is 1.
 LAMINA_INLINE void conv_flip_weights(cpu, const float* w, float* wf, std::size_t out, std::size_t in,
                                      std::size_t K, std::size_t groups);
 
-// y [batch, C, P] += bias [C], per channel (ConvTranspose2d's bias after col2im).
+/// y [batch, C, P] += bias [C], per channel (ConvTranspose2d's bias after col2im).
 LAMINA_INLINE void conv_add_channel_bias(cpu, float* y, const float* bias, std::size_t batch, std::size_t C,
                                          std::size_t P);
 

@@ -44,43 +44,43 @@ LAMINA_INLINE const std::ptrdiff_t* conv_implicit_rows(const conv_geometry& g, s
 
 }  // namespace detail
 
-// Writes sample n of src [batch, C, h, w] into frame [C, batch, T] (rows of `width` floats), its
-// pixel (0, 0) at row `top`, column `left`; the rest of the sample's frame is zero. With a
-// relu_mask (like src: a fused ReLU's output), src is a gradient written where the mask is > 0
-// (the ReLU's backward, done while framing).
+/// Writes sample n of src [batch, C, h, w] into frame [C, batch, T] (rows of `width` floats), its
+/// pixel (0, 0) at row `top`, column `left`; the rest of the sample's frame is zero. With a
+/// relu_mask (like src: a fused ReLU's output), src is a gradient written where the mask is > 0
+/// (the ReLU's backward, done while framing).
 LAMINA_INLINE void conv_frame_sample(cpu, const float* src, std::size_t C, std::size_t h, std::size_t w, float* frame,
                                      std::size_t batch, std::size_t n, std::size_t T, std::size_t width,
                                      std::size_t top, std::size_t left, const float* relu_mask = nullptr);
 
-// conv_frame_sample for every sample, in parallel.
+/// conv_frame_sample for every sample, in parallel.
 LAMINA_INLINE void conv_frame_batch(cpu, const float* src, std::size_t C, std::size_t h, std::size_t w, float* frame,
                                     std::size_t batch, std::size_t T, std::size_t width, std::size_t top,
                                     std::size_t left, const float* relu_mask = nullptr);
 
-// Writes sample n of image [batch, C, H, W] into its frame (padded, split into phases).
+/// Writes sample n of image [batch, C, H, W] into its frame (padded, split into phases).
 LAMINA_INLINE void conv_frame_image(cpu, const conv_geometry& g, const float* image, float* frame, std::size_t batch,
                                     std::size_t n);
 
-// conv_frame_image for every sample, in parallel.
+/// conv_frame_image for every sample, in parallel.
 LAMINA_INLINE void conv_frame_image_batch(cpu, const conv_geometry& g, const float* image, float* frame,
                                           std::size_t batch);
 
-// columns [batch, Ccol, OH, OW] = W x lowered(image) (+ bias), stride 1, then ReLU if `relu`
-// (a fused epilogue). frame [C, batch, T]: the padded image, written here (and kept for the
-// weight gradient) unless `framed` says it is there already. tmp: [Ccol, batch * T] staging.
+/// columns [batch, Ccol, OH, OW] = W x lowered(image) (+ bias), stride 1, then ReLU if `relu`
+/// (a fused epilogue). frame [C, batch, T]: the padded image, written here (and kept for the
+/// weight gradient) unless `framed` says it is there already. tmp: [Ccol, batch * T] staging.
 LAMINA_INLINE void conv2d_implicit_forward(cpu, const conv_geometry& g, std::size_t col_channels, const float* image,
                                            const float* w, const float* bias, float* columns, float* frame, float* tmp,
                                            std::size_t batch, bool framed = false, bool relu = false);
 
-// Up to this many output channels (per group) the weight gradient is a dot-product GEMM
-// (gemm_dot.hpp), reading both operands in place; wider, the packed GEMM's transposes pay for
-// themselves over more rows (measured: 16-32 channels, dot 10-45 % faster; 64, 35 % slower).
+/// Up to this many output channels (per group) the weight gradient is a dot-product GEMM
+/// (gemm_dot.hpp), reading both operands in place; wider, the packed GEMM's transposes pay for
+/// themselves over more rows (measured: 16-32 channels, dot 10-45 % faster; 64, 35 % slower).
 inline constexpr std::size_t conv_dot_max_channels = 32;
 
-// dW [Ccol, Cimg/G*K*K] = dy x lowered(image)^T summed over the batch: one GEMM per group, k
-// running over every sample's positions. frame: the padded image (from the forward). dyf: dy in
-// the image's frame layout, row ch at dyf + ch * ld: dy[n][ch][oh][ow] at n * T + oh * Wp + ow and
-// zero at every dropped position (so what the lowered rows hold there does not count).
+/// dW [Ccol, Cimg/G*K*K] = dy x lowered(image)^T summed over the batch: one GEMM per group, k
+/// running over every sample's positions. frame: the padded image (from the forward). dyf: dy in
+/// the image's frame layout, row ch at dyf + ch * ld: dy[n][ch][oh][ow] at n * T + oh * Wp + ow and
+/// zero at every dropped position (so what the lowered rows hold there does not count).
 LAMINA_INLINE void conv2d_implicit_backward_weights(cpu, const conv_geometry& g, std::size_t col_channels,
                                                     const float* dyf, std::size_t ld, const float* frame, float* dw,
                                                     std::size_t batch);

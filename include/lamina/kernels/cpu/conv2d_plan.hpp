@@ -44,6 +44,8 @@ constexpr std::size_t conv_transpose2d_implicit_workspace(const conv_geometry& g
 
 }  // namespace detail
 
+/// The CPU's Conv2d plan: implicit GEMMs where conv_implicit_pays, else im2col + GEMM, with
+/// the input-gradient algorithm and ReLU fusion that pay for g and out output channels.
 template <>
 constexpr conv2d_policy conv2d_plan<cpu>(const conv_geometry& g, std::size_t out) {
   const std::size_t in = g.channels;
@@ -62,8 +64,9 @@ constexpr conv2d_policy conv2d_plan<cpu>(const conv_geometry& g, std::size_t out
           .workspace = conv2d_im2col_layout::of(g, out, dx).total()};
 }
 
-// Forward is always GEMM + col2im, whose workspace (the input channel-major) backward keeps only
-// on the im2col path; the implicit backward reframes x instead.
+/// The CPU's ConvTranspose2d plan for g (seen from the output) and `in` input channels.
+/// Forward is always GEMM + col2im, whose workspace (the input channel-major) backward keeps only
+/// on the im2col path; the implicit backward reframes x instead.
 template <>
 constexpr conv_transpose2d_policy conv_transpose2d_plan<cpu>(const conv_geometry& g, std::size_t in) {
   const std::size_t gemm = conv_transpose2d_im2col_layout::of(g, in).total();

@@ -16,10 +16,14 @@
 
 namespace lamina::kernels {
 
-// x [batch, In, h, w] -> y [batch, Out, H, W]; g.channels = Out, g.out_h x g.out_w = h x w.
+/// ConvTranspose2d's forward pass on the CPU (torch.nn.ConvTranspose2d), by the algorithm
+/// plan picked.
+/// x [batch, In, h, w] -> y [batch, Out, H, W]; g.channels = Out, g.out_h x g.out_w = h x w.
 LAMINA_INLINE void conv_transpose2d_forward(cpu, const conv_transpose2d_policy& plan, const conv_geometry& g,
                                             std::size_t in_channels, const conv_forward_args& a);
 
+/// ConvTranspose2d's backward pass on the CPU: dW, db and dx from dy and the workspace
+/// forward left (the convolution's forward over dy).
 LAMINA_INLINE void conv_transpose2d_backward(cpu, const conv_transpose2d_policy& plan, const conv_geometry& g,
                                              std::size_t in_channels, const conv_backward_args& a);
 

@@ -10,10 +10,13 @@
 
 namespace lamina::kernels {
 
-// mask[i] = 1/(1-p) with probability 1-p, else 0; y = x * mask.
+/// Dropout's forward pass on the CPU (torch.nn.Dropout in training), drop probability p,
+/// its mask drawn from seed:
+/// mask[i] = 1/(1-p) with probability 1-p, else 0; y = x * mask.
 LAMINA_INLINE void dropout_forward(cpu, const float* x, float* y, float* mask, std::size_t n, float p,
                                    std::uint64_t seed);
 
+/// out[i] = a[i] * b[i] for i < n (dropout's backward: dy times the saved mask).
 LAMINA_INLINE void multiply(cpu, const float* a, const float* b, float* out, std::size_t n);
 
 }  // namespace lamina::kernels

@@ -101,16 +101,16 @@ LAMINA_INLINE void gemm_run(const gemm_args& g);
 
 }  // namespace detail
 
-// C[M,N] = alpha * op(A)[M,K] * op(B)[K,N] + beta * C, row-major with leading dimensions.
-// op(A) = A (M x K, lda >= K) or A^T (A stored K x M, lda >= M); likewise B.
-// beta == 0: C is write-only (NaNs in C are ignored, as in BLAS).
-// Parallel (OpenMP, caller's thread settings) unless small or already inside a parallel region.
+/// C[M,N] = alpha * op(A)[M,K] * op(B)[K,N] + beta * C, row-major with leading dimensions.
+/// op(A) = A (M x K, lda >= K) or A^T (A stored K x M, lda >= M); likewise B.
+/// beta == 0: C is write-only (NaNs in C are ignored, as in BLAS).
+/// Parallel (OpenMP, caller's thread settings) unless small or already inside a parallel region.
 LAMINA_INLINE void gemm(cpu, transpose ta, transpose tb, std::size_t M, std::size_t N, std::size_t K,
                         float alpha, const float* A, std::size_t lda, const float* B, std::size_t ldb,
                         float beta, float* C, std::size_t ldc);
 
-// gemm with B's stored rows at B + b_rows[i] instead of B + i * ldb (rows may overlap): op(B) = B
-// has row k at B + b_rows[k], op(B) = B^T has column j there. For implicit-im2col convolutions.
+/// gemm with B's stored rows at B + b_rows[i] instead of B + i * ldb (rows may overlap): op(B) = B
+/// has row k at B + b_rows[k], op(B) = B^T has column j there. For implicit-im2col convolutions.
 LAMINA_INLINE void gemm_rows_b(cpu, transpose ta, transpose tb, std::size_t M, std::size_t N, std::size_t K,
                                float alpha, const float* A, std::size_t lda, const float* B,
                                const std::ptrdiff_t* b_rows, float beta, float* C, std::size_t ldc);

@@ -44,9 +44,9 @@ void gemm_dot_tile(const float* const* a, const float* const* b, std::size_t k0,
 
 }  // namespace detail
 
-// C[M x N] = sum over k < K of A[i * lda + k] * B[b_rows[j] + k] (C overwritten; row-major,
-// leading dimension ldc). Parallel over tiles (OpenMP, caller's settings) unless small or
-// already inside a parallel region.
+/// C[M x N] = sum over k < K of A[i * lda + k] * B[b_rows[j] + k] (C overwritten; row-major,
+/// leading dimension ldc). Parallel over tiles (OpenMP, caller's settings) unless small or
+/// already inside a parallel region.
 LAMINA_INLINE void gemm_dot_rows(cpu, std::size_t M, std::size_t N, std::size_t K, const float* A, std::size_t lda,
                                  const float* B, const std::ptrdiff_t* b_rows, float* C, std::size_t ldc);
 

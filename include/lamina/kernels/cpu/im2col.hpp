@@ -30,11 +30,11 @@ LAMINA_INLINE void conv_scatter_add_row(float* __restrict d, const float* __rest
 
 }  // namespace detail
 
-// col [C*K*K rows, ld] <- im2col(image [C, H, W]) for one sample.
+/// col [C*K*K rows, ld] <- im2col(image [C, H, W]) for one sample.
 LAMINA_INLINE void im2col(cpu, const conv_geometry& g, const float* image, float* col, std::size_t ld);
 
-// image [C, H, W] = col2im(col [C*K*K rows, ld]) for one sample: the image is overwritten with
-// the sum of the column entries that map to each pixel (zero where none does).
+/// image [C, H, W] = col2im(col [C*K*K rows, ld]) for one sample: the image is overwritten with
+/// the sum of the column entries that map to each pixel (zero where none does).
 LAMINA_INLINE void col2im(cpu, const conv_geometry& g, const float* col, std::size_t ld, float* image);
 
 }  // namespace lamina::kernels

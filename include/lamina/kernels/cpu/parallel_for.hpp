@@ -31,9 +31,11 @@ void for_ranges(std::size_t n, Body&& body, std::size_t chunk = 8192, std::size_
 
 }  // namespace detail
 
-// Waits for the work a backend has queued (for timing): CPU kernels return when they are done.
+/// Waits for the work a backend has queued (for timing): CPU kernels return when they are done.
 inline void synchronize(cpu) {}
 
+/// Runs f(0), ..., f(n - 1): OpenMP threads over fixed chunks once n is large, each chunk
+/// an `omp simd` loop (for element-wise functors).
 template <class F>
 void parallel_for(cpu, std::size_t n, const F& f) {
   detail::for_ranges(n, [&f](std::size_t b, std::size_t e) {
@@ -42,6 +44,8 @@ void parallel_for(cpu, std::size_t n, const F& f) {
   });
 }
 
+/// Runs f(0), ..., f(items.n - 1) for items of about items.work operations each: threads
+/// over items once the total work pays for them, no vectorisation across items.
 template <class F>
 void parallel_for(cpu, per_item items, const F& f) {
   const std::size_t work = std::max<std::size_t>(items.work, 1);

@@ -50,14 +50,20 @@ LAMINA_INLINE void max_unpool2x2_row(const float* __restrict dy, const std::int3
 
 }  // namespace detail
 
-// y = max over each window; argmax[i] is the flat index in the input plane of its maximum.
+/// Max pooling forward on the CPU (torch.nn.MaxPool2d): x [planes, H, W] -> y [planes, OH, OW].
+/// y = max over each window; argmax[i] is the flat index in the input plane of its maximum.
 LAMINA_INLINE void max_pool2d_forward(cpu, const pool2d_geometry& g, const float* x, float* y, std::int32_t* argmax);
 
+/// Max pooling backward: dx [planes, H, W] is dy routed through the saved argmax (summed
+/// where windows overlap).
 LAMINA_INLINE void max_pool2d_backward(cpu, const pool2d_geometry& g, const float* dy, const std::int32_t* argmax,
                                        float* dx);
 
+/// Average pooling forward (torch.nn.AvgPool2d): window sums / (K * K), padding included
+/// (count_include_pad).
 LAMINA_INLINE void avg_pool2d_forward(cpu, const pool2d_geometry& g, const float* x, float* y);
 
+/// Average pooling backward: dx [planes, H, W] from dy [planes, OH, OW].
 LAMINA_INLINE void avg_pool2d_backward(cpu, const pool2d_geometry& g, const float* dy, float* dx);
 
 }  // namespace lamina::kernels

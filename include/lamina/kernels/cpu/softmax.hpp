@@ -9,8 +9,10 @@
 
 namespace lamina::kernels {
 
+/// Softmax of each row of x [rows, cols] into y, numerically stable (torch.softmax(x, 1)).
 LAMINA_INLINE void softmax_forward(cpu, const float* x, float* y, std::size_t rows, std::size_t cols);
 
+/// Softmax's backward pass from the output: dx = y * (dy - sum(dy * y)) per row.
 LAMINA_INLINE void softmax_backward(cpu, const float* y, const float* dy, float* dx, std::size_t rows,
                                     std::size_t cols);
 

@@ -11,6 +11,7 @@
 
 namespace lamina::kernels {
 
+/// Conv2d on CUDA: im2col + cuBLAS GEMM, dx as a convolution of dy where that lowers less.
 template <>
 constexpr conv2d_policy conv2d_plan<cuda>(const conv_geometry& g, std::size_t out) {
   const conv_dx_algorithm dx =
@@ -19,6 +20,7 @@ constexpr conv2d_policy conv2d_plan<cuda>(const conv_geometry& g, std::size_t ou
           .workspace = conv2d_im2col_layout::of(g, out, dx).total()};
 }
 
+/// ConvTranspose2d on CUDA: im2col + cuBLAS GEMM for every pass.
 template <>
 constexpr conv_transpose2d_policy conv_transpose2d_plan<cuda>(const conv_geometry& g, std::size_t in) {
   return {conv_algorithm::im2col_gemm, conv_transpose2d_im2col_layout::of(g, in).total()};
