@@ -44,6 +44,9 @@ TEMPLATE_LIST_TEST_CASE("Backends agree: Linear, activations, Softmax, Flatten",
   compare_with_cpu<lm::Linear<7, 3, false>, lm::Shape<2, 7>, B>(5);  // leading dims kept, no bias
   compare_with_cpu<lm::Sequential<lm::Linear<6, 6>, lm::LeakyReLU, lm::Linear<6, 6>, lm::Sigmoid>, lm::Shape<6>, B>(4);
   compare_with_cpu<lm::Sequential<lm::Linear<6, 8>, lm::Tanh, lm::Linear<8, 4>, lm::Softmax>, lm::Shape<6>, B>(4);
+  compare_with_cpu<lm::Sequential<lm::Linear<6, 8>, lm::GELU, lm::Linear<8, 8>, lm::GELUTanh, lm::Linear<8, 6>, lm::SiLU>,
+                   lm::Shape<6>, B>(4);
+  compare_with_cpu<lm::Sequential<lm::Linear<6, 8>, lm::ELU, lm::Linear<8, 6>, lm::Softplus>, lm::Shape<6>, B>(4);
   compare_with_cpu<lm::Sequential<lm::Linear<300, 70>, lm::ReLU, lm::Linear<70, 10>>, lm::Shape<300>, B>(33);
 }
 

@@ -35,16 +35,16 @@ void compare_loss(const Loss& loss, lm::dims shape, const Target& target, std::u
 }
 
 // Runs `steps` optimizer steps with fixed gradients on B and on the CPU; compares parameters
-// and state.
+// and state. With `frozen`, both skip those parameters.
 template <class B, template <class> class Opt, class Options>
-void compare_optimizer(Options options, std::size_t n = 1000, int steps = 4) {
+void compare_optimizer(Options options, const lm::frozen_ranges* frozen = nullptr, std::size_t n = 1000, int steps = 4) {
   using lamina_test::close_to;
   const auto p0 = lamina_test::random_values(n, 11);
   const lm::dims d = lm::make_dims(n);
   std::vector<float> pc = p0, gc(n);
   on_backend<B> pb(p0, d), gb(std::vector<float>(n), d);
-  Opt<lm::cpu> ref(lm::TensorView{pc.data(), d}, lm::TensorView{gc.data(), d}, options);
-  Opt<B> dut(B{}, pb.view(), gb.view(), options);
+  Opt<lm::cpu> ref(lm::TensorView{pc.data(), d}, lm::TensorView{gc.data(), d}, options, {frozen, 0});
+  Opt<B> dut(pb.view(), gb.view(), options, {frozen, 0});
   for (int s = 0; s < steps; ++s) {
     const auto g = lamina_test::random_values(n, 100 + std::uint64_t(s));
     gc = g;
@@ -54,6 +54,10 @@ void compare_optimizer(Options options, std::size_t n = 1000, int steps = 4) {
   }
   CHECK(dut.steps() == ref.steps());
   CHECK_THAT(lamina_test::host<B>(pb.view()), close_to(pc, 1e-5, 1e-6));
+  if (frozen)
+    for (const auto& r : frozen->ranges())
+      CHECK(std::vector<float>(pc.begin() + r.begin, pc.begin() + r.end) ==
+            std::vector<float>(p0.begin() + r.begin, p0.begin() + r.end));
   auto sr = ref.state();
   auto sd = dut.state();
   REQUIRE(sr.size() == sd.size());
@@ -114,6 +118,14 @@ TEMPLATE_LIST_TEST_CASE("Backends agree: optimizer steps", LAMINA_BACKEND_TAGS "
   compare_optimizer<B, lm::optim::NAdam>(lm::optim::nadam_options{.lr = 1e-2});
   compare_optimizer<B, lm::optim::NAdam>(lm::optim::nadam_options{.weight_decay = 0.1, .decoupled_weight_decay = true});
   compare_optimizer<B, lm::optim::Lion>(lm::optim::lion_options{.lr = 1e-3, .weight_decay = 0.1});
+  // Frozen parameters (Model::freeze) are skipped by the same launches, run over the rest.
+  lm::frozen_ranges frozen;
+  frozen.set(0, 10, true);
+  frozen.set(100, 300, true);
+  frozen.set(990, 1000, true);
+  compare_optimizer<B, SGD>(lm::optim::sgd_options{.lr = 0.1f, .momentum = 0.9f, .weight_decay = 1e-2f}, &frozen);
+  compare_optimizer<B, lm::optim::AdamW>(lm::optim::adamw_options{.lr = 1e-2}, &frozen);
+  compare_optimizer<B, lm::optim::NAdam>(lm::optim::nadam_options{.lr = 1e-2}, &frozen);
 }
 
 TEMPLATE_LIST_TEST_CASE("Backends agree: gradient clipping", LAMINA_BACKEND_TAGS "[optim][clip]", lamina_test::backends) {

@@ -113,6 +113,13 @@ int main(int argc, char** argv) try {
     export_one<n::FourierNet<25.f>, n::Input>(dir, "inr_regression.FourierNet_25");
     export_one<n::FourierNet<50.f>, n::Input>(dir, "inr_regression.FourierNet_50");
   }
+  {
+    // The activations no example uses, each after a Linear that spreads its input over both signs.
+    using Activations = lm::Sequential<lm::Linear<6, 8>, lm::GELU, lm::Linear<8, 8>, lm::GELUTanh, lm::Linear<8, 8>,
+                                       lm::SiLU, lm::Linear<8, 8>, lm::ELUOf<0.5f>, lm::Linear<8, 8>,
+                                       lm::SoftplusOf<2.0f, 0.5f>, lm::Linear<8, 8>, lm::Softplus>;
+    export_one<Activations, lm::Shape<6>>(dir, "layers.Activations");
+  }
   return 0;
 } catch (const std::exception& e) {
   std::fprintf(stderr, "export_networks: %s\n", e.what());

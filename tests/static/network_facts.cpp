@@ -43,6 +43,7 @@ static_assert(lm::activation_bytes_v<W7, lm::Shape<784>> == (32 + 32 + 64 + 64 +
 
 // Concepts: layers are Layers; LayerFor checks a shape.
 static_assert(lm::Layer<W1> && lm::Layer<lm::ReLU> && lm::Layer<lm::LeakyReLU>);
+static_assert(lm::Layer<lm::GELU> && lm::Layer<lm::GELUTanh> && lm::Layer<lm::SiLU> && lm::Layer<lm::ELU> && lm::Layer<lm::Softplus>);
 static_assert(lm::LayerFor<lm::Linear<784, 10>, lm::Shape<784>>);
 static_assert(!lm::LayerFor<lm::Linear<784, 10>, lm::Shape<1024>>);
 static_assert(!lm::Layer<int>);

@@ -58,6 +58,9 @@ struct backward_args {
   /// With a fused ReLU (forward's post): the ReLU's output, y above being unused. dy is then the
   /// ReLU's upstream gradient; the layer's own is dy where post_output > 0, zero elsewhere.
   const float* post_output = nullptr;
+  /// For the model's top Sequential: its children [0, frozen_children) have only frozen
+  /// parameters (Model::freeze), so with dx == nullptr their backward is skipped.
+  std::size_t frozen_children = 0;
 };
 
 /// The members every layer has. Optional members (workspace_per_sample, is_view, flops,

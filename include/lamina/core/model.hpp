@@ -13,6 +13,7 @@
 
 #include "backend_check.hpp"
 #include "buffer.hpp"
+#include "frozen.hpp"
 #include "layer.hpp"
 #include "rng.hpp"
 #include "sequential.hpp"
@@ -197,7 +198,9 @@ class Model {
                                    .dx = want_input_grad_ ? input_grad_.data() : nullptr,
                                    .params = params_.data(), .state = state_.data(),
                                    .grads = grads_.data(), .workspace = workspace_.data(),
-                                   .batch = batch_, .training = forward_training_});
+                                   .batch = batch_, .training = forward_training_,
+                                   .frozen_children = frozen_children_});
+      zero_frozen_gradients(want_input_grad_ ? 0 : first_trained_offset());
     }
   }
   /// Whether backward() also computes dLoss/dInput (off by default: the first layer skips
@@ -258,6 +261,26 @@ class Model {
   }
   /// The gradient of the parameter with this state_dict name (as parameter()).
   TensorView gradient(std::string_view name) const { return find(name).grad; }
+  /// Freezes the parameters `which` selects, as PyTorch's requires_grad_(False): by state_dict
+  /// name pattern (`model.freeze({.names = {"0.*", "*.bias"}})`) or top-level layer position
+  /// (`model.freeze({.layers = {0, 1, 2}})`). A frozen parameter's gradient stays 0, optimizers
+  /// built from this model leave it and its state alone, and backward() skips the leading layers
+  /// whose parameters are all frozen. Throws std::invalid_argument (listing the names) when the
+  /// selection takes no parameter.
+  void freeze(const param_selection& which) { set_frozen(which, true, "freeze"); }
+  /// Makes the selected parameters trainable again (`model.unfreeze({.names = {"*"}})`: all).
+  /// Their optimizer state resumes where it stopped; in PyTorch a parameter's Adam step count
+  /// is its own, here the optimizer's (see docs/training.md).
+  void unfreeze(const param_selection& which) { set_frozen(which, false, "unfreeze"); }
+  /// Whether the parameter with this state_dict name is frozen (throws as parameter()).
+  bool is_frozen(std::string_view name) const {
+    const named_parameter& p = find(name);
+    const std::size_t begin = std::size_t(p.value.data - params_.data());
+    return frozen_.covers(begin, begin + p.value.size());
+  }
+  /// The frozen floats of parameters(), as ranges (what optimizers skip).
+  const frozen_ranges& frozen() const { return frozen_; }
+
   /// The generator of the stochastic layers (dropout), reseeded by reset_parameters.
   ///@{
   rng& generator() { return gen_; }
@@ -276,6 +299,39 @@ class Model {
     for (std::size_t i = 0; i < sample.rank; ++i) d.d[i + 1] = sample[i];
     return d;
   }
+  void set_frozen(const param_selection& which, bool frozen, const char* who) {
+    bool any = false;
+    for (const auto& p : named_)
+      if (detail::selects(which.names, which.layers, p.name)) {
+        const std::size_t begin = std::size_t(p.value.data - params_.data());
+        frozen_.set(begin, begin + p.value.size(), frozen);
+        any = true;
+      }
+    if (!any) {
+      std::string known;
+      for (const auto& p : named_) known += (known.empty() ? "" : ", ") + p.name;
+      throw std::invalid_argument(std::string("lamina::Model::") + who +
+                                  ": the selection takes no parameter (patterns and layer positions match none "
+                                  "of: " + known + ")");
+    }
+    // Leading children with only frozen parameters need no backward (unless dx is wanted).
+    constexpr auto& offsets = network::param_offsets;
+    frozen_children_ = 0;
+    while (frozen_children_ < network::depth &&
+           frozen_.covers(offsets[frozen_children_], offsets[frozen_children_ + 1]))
+      ++frozen_children_;
+    zero_frozen_gradients(0);  // gradients of an earlier backward
+  }
+  // Where the gradients that backward() writes start: the first child it does not skip.
+  std::size_t first_trained_offset() const { return network::param_offsets[frozen_children_]; }
+  // Frozen gradients are 0 (PyTorch's None): zero those at or after `from` that backward wrote.
+  void zero_frozen_gradients(std::size_t from) {
+    for (const auto& r : frozen_.ranges())
+      if (r.end > from) {
+        const std::size_t begin = std::max(r.begin, from);
+        kernels::fill(backend{}, grads_.data() + begin, r.end - begin, 0.f);
+      }
+  }
   const named_parameter& find(std::string_view name) const {
     for (const auto& p : named_)
       if (p.name == name) return p;
@@ -289,6 +345,8 @@ class Model {
   std::vector<named_parameter> named_;
   std::vector<named_buffer> named_buffers_;
   rng gen_;
+  frozen_ranges frozen_;
+  std::size_t frozen_children_ = 0;  // leading children of network with only frozen parameters
   std::size_t planned_ = 0, batch_ = 0;
   bool training_ = true, forward_training_ = true, want_input_grad_ = false;
 };

@@ -149,7 +149,8 @@ struct Sequential {
   static constexpr std::size_t workspace_per_sample(dims in) { return plan<Backend>(in).total; }
 
   /// Children whose backward is needed when nobody asks for dx: from the first child with
-  /// parameters on (layers before it only pass gradients to the input).
+  /// parameters on (layers before it only pass gradients to the input). A model with frozen
+  /// parameters starts later still (backward_args::frozen_children).
   static constexpr std::size_t first_trainable = [] {
     std::array<std::size_t, depth> pc{Ls::param_count...};
     for (std::size_t i = 0; i < depth; ++i)
@@ -168,7 +169,7 @@ struct Sequential {
   /// Runs the children's backward in reverse order.
   template <dims In, class Backend>
   static void backward(Backend backend, const backward_args& a) {
-    const std::size_t first = a.dx ? 0 : first_trainable;
+    const std::size_t first = a.dx ? 0 : std::max(first_trainable, a.frozen_children);
     const float* dy = a.dy;
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (backward_child<depth - 1 - I, In>(backend, a, first, dy), ...);

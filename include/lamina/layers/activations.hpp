@@ -1,6 +1,6 @@
 #pragma once
-// Element-wise activations: ReLU, LeakyReLU, Sigmoid, Tanh. Shape in = shape out, no
-// parameters; each maps its forward and backward bodies (kernels/common/elementwise.hpp) over
+// Element-wise activations: ReLU, LeakyReLU, Sigmoid, Tanh, GELU, SiLU, ELU, Softplus. Shape in =
+// shape out, no parameters; each maps its forward and backward bodies (kernels/common/elementwise.hpp) over
 // the batch on the model's backend.
 #include <string>
 
@@ -77,5 +77,94 @@ struct Tanh : detail::elementwise_layer {
     if (a.dx) kernels::map(b, a.batch * In.size(), a.dx, kernels::fn::tanh_backward{}, a.y, a.dy);
   }
 };
+
+
+/// torch.nn.GELU's two forms: approximate='none' (erf) and 'tanh'.
+enum class gelu_approximate { none, tanh };
+
+/// x * Phi(x), Phi the standard normal CDF, as torch.nn.GELU(approximate): GELU is the exact
+/// (erf) form, GELUOf<gelu_approximate::tanh> the tanh approximation (GPT-2's, BERT's).
+template <gelu_approximate Approximate>
+struct GELUOf : detail::elementwise_layer {
+  static constexpr std::string_view name = "GELU";  ///< The layer's name in summaries.
+  static constexpr gelu_approximate approximate = Approximate;  ///< Which form.
+  /// The layer as PyTorch prints it, e.g. "GELU(approximate='tanh')".
+  static std::string describe() {
+    return Approximate == gelu_approximate::tanh ? "GELU(approximate='tanh')" : "GELU(approximate='none')";
+  }
+  /// y = GELU(x) over the batch.
+  template <dims In, class B> static void forward(B b, const forward_args& a) {
+    kernels::map(b, a.batch * In.size(), a.y, kernels::fn::gelu_forward<tanh_form>{}, a.x);
+  }
+  /// dx = dy * GELU'(x).
+  template <dims In, class B> static void backward(B b, const backward_args& a) {
+    if (a.dx) kernels::map(b, a.batch * In.size(), a.dx, kernels::fn::gelu_backward<tanh_form>{}, a.x, a.dy);
+  }
+
+ private:
+  static constexpr bool tanh_form = Approximate == gelu_approximate::tanh;
+};
+/// torch.nn.GELU(): the exact form.
+using GELU = GELUOf<gelu_approximate::none>;
+/// torch.nn.GELU(approximate='tanh').
+using GELUTanh = GELUOf<gelu_approximate::tanh>;
+
+/// x * sigmoid(x), as torch.nn.SiLU (swish).
+struct SiLU : detail::elementwise_layer {
+  static constexpr std::string_view name = "SiLU";  ///< The layer's name in summaries.
+  /// y = x / (1 + exp(-x)) over the batch.
+  template <dims In, class B> static void forward(B b, const forward_args& a) {
+    kernels::map(b, a.batch * In.size(), a.y, kernels::fn::silu_forward{}, a.x);
+  }
+  /// dx = dy * s (1 + x (1 - s)), s = sigmoid(x).
+  template <dims In, class B> static void backward(B b, const backward_args& a) {
+    if (a.dx) kernels::map(b, a.batch * In.size(), a.dx, kernels::fn::silu_backward{}, a.x, a.dy);
+  }
+};
+
+/// x for x > 0 and Alpha (exp(x) - 1) otherwise, as torch.nn.ELU(alpha). ELUOf<Alpha> for any
+/// alpha; ELU is PyTorch's default 1.
+template <float Alpha>
+struct ELUOf : detail::elementwise_layer {
+  static constexpr std::string_view name = "ELU";  ///< The layer's name in summaries.
+  static constexpr float alpha = Alpha;             ///< -alpha is the limit for x -> -infinity.
+  /// The layer as PyTorch prints it, e.g. "ELU(alpha=1.000000)".
+  static std::string describe() { return "ELU(alpha=" + std::to_string(Alpha) + ")"; }
+  /// y = ELU(x) over the batch.
+  template <dims In, class B> static void forward(B b, const forward_args& a) {
+    kernels::map(b, a.batch * In.size(), a.y, kernels::fn::elu_forward{Alpha}, a.x);
+  }
+  /// dx = dy, or dy * Alpha * exp(x) where x <= 0.
+  template <dims In, class B> static void backward(B b, const backward_args& a) {
+    if (a.dx) kernels::map(b, a.batch * In.size(), a.dx, kernels::fn::elu_backward{Alpha}, a.x, a.dy);
+  }
+};
+/// torch.nn.ELU() with its default alpha, 1.
+using ELU = ELUOf<1.0f>;
+
+/// log(1 + exp(Beta x)) / Beta, and x where Beta x > Threshold, as torch.nn.Softplus(beta,
+/// threshold). SoftplusOf<Beta, Threshold> for any; Softplus is PyTorch's default (1, 20).
+template <float Beta, float Threshold>
+struct SoftplusOf : detail::elementwise_layer {
+  static_assert(Beta > 0.f, "lamina::SoftplusOf<Beta, Threshold>: Beta must be positive");
+  static constexpr std::string_view name = "Softplus";  ///< The layer's name in summaries.
+  static constexpr float beta = Beta;                   ///< Sharpness.
+  static constexpr float threshold = Threshold;         ///< Linear where beta x exceeds it.
+  /// The layer as PyTorch prints it, e.g. "Softplus(beta=1.000000, threshold=20.000000)".
+  static std::string describe() {
+    return "Softplus(beta=" + std::to_string(Beta) + ", threshold=" + std::to_string(Threshold) + ")";
+  }
+  /// y = Softplus(x) over the batch.
+  template <dims In, class B> static void forward(B b, const forward_args& a) {
+    kernels::map(b, a.batch * In.size(), a.y, kernels::fn::softplus_forward{Beta, Threshold}, a.x);
+  }
+  /// dx = dy * sigmoid(Beta x), or dy above the threshold.
+  template <dims In, class B> static void backward(B b, const backward_args& a) {
+    if (a.dx)
+      kernels::map(b, a.batch * In.size(), a.dx, kernels::fn::softplus_backward{Beta, Threshold}, a.x, a.dy);
+  }
+};
+/// torch.nn.Softplus() with its defaults, beta 1 and threshold 20.
+using Softplus = SoftplusOf<1.0f, 20.0f>;
 
 }  // namespace lamina

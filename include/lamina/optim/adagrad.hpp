@@ -15,6 +15,7 @@
 #include "../core/config.hpp"
 #include "../core/tensor.hpp"
 #include "../kernels/kernels.hpp"
+#include "frozen_view.hpp"
 #include "concepts.hpp"
 
 namespace lamina::optim {
@@ -54,8 +55,10 @@ class Adagrad {
   static constexpr const char* name = "Adagrad";  ///< For error messages.
 
   /// An optimizer of params by grads (same size); params and grads are the backend's memory.
-  Adagrad(TensorView params, TensorView grads, adagrad_options options)
-      : options_(options), params_(params), grads_(grads) {
+  /// It leaves alone what `frozen` marks frozen (an optimizer built from a model: its frozen
+  /// parameters).
+  Adagrad(TensorView params, TensorView grads, adagrad_options options, frozen_view frozen = {})
+      : options_(options), params_(params), grads_(grads), frozen_(frozen) {
     detail::require_same_size(name, params.size(), grads.size());
     detail::require_option(options.lr >= 0, name, "lr", ">= 0", options.lr);
     detail::require_option(options.lr_decay >= 0, name, "lr_decay", ">= 0", options.lr_decay);
@@ -71,7 +74,7 @@ class Adagrad {
   /// An optimizer of all of a model's parameters, on the model's backend.
   template <class M>
     requires requires(M& m) { m.parameters(); m.gradients(); }
-  Adagrad(M& model, adagrad_options options) : Adagrad(model.parameters(), model.gradients(), options) {
+  Adagrad(M& model, adagrad_options options) : Adagrad(model.parameters(), model.gradients(), options, frozen_view_of(model)) {
     static_assert(std::is_same_v<backend_of_t<M>, Backend>,
                   "lamina::optim::Adagrad<Backend>: the model runs on another backend; let the constructor deduce "
                   "it: lm::optim::Adagrad opt(model, {...})");
@@ -84,7 +87,7 @@ class Adagrad {
     const double clr = o.lr / (1 + double(steps_ - 1) * o.lr_decay);
     kernels::dispatch_flags(
         [&]<bool WeightDecay>() {
-          kernels::parallel_for(Backend{}, params_.size(),
+          parallel_for_trainable(Backend{}, params_.size(), frozen_,
                                 detail::adagrad_update<WeightDecay>{.p = params_.data, .g = grads_.data,
                                                                     .sum = sum_.data(), .wd = float(o.weight_decay),
                                                                     .eps = float(o.eps), .neg_clr = float(-clr)});
@@ -118,6 +121,7 @@ class Adagrad {
  private:
   adagrad_options options_;
   TensorView params_, grads_;
+  frozen_view frozen_;
   buffer<Backend> sum_;
   std::size_t steps_ = 0;
 };

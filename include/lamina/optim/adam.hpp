@@ -22,6 +22,7 @@
 #include "../core/buffer.hpp"
 #include "../core/tensor.hpp"
 #include "../kernels/kernels.hpp"
+#include "frozen_view.hpp"
 #include "../core/config.hpp"
 #include "concepts.hpp"
 
@@ -89,8 +90,10 @@ class basic_adam {
   static constexpr const char* name = Decoupled ? "AdamW" : "Adam";  ///< For error messages.
 
   /// An optimizer of params by grads (same size); params and grads are the backend's memory.
-  basic_adam(TensorView params, TensorView grads, options_type options)
-      : options_(options), params_(params), grads_(grads) {
+  /// It leaves alone what `frozen` marks frozen (an optimizer built from a model: its frozen
+  /// parameters).
+  basic_adam(TensorView params, TensorView grads, options_type options, frozen_view frozen = {})
+      : options_(options), params_(params), grads_(grads), frozen_(frozen) {
     detail::require_same_size(name, params.size(), grads.size());
     validate(options);
     exp_avg_.resize(params.size());
@@ -103,7 +106,7 @@ class basic_adam {
   /// An optimizer of all of a model's parameters, on the model's backend.
   template <class M>
     requires requires(M& m) { m.parameters(); m.gradients(); }
-  basic_adam(M& model, options_type options) : basic_adam(model.parameters(), model.gradients(), options) {
+  basic_adam(M& model, options_type options) : basic_adam(model.parameters(), model.gradients(), options, frozen_view_of(model)) {
     static_assert(std::is_same_v<backend_of_t<M>, Backend>,
                   "lamina::optim::Adam<Backend>: the model runs on another backend; let the constructor deduce "
                   "it: lm::optim::Adam opt(model, {...})");
@@ -120,7 +123,7 @@ class basic_adam {
     kernels::dispatch_flags(
         [&]<bool Amsgrad, bool WeightDecay, bool SmallWeight>() {
           // The scalars PyTorch hands to its float32 tensor ops, rounded to float as ATen does.
-          kernels::parallel_for(Backend{}, params_.size(),
+          parallel_for_trainable(Backend{}, params_.size(), frozen_,
                                 detail::adam_update<Decoupled, Amsgrad, WeightDecay, SmallWeight>{
                                     .p = params_.data, .g = grads_.data, .m = exp_avg_.data(),
                                     .v = exp_avg_sq_.data(), .vmax = max_exp_avg_sq_.data(),
@@ -183,6 +186,7 @@ class basic_adam {
 
   options_type options_;
   TensorView params_, grads_;
+  frozen_view frozen_;
   buffer<Backend> exp_avg_, exp_avg_sq_, max_exp_avg_sq_;
   std::size_t steps_ = 0;
 };

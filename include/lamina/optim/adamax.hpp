@@ -16,6 +16,7 @@
 #include "../core/config.hpp"
 #include "../core/tensor.hpp"
 #include "../kernels/kernels.hpp"
+#include "frozen_view.hpp"
 #include "concepts.hpp"
 
 namespace lamina::optim {
@@ -61,8 +62,10 @@ class Adamax {
   static constexpr const char* name = "Adamax";  ///< For error messages.
 
   /// An optimizer of params by grads (same size); params and grads are the backend's memory.
-  Adamax(TensorView params, TensorView grads, adamax_options options)
-      : options_(options), params_(params), grads_(grads) {
+  /// It leaves alone what `frozen` marks frozen (an optimizer built from a model: its frozen
+  /// parameters).
+  Adamax(TensorView params, TensorView grads, adamax_options options, frozen_view frozen = {})
+      : options_(options), params_(params), grads_(grads), frozen_(frozen) {
     detail::require_same_size(name, params.size(), grads.size());
     detail::require_option(options.lr >= 0, name, "lr", ">= 0", options.lr);
     detail::require_option(options.eps >= 0, name, "eps", ">= 0", options.eps);
@@ -77,7 +80,7 @@ class Adamax {
   /// An optimizer of all of a model's parameters, on the model's backend.
   template <class M>
     requires requires(M& m) { m.parameters(); m.gradients(); }
-  Adamax(M& model, adamax_options options) : Adamax(model.parameters(), model.gradients(), options) {
+  Adamax(M& model, adamax_options options) : Adamax(model.parameters(), model.gradients(), options, frozen_view_of(model)) {
     static_assert(std::is_same_v<backend_of_t<M>, Backend>,
                   "lamina::optim::Adamax<Backend>: the model runs on another backend; let the constructor deduce "
                   "it: lm::optim::Adamax opt(model, {...})");
@@ -91,7 +94,7 @@ class Adamax {
     const float w1 = float(1 - o.beta1);
     kernels::dispatch_flags(
         [&]<bool WeightDecay, bool SmallWeight>() {
-          kernels::parallel_for(Backend{}, params_.size(),
+          parallel_for_trainable(Backend{}, params_.size(), frozen_,
                                 detail::adamax_update<WeightDecay, SmallWeight>{
                                     .p = params_.data, .g = grads_.data, .m = exp_avg_.data(), .u = exp_inf_.data(),
                                     .wd = float(o.weight_decay), .w1 = w1, .beta2 = float(o.beta2),
@@ -135,6 +138,7 @@ class Adamax {
  private:
   adamax_options options_;
   TensorView params_, grads_;
+  frozen_view frozen_;
   buffer<Backend> exp_avg_, exp_inf_;
   std::size_t steps_ = 0;
 };

@@ -16,6 +16,7 @@
 #include "../core/config.hpp"
 #include "../core/tensor.hpp"
 #include "../kernels/kernels.hpp"
+#include "frozen_view.hpp"
 #include "concepts.hpp"
 
 namespace lamina::optim {
@@ -55,7 +56,9 @@ class Lion {
   static constexpr const char* name = "Lion";  ///< For error messages.
 
   /// An optimizer of params by grads (same size); params and grads are the backend's memory.
-  Lion(TensorView params, TensorView grads, lion_options options) : options_(options), params_(params), grads_(grads) {
+  /// It leaves alone what `frozen` marks frozen (an optimizer built from a model: its frozen
+  /// parameters).
+  Lion(TensorView params, TensorView grads, lion_options options, frozen_view frozen = {}) : options_(options), params_(params), grads_(grads), frozen_(frozen) {
     detail::require_same_size(name, params.size(), grads.size());
     detail::require_option(options.lr >= 0, name, "lr", ">= 0", options.lr);
     detail::require_option(options.beta1 >= 0 && options.beta1 <= 1, name, "beta1", "in [0, 1]", options.beta1);
@@ -68,7 +71,7 @@ class Lion {
   /// An optimizer of all of a model's parameters, on the model's backend.
   template <class M>
     requires requires(M& m) { m.parameters(); m.gradients(); }
-  Lion(M& model, lion_options options) : Lion(model.parameters(), model.gradients(), options) {
+  Lion(M& model, lion_options options) : Lion(model.parameters(), model.gradients(), options, frozen_view_of(model)) {
     static_assert(std::is_same_v<backend_of_t<M>, Backend>,
                   "lamina::optim::Lion<Backend>: the model runs on another backend; let the constructor deduce "
                   "it: lm::optim::Lion opt(model, {...})");
@@ -80,7 +83,7 @@ class Lion {
     const auto& o = options_;
     kernels::dispatch_flags(
         [&]<bool WeightDecay>() {
-          kernels::parallel_for(Backend{}, params_.size(),
+          parallel_for_trainable(Backend{}, params_.size(), frozen_,
                                 detail::lion_update<WeightDecay>{
                                     .p = params_.data, .g = grads_.data, .m = exp_avg_.data(),
                                     .decay = float(1 - o.lr * o.weight_decay), .beta1 = float(o.beta1),
@@ -123,6 +126,7 @@ class Lion {
  private:
   lion_options options_;
   TensorView params_, grads_;
+  frozen_view frozen_;
   buffer<Backend> exp_avg_;
   std::size_t steps_ = 0;
 };

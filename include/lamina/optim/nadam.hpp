@@ -19,6 +19,7 @@
 #include "../core/config.hpp"
 #include "../core/tensor.hpp"
 #include "../kernels/kernels.hpp"
+#include "frozen_view.hpp"
 #include "concepts.hpp"
 
 namespace lamina::optim {
@@ -69,8 +70,10 @@ class NAdam {
   static constexpr const char* name = "NAdam";  ///< For error messages.
 
   /// An optimizer of params by grads (same size); params and grads are the backend's memory.
-  NAdam(TensorView params, TensorView grads, nadam_options options)
-      : options_(options), params_(params), grads_(grads) {
+  /// It leaves alone what `frozen` marks frozen (an optimizer built from a model: its frozen
+  /// parameters).
+  NAdam(TensorView params, TensorView grads, nadam_options options, frozen_view frozen = {})
+      : options_(options), params_(params), grads_(grads), frozen_(frozen) {
     detail::require_same_size(name, params.size(), grads.size());
     detail::require_option(options.lr >= 0, name, "lr", ">= 0", options.lr);
     detail::require_option(options.eps >= 0, name, "eps", ">= 0", options.eps);
@@ -86,7 +89,7 @@ class NAdam {
   /// An optimizer of all of a model's parameters, on the model's backend.
   template <class M>
     requires requires(M& m) { m.parameters(); m.gradients(); }
-  NAdam(M& model, nadam_options options) : NAdam(model.parameters(), model.gradients(), options) {
+  NAdam(M& model, nadam_options options) : NAdam(model.parameters(), model.gradients(), options, frozen_view_of(model)) {
     static_assert(std::is_same_v<backend_of_t<M>, Backend>,
                   "lamina::optim::NAdam<Backend>: the model runs on another backend; let the constructor deduce "
                   "it: lm::optim::NAdam opt(model, {...})");
@@ -102,8 +105,8 @@ class NAdam {
     const float w1 = float(1 - o.beta1);
     kernels::dispatch_flags(
         [&]<bool WeightDecay, bool Decoupled, bool SmallWeight>() {
-          kernels::parallel_for(
-              Backend{}, params_.size(),
+          parallel_for_trainable(
+              Backend{}, params_.size(), frozen_,
               detail::nadam_update<WeightDecay, Decoupled, SmallWeight>{
                   .p = params_.data, .g = grads_.data, .m = exp_avg_.data(), .v = exp_avg_sq_.data(),
                   .decay = float(1 - o.lr * o.weight_decay), .wd = float(o.weight_decay), .w1 = w1,
@@ -157,6 +160,7 @@ class NAdam {
 
   nadam_options options_;
   TensorView params_, grads_;
+  frozen_view frozen_;
   buffer<Backend> exp_avg_, exp_avg_sq_;
   float mu_product_ = 1.0f;
   std::size_t steps_ = 0;

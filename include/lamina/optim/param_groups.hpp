@@ -25,12 +25,15 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "../core/backend.hpp"
+#include "../core/frozen.hpp"
 #include "../core/tensor.hpp"
 #include "concepts.hpp"
+#include "frozen_view.hpp"
 
 namespace lamina::optim {
 
@@ -43,38 +46,9 @@ struct param_group {
   std::optional<double> lr = {};            ///< The group's learning rate (else the optimizer's).
   std::optional<double> weight_decay = {};  ///< The group's weight decay, for optimizers that have one.
   std::optional<double> momentum = {};      ///< The group's momentum, for SGD and RMSprop.
-  bool frozen = false;                      ///< No update at all (requires_grad = False in PyTorch).
+  /// No update at all. The gradient is still computed; Model::freeze skips that work too.
+  bool frozen = false;
 };
-
-namespace detail {
-/// Whether `name` matches the glob `pattern` (`*`: any run, `?`: one character).
-inline bool glob_match(std::string_view pattern, std::string_view name) {
-  std::size_t p = 0, n = 0, star = std::string_view::npos, mark = 0;
-  while (n < name.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == name[n])) {
-      ++p, ++n;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++, mark = n;
-    } else if (star != std::string_view::npos) {
-      p = star + 1, n = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
-}
-
-/// Whether group g takes the parameter `name`.
-inline bool group_takes(const param_group& g, std::string_view name) {
-  for (const auto& pattern : g.names)
-    if (glob_match(pattern, name)) return true;
-  const std::string_view layer = name.substr(0, name.find('.'));
-  for (std::size_t position : g.layers)
-    if (layer == std::to_string(position)) return true;
-  return false;
-}
-}  // namespace detail
 
 /// An optimizer (SGD, Adam, AdamW, RMSprop, Adagrad, Adamax, NAdam, Lion, on any backend) run
 /// with per-group options over a model's parameters; see the top of this header.
@@ -105,14 +79,21 @@ class ParamGroups {
     auto close = [&] {
       if (!open || run_group == groups.size() + 1) return;  // frozen run: no optimizer
       const options_type& o = run_group == groups.size() ? options : group_options[run_group];
-      parts_.emplace_back(TensorView{model.parameters().data + run_begin, make_dims(run_end - run_begin)},
-                          TensorView{model.gradients().data + run_begin, make_dims(run_end - run_begin)}, o);
+      const TensorView params{model.parameters().data + run_begin, make_dims(run_end - run_begin)};
+      const TensorView grads{model.gradients().data + run_begin, make_dims(run_end - run_begin)};
+      if constexpr (std::is_constructible_v<Opt, TensorView, TensorView, options_type, frozen_view>) {
+        frozen_view frozen = frozen_view_of(model);
+        frozen.offset = run_begin;
+        parts_.emplace_back(params, grads, o, frozen);
+      } else {
+        parts_.emplace_back(params, grads, o);  // an optimizer of yours that knows nothing frozen
+      }
       part_lr_.push_back(double(o.lr));
     };
     const float* base = model.parameters().data;
     for (const auto& p : model.named_parameters()) {
       std::size_t g = 0;
-      while (g < groups.size() && !detail::group_takes(groups[g], p.name)) ++g;
+      while (g < groups.size() && !lamina::detail::selects(groups[g].names, groups[g].layers, p.name)) ++g;
       if (g < groups.size()) used[g] = true;
       const std::size_t key = g < groups.size() && groups[g].frozen ? groups.size() + 1 : g;
       const std::size_t begin = std::size_t(p.value.data - base);

@@ -20,6 +20,7 @@
 #include "../core/buffer.hpp"
 #include "../core/tensor.hpp"
 #include "../kernels/kernels.hpp"
+#include "frozen_view.hpp"
 #include "../core/config.hpp"
 #include "concepts.hpp"
 
@@ -81,8 +82,10 @@ class RMSprop {
   static constexpr const char* name = "RMSprop";  ///< For error messages.
 
   /// An optimizer of params by grads (same size); params and grads are the backend's memory.
-  RMSprop(TensorView params, TensorView grads, rmsprop_options options)
-      : options_(options), params_(params), grads_(grads) {
+  /// It leaves alone what `frozen` marks frozen (an optimizer built from a model: its frozen
+  /// parameters).
+  RMSprop(TensorView params, TensorView grads, rmsprop_options options, frozen_view frozen = {})
+      : options_(options), params_(params), grads_(grads), frozen_(frozen) {
     detail::require_same_size(name, params.size(), grads.size());
     detail::require_option(options.lr >= 0, name, "lr", ">= 0", options.lr);
     detail::require_option(options.eps >= 0, name, "eps", ">= 0", options.eps);
@@ -98,7 +101,7 @@ class RMSprop {
   /// An optimizer of all of a model's parameters, on the model's backend.
   template <class M>
     requires requires(M& m) { m.parameters(); m.gradients(); }
-  RMSprop(M& model, rmsprop_options options) : RMSprop(model.parameters(), model.gradients(), options) {
+  RMSprop(M& model, rmsprop_options options) : RMSprop(model.parameters(), model.gradients(), options, frozen_view_of(model)) {
     static_assert(std::is_same_v<backend_of_t<M>, Backend>,
                   "lamina::optim::RMSprop<Backend>: the model runs on another backend; let the constructor deduce "
                   "it: lm::optim::RMSprop opt(model, {...})");
@@ -111,7 +114,7 @@ class RMSprop {
     const float w = float(1 - o.alpha);
     kernels::dispatch_flags(
         [&]<bool Centered, bool WeightDecay, bool Momentum, bool SmallWeight>() {
-          kernels::parallel_for(Backend{}, params_.size(),
+          parallel_for_trainable(Backend{}, params_.size(), frozen_,
                                 detail::rmsprop_update<Centered, WeightDecay, Momentum, SmallWeight>{
                                     .p = params_.data, .g = grads_.data, .sq = square_avg_.data(),
                                     .ga = grad_avg_.data(), .buf = momentum_buffer_.data(),
@@ -168,6 +171,7 @@ class RMSprop {
 
   rmsprop_options options_;
   TensorView params_, grads_;
+  frozen_view frozen_;
   buffer<Backend> square_avg_, momentum_buffer_, grad_avg_;
   std::size_t steps_ = 0;
 };

@@ -18,6 +18,7 @@
 #include "../core/config.hpp"
 #include "../core/tensor.hpp"
 #include "../kernels/kernels.hpp"
+#include "frozen_view.hpp"
 #include "concepts.hpp"
 
 namespace lamina::optim {
@@ -68,8 +69,10 @@ class SGD {
   using backend = Backend;  ///< Where the parameters and the momentum buffer live.
 
   /// An optimizer of params by grads (same size); params and grads are the backend's memory.
-  SGD(TensorView params, TensorView grads, sgd_options options)
-      : options_(options), params_(params), grads_(grads) {
+  /// It leaves alone what `frozen` marks frozen (an optimizer built from a model: its frozen
+  /// parameters).
+  SGD(TensorView params, TensorView grads, sgd_options options, frozen_view frozen = {})
+      : options_(options), params_(params), grads_(grads), frozen_(frozen) {
     detail::require_same_size("SGD", params.size(), grads.size());
     detail::require_option(options.lr >= 0, "SGD", "lr", ">= 0", options.lr);
     detail::require_option(options.momentum >= 0, "SGD", "momentum", ">= 0", options.momentum);
@@ -84,7 +87,7 @@ class SGD {
   /// An optimizer of all of a model's parameters, on the model's backend.
   template <class M>
     requires requires(M& m) { m.parameters(); m.gradients(); }
-  SGD(M& model, sgd_options options) : SGD(model.parameters(), model.gradients(), options) {
+  SGD(M& model, sgd_options options) : SGD(model.parameters(), model.gradients(), options, frozen_view_of(model)) {
     static_assert(std::is_same_v<backend_of_t<M>, Backend>,
                   "lamina::optim::SGD<Backend>: the model runs on another backend; let the constructor deduce it: "
                   "lm::optim::SGD opt(model, {...})");
@@ -95,7 +98,7 @@ class SGD {
     const float mu = options_.momentum;
     kernels::dispatch_flags(
         [&]<bool Momentum, bool First, bool Nesterov>() {
-          kernels::parallel_for(Backend{}, params_.size(),
+          parallel_for_trainable(Backend{}, params_.size(), frozen_,
                                 detail::sgd_update<Momentum, First, Nesterov>{
                                     params_.data, grads_.data, momentum_.data(), options_.lr, mu,
                                     1.0f - options_.dampening, options_.weight_decay});
@@ -139,6 +142,7 @@ class SGD {
  private:
   sgd_options options_;
   TensorView params_, grads_;
+  frozen_view frozen_;
   buffer<Backend> momentum_;
   std::size_t steps_ = 0;
   bool momentum_started_ = false;

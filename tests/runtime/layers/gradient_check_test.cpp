@@ -35,6 +35,11 @@ TEST_CASE("Activation gradients", "[gradcheck][layers]") {
   check<lm::Sequential<lm::Linear<5, 9>, lm::LeakyReLUOf<0.2f>, lm::Linear<9, 3>>, lm::Shape<5>>(4);
   check<lm::Sequential<lm::Linear<5, 9>, lm::Sigmoid, lm::Linear<9, 3>>, lm::Shape<5>>(4);
   check<lm::Sequential<lm::Linear<5, 9>, lm::Tanh, lm::Linear<9, 3>>, lm::Shape<5>>(4);
+  check<lm::Sequential<lm::Linear<5, 9>, lm::GELU, lm::Linear<9, 3>>, lm::Shape<5>>(4);
+  check<lm::Sequential<lm::Linear<5, 9>, lm::GELUTanh, lm::Linear<9, 3>>, lm::Shape<5>>(4);
+  check<lm::Sequential<lm::Linear<5, 9>, lm::SiLU, lm::Linear<9, 3>>, lm::Shape<5>>(4);
+  check<lm::Sequential<lm::Linear<5, 9>, lm::ELU, lm::Linear<9, 3>>, lm::Shape<5>>(4);
+  check<lm::Sequential<lm::Linear<5, 9>, lm::SoftplusOf<2.0f, 5.0f>, lm::Linear<9, 3>>, lm::Shape<5>>(4);
   check<lm::Sequential<lm::Linear<5, 9>, lm::Softmax>, lm::Shape<5>>(4);
   check<lm::Sequential<lm::Linear<5, 6>, lm::Softmax>, lm::Shape<3, 5>>(2);
 }

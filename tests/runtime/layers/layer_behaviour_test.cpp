@@ -114,3 +114,17 @@ TEST_CASE("Residual adds the skip path", "[layers][residual]") {
     REQUIRE(y[i] == Approx(v));
   }
 }
+
+TEST_CASE("Activations with options print as PyTorch prints them", "[layers][activations]") {
+  CHECK(lm::layer_traits::describe<lm::GELU>() == "GELU(approximate='none')");
+  CHECK(lm::layer_traits::describe<lm::GELUTanh>() == "GELU(approximate='tanh')");
+  CHECK(lm::layer_traits::describe<lm::SiLU>() == "SiLU");
+  CHECK(lm::layer_traits::describe<lm::ELUOf<0.5f>>() == "ELU(alpha=0.500000)");
+  CHECK(lm::layer_traits::describe<lm::Softplus>() == "Softplus(beta=1.000000, threshold=20.000000)");
+  // A 2 x 0.5 = 1 > threshold 0.5: the identity there, softplus below.
+  lm::Model<lm::SoftplusOf<2.0f, 0.5f>, lm::Shape<2>> model;
+  const std::vector<float> x{0.5f, 0.1f};
+  const auto y = model.forward(x, 1);
+  CHECK(y[0] == 0.5f);
+  CHECK(y[1] == Approx(std::log1p(std::exp(0.2)) / 2));
+}

@@ -80,9 +80,9 @@ TEST_CASE("ParamGroups: errors name the group, checkpoints and the Trainer take 
   CHECK_THROWS_WITH((opt::ParamGroups<opt::SGD<>>(model, {.lr = 0.0f}, {})), Catch::Contains("lr must not be 0"));
   CHECK_THROWS_WITH((opt::ParamGroups<opt::SGD<>>(model, {.lr = 0.1f}, {{.layers = {0}, .lr = -1.0}})),
                     Catch::Contains("lr"));
-  CHECK(opt::detail::glob_match("*.bias", "10.bias"));
-  CHECK(opt::detail::glob_match("0.?eight", "0.weight"));
-  CHECK_FALSE(opt::detail::glob_match("*.bias", "0.bias_hh"));
+  CHECK(lm::detail::glob_match("*.bias", "10.bias"));
+  CHECK(lm::detail::glob_match("0.?eight", "0.weight"));
+  CHECK_FALSE(lm::detail::glob_match("*.bias", "0.bias_hh"));
 
   // A checkpoint round trip restores every run's state and the scaled learning rates.
   static_assert(opt::CheckpointOptimizer<opt::ParamGroups<opt::Adam<>>>);

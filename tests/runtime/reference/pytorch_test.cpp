@@ -149,6 +149,13 @@ TEST_CASE("pytorch: activations forward and backward", "[pytorch]") {
   SECTION("Sigmoid") { check_activation<lm::Sigmoid>(f, "sigmoid"); }
   SECTION("Tanh") { check_activation<lm::Tanh>(f, "tanh"); }
   SECTION("Softmax") { check_activation<lm::Softmax>(f, "softmax"); }
+  SECTION("GELU") { check_activation<lm::GELU>(f, "gelu"); }
+  SECTION("GELU (tanh)") { check_activation<lm::GELUTanh>(f, "gelu_tanh"); }
+  SECTION("SiLU") { check_activation<lm::SiLU>(f, "silu"); }
+  SECTION("ELU") { check_activation<lm::ELU>(f, "elu"); }
+  SECTION("ELU (0.5)") { check_activation<lm::ELUOf<0.5f>>(f, "elu_0.5"); }
+  SECTION("Softplus") { check_activation<lm::Softplus>(f, "softplus"); }
+  SECTION("Softplus (2, 5)") { check_activation<lm::SoftplusOf<2.0f, 5.0f>>(f, "softplus_2_5"); }
 }
 
 // --- c. losses ------------------------------------------------------------------------------------

@@ -77,6 +77,14 @@ inline std::vector<std::int64_t> repeated(std::size_t v, std::size_t n = 2) {
 inline std::string single_node(graph& g, const layer_input& in, std::string_view op, std::vector<attribute> attrs = {}) {
   return g.node(op, in.node_name(op), {in.x}, std::move(attrs));
 }
+// A float constant of the layer, named after its state_dict prefix ("3.half").
+inline std::string scalar(graph& g, const layer_input& in, const std::string& name, float value) {
+  return g.initializer(in.prefix + name, dims{}, &value);
+}
+// The binary node `op`(a, b).
+inline std::string binary(graph& g, const layer_input& in, std::string_view op, std::string a, std::string b) {
+  return g.node(op, in.node_name(op), {std::move(a), std::move(b)});
+}
 }  // namespace detail
 
 // ---- Containers --------------------------------------------------------------------------------
@@ -277,6 +285,55 @@ template <>
 struct layer_op<Tanh> {
   /// Adds the Tanh node; returns its output.
   static std::string emit(graph& g, const layer_input& in) { return detail::single_node(g, in, "Tanh"); }
+};
+/// GELU from opset-17 nodes, as torch.onnx writes it below opset 20: exact,
+/// x * 0.5 * (1 + Erf(x / sqrt 2)); tanh form, 0.5 x (1 + Tanh(sqrt(2 / pi) (x + 0.044715 x^3))).
+template <gelu_approximate A>
+struct layer_op<GELUOf<A>> {
+  /// Adds the nodes; returns the output.
+  static std::string emit(graph& g, const layer_input& in) {
+    using detail::binary, detail::scalar;
+    const std::string one = scalar(g, in, "one", 1.f), half = scalar(g, in, "half", 0.5f);
+    if constexpr (A == gelu_approximate::tanh) {
+      const std::string cube = binary(g, in, "Mul", binary(g, in, "Mul", in.x, in.x), in.x);
+      const std::string inner = binary(g, in, "Add", in.x, binary(g, in, "Mul", cube, scalar(g, in, "kappa", 0.044715f)));
+      const std::string t = g.node("Tanh", in.node_name("Tanh"),
+                                   {binary(g, in, "Mul", inner, scalar(g, in, "beta", 0.7978845608028654f))});
+      return binary(g, in, "Mul", binary(g, in, "Mul", in.x, half), binary(g, in, "Add", t, one));
+    } else {
+      const std::string e = g.node("Erf", in.node_name("Erf"),
+                                   {binary(g, in, "Mul", in.x, scalar(g, in, "sqrt1_2", 0.7071067811865476f))});
+      return binary(g, in, "Mul", binary(g, in, "Mul", in.x, binary(g, in, "Add", e, one)), half);
+    }
+  }
+};
+/// SiLU: x * Sigmoid(x).
+template <>
+struct layer_op<SiLU> {
+  /// Adds the Sigmoid and Mul nodes; returns the output.
+  static std::string emit(graph& g, const layer_input& in) {
+    return detail::binary(g, in, "Mul", in.x, detail::single_node(g, in, "Sigmoid"));
+  }
+};
+/// ELUOf: one Elu node with alpha = Alpha.
+template <float Alpha>
+struct layer_op<ELUOf<Alpha>> {
+  /// Adds the Elu node; returns its output.
+  static std::string emit(graph& g, const layer_input& in) { return detail::single_node(g, in, "Elu", {{"alpha", Alpha}}); }
+};
+/// SoftplusOf: Where(beta x > threshold, x, Softplus(beta x) / beta), PyTorch's definition (ONNX's
+/// Softplus has neither beta nor threshold).
+template <float Beta, float Threshold>
+struct layer_op<SoftplusOf<Beta, Threshold>> {
+  /// Adds the nodes; returns the output.
+  static std::string emit(graph& g, const layer_input& in) {
+    using detail::binary, detail::scalar;
+    const std::string beta = scalar(g, in, "beta", Beta);
+    const std::string bx = binary(g, in, "Mul", in.x, beta);
+    const std::string soft = binary(g, in, "Div", g.node("Softplus", in.node_name("Softplus"), {bx}), beta);
+    const std::string linear = binary(g, in, "Greater", bx, scalar(g, in, "threshold", Threshold));
+    return g.node("Where", in.node_name("Where"), {linear, in.x, soft});
+  }
 };
 /// Softmax: one Softmax node over the last dimension (axis -1).
 template <>

@@ -20,6 +20,12 @@ LAMINA_HOST_DEVICE float select(bool c, float a, float b) { return c ? a : b; }
 LAMINA_HOST_DEVICE float exp(float v) { return ::expf(v); }
 /// tanhf, the scalar form of xsimd::tanh.
 LAMINA_HOST_DEVICE float tanh(float v) { return ::tanhf(v); }
+/// erff, the scalar form of xsimd::erf.
+LAMINA_HOST_DEVICE float erf(float v) { return ::erff(v); }
+/// expm1f (exp(v) - 1 without cancellation near 0), the scalar form of xsimd::expm1.
+LAMINA_HOST_DEVICE float expm1(float v) { return ::expm1f(v); }
+/// log1pf (log(1 + v) without cancellation near 0), the scalar form of xsimd::log1p.
+LAMINA_HOST_DEVICE float log1p(float v) { return ::log1pf(v); }
 
 /// Element-wise sum a + b (the body of kernels::add).
 struct add {
@@ -104,6 +110,101 @@ struct tanh_backward {
   /// dy * (1 - t * t), with t the forward output.
   LAMINA_HOST_DEVICE_TEMPLATE
   template <class V> LAMINA_HOST_DEVICE V operator()(V t, V dy) const { return dy * (V(1.f) - t * t); }
+};
+
+/// GELU, x * Phi(x) with Phi the standard normal CDF: exactly, 0.5 x (1 + erf(x / sqrt 2)), or
+/// with the tanh approximation 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3)))
+/// (torch.nn.GELU(approximate='none' or 'tanh'), with PyTorch's CPU formulas). The bodies below
+/// are single expressions, or hand their intermediates to a helper as arguments: nvcc accepts
+/// no local SIMD batch in a host-device function.
+template <bool Tanh>
+struct gelu_forward {
+  /// GELU(x).
+  LAMINA_HOST_DEVICE_TEMPLATE
+  template <class V> LAMINA_HOST_DEVICE V operator()(V x) const {
+    if constexpr (Tanh) return V(0.5f) * x * (V(1.f) + tanh(V(0.7978845608028654f) * (x + V(0.044715f) * x * x * x)));
+    else return x * V(0.5f) * (V(1.f) + erf(x * V(0.7071067811865476f)));
+  }
+};
+/// GELU's gradient from the input: dy (Phi(x) + x phi(x)), or the tanh form's derivative.
+template <bool Tanh>
+struct gelu_backward {
+  /// dy * GELU'(x).
+  LAMINA_HOST_DEVICE_TEMPLATE
+  template <class V> LAMINA_HOST_DEVICE V operator()(V x, V dy) const {
+    if constexpr (Tanh)
+      return with_tanh(x, dy, tanh(V(0.7978845608028654f) * (x + V(0.044715f) * x * x * x)));
+    else
+      return dy * (V(0.5f) * (V(1.f) + erf(x * V(0.7071067811865476f))) +
+                   x * (exp(V(-0.5f) * x * x) * V(0.3989422804014327f)));
+  }
+  /// The tanh form's dy * (0.5 (1 + t) + 0.5 x (1 - t^2) sqrt(2 / pi) (1 + 3 * 0.044715 x^2)).
+  LAMINA_HOST_DEVICE_TEMPLATE
+  template <class V> LAMINA_HOST_DEVICE static V with_tanh(V x, V dy, V t) {
+    return dy * (V(0.5f) * (V(1.f) + t) +
+                 V(0.5f) * x * (V(1.f) - t * t) * (V(0.7978845608028654f) * (V(1.f) + V(3.f * 0.044715f) * x * x)));
+  }
+};
+/// SiLU (swish), x * sigmoid(x) (torch.nn.SiLU).
+struct silu_forward {
+  /// x / (1 + exp(-x)).
+  LAMINA_HOST_DEVICE_TEMPLATE
+  template <class V> LAMINA_HOST_DEVICE V operator()(V x) const { return x / (V(1.f) + exp(-x)); }
+};
+/// SiLU's gradient from the input: dy s (1 + x (1 - s)), s = sigmoid(x).
+struct silu_backward {
+  /// dy * SiLU'(x).
+  LAMINA_HOST_DEVICE_TEMPLATE
+  template <class V> LAMINA_HOST_DEVICE V operator()(V x, V dy) const {
+    return with_sigmoid(x, dy, V(1.f) / (V(1.f) + exp(-x)));
+  }
+  /// dy s (1 + x (1 - s)) for s = sigmoid(x).
+  LAMINA_HOST_DEVICE_TEMPLATE
+  template <class V> LAMINA_HOST_DEVICE static V with_sigmoid(V x, V dy, V s) {
+    return dy * s * (V(1.f) + x * (V(1.f) - s));
+  }
+};
+/// ELU, x for x > 0 and alpha (exp(x) - 1) otherwise (torch.nn.ELU).
+struct elu_forward {
+  float alpha;  ///< -alpha is ELU's limit for x -> -infinity (PyTorch's default alpha: 1).
+  /// ELU(x), with expm1 so that small negative x keep their precision.
+  LAMINA_HOST_DEVICE_TEMPLATE
+  template <class V> LAMINA_HOST_DEVICE V operator()(V x) const {
+    return select(x > V(0.f), x, V(alpha) * expm1(x));
+  }
+};
+/// ELU's gradient from the input: dy for x > 0, dy alpha exp(x) otherwise.
+struct elu_backward {
+  float alpha;  ///< As in the forward.
+  /// dy * ELU'(x).
+  LAMINA_HOST_DEVICE_TEMPLATE
+  template <class V> LAMINA_HOST_DEVICE V operator()(V x, V dy) const {
+    return select(x > V(0.f), dy, dy * V(alpha) * exp(x));
+  }
+};
+/// Softplus, log(1 + exp(beta x)) / beta, and x itself where beta x > threshold
+/// (torch.nn.Softplus).
+struct softplus_forward {
+  float beta;       ///< Sharpness (PyTorch's default 1).
+  float threshold;  ///< Where beta x exceeds it the layer is the identity (PyTorch's default 20).
+  /// Softplus(x).
+  LAMINA_HOST_DEVICE_TEMPLATE
+  template <class V> LAMINA_HOST_DEVICE V operator()(V x) const {
+    return select(x * V(beta) > V(threshold), x, log1p(exp(x * V(beta))) / V(beta));
+  }
+};
+/// Softplus' gradient from the input: dy z / (z + 1), z = exp(beta x), and dy above the threshold.
+struct softplus_backward {
+  float beta;       ///< As in the forward.
+  float threshold;  ///< As in the forward.
+  /// dy * Softplus'(x).
+  LAMINA_HOST_DEVICE_TEMPLATE
+  template <class V> LAMINA_HOST_DEVICE V operator()(V x, V dy) const { return with_exp(x, dy, exp(x * V(beta))); }
+  /// The gradient for z = exp(beta x).
+  LAMINA_HOST_DEVICE_TEMPLATE
+  template <class V> LAMINA_HOST_DEVICE V with_exp(V x, V dy, V z) const {
+    return select(x * V(beta) > V(threshold), dy, dy * z / (z + V(1.f)));
+  }
 };
 
 }  // namespace lamina::kernels::fn
