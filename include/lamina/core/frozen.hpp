@@ -38,6 +38,15 @@ inline bool glob_match(std::string_view pattern, std::string_view name) {
   return p == pattern.size();
 }
 
+/// The state_dict names of `named` (a model's named_parameters()), comma-separated, for the
+/// error messages of a selection that takes nothing.
+template <class Named>
+std::string joined_names(const Named& named) {
+  std::string all;
+  for (const auto& p : named) all += (all.empty() ? "" : ", ") + p.name;
+  return all;
+}
+
 /// Whether the parameter `name` matches one of `names` or sits in one of the top-level `layers`.
 inline bool selects(const std::vector<std::string>& names, const std::vector<std::size_t>& layers,
                     std::string_view name) {

@@ -308,11 +308,9 @@ class Model {
         any = true;
       }
     if (!any) {
-      std::string known;
-      for (const auto& p : named_) known += (known.empty() ? "" : ", ") + p.name;
       throw std::invalid_argument(std::string("lamina::Model::") + who +
                                   ": the selection takes no parameter (patterns and layer positions match none "
-                                  "of: " + known + ")");
+                                  "of: " + detail::joined_names(named_) + ")");
     }
     // Leading children with only frozen parameters need no backward (unless dx is wanted).
     constexpr auto& offsets = network::param_offsets;
@@ -335,10 +333,8 @@ class Model {
   const named_parameter& find(std::string_view name) const {
     for (const auto& p : named_)
       if (p.name == name) return p;
-    std::string known;
-    for (const auto& p : named_) known += (known.empty() ? "" : ", ") + p.name;
     throw std::out_of_range("lamina::Model: no parameter named '" + std::string(name) +
-                            "'; the parameters are: " + known);
+                            "'; the parameters are: " + detail::joined_names(named_));
   }
 
   lamina::buffer<backend> params_, grads_, state_, input_, output_, output_grad_, input_grad_, workspace_;

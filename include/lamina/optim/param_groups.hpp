@@ -105,12 +105,10 @@ class ParamGroups {
     }
     close();
     for (std::size_t g = 0; g < groups.size(); ++g)
-      if (!used[g]) {
-        std::string names;
-        for (const auto& p : model.named_parameters()) names += (names.empty() ? "" : ", ") + p.name;
+      if (!used[g])
         throw std::invalid_argument("lamina::optim::ParamGroups: group " + std::to_string(g) +
-                                    " takes no parameter (patterns and layer positions match none of: " + names + ")");
-      }
+                                    " takes no parameter (patterns and layer positions match none of: " +
+                                    lamina::detail::joined_names(model.named_parameters()) + ")");
   }
 
   /// One update of every group's parameters (call after backward).
