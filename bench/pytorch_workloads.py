@@ -7,7 +7,8 @@ that lamina only has to add its side (run.py compares the workloads both sides l
 
     python bench/pytorch_workloads.py [--workloads W1,W7] [--mode train|infer|both]
         [--rounds R] [--steps T] [--round-ms MS] [--warmup-ms MS] [--seed S]
-        [--threads N|keep] [--device cpu|cuda] [--quick] [--list] [--serve]
+        [--threads N|keep] [--device cpu|cuda] [--precision fp32|bf16|fp16] [--quick] [--list]
+        [--serve]
 
 --threads N calls torch.set_num_threads(N) (which sets both the OpenMP pool and MKL's);
 --threads keep leaves PyTorch's own choice (from OMP_NUM_THREADS / MKL_NUM_THREADS / cores).
@@ -15,6 +16,8 @@ Output: the same JSON lines as lamina_train_bench, with "impl":"pytorch"; --serv
 same stdin protocol (prepare / round / quit), see bench/train_step_bench.cpp.
 --device cuda runs the workloads on the GPU (rounds end with torch.cuda.synchronize()), to be
 compared with `lamina_train_bench_cuda --backend cuda` on the same machine (docs/cuda.md).
+--precision bf16|fp16 runs forward and loss under torch.autocast (fp16 with a GradScaler), the
+counterpart of lamina_train_bench --precision.
 """
 import argparse
 import json
@@ -102,6 +105,8 @@ WORKLOADS = {
 
 
 DEVICE = torch.device("cpu")
+PRECISION = "fp32"  # --precision: torch.autocast's dtype for forward and loss (fp32: off)
+DTYPES = {"fp32": None, "bf16": torch.bfloat16, "fp16": torch.float16}
 
 
 def synchronize():
@@ -132,18 +137,30 @@ class Runner:
         else:
             self.t = torch.randint(0, w["targets"][1], (self.batch,), generator=g)
         self.x, self.t = self.x.to(DEVICE), self.t.to(DEVICE)
+        # Mixed precision as PyTorch's AMP recipe: autocast, and a GradScaler for fp16.
+        self.scaler = torch.amp.GradScaler(DEVICE.type) if PRECISION == "fp16" else None
+
+    def autocast(self):
+        return torch.autocast(DEVICE.type, dtype=DTYPES[PRECISION] or torch.bfloat16,
+                              enabled=PRECISION != "fp32")
 
     def train_step(self):
         self.model.train()
         self.opt.zero_grad(set_to_none=True)
-        loss = self.loss_fn(self.model(self.x), self.t)
-        loss.backward()
-        self.opt.step()
+        with self.autocast():
+            loss = self.loss_fn(self.model(self.x), self.t)
+        if self.scaler:
+            self.scaler.scale(loss).backward()
+            self.scaler.step(self.opt)
+            self.scaler.update()
+        else:
+            loss.backward()
+            self.opt.step()
         return loss
 
     def infer_step(self):
         self.model.eval()
-        with torch.inference_mode():
+        with torch.inference_mode(), self.autocast():
             return self.model(self.x)
 
     def step(self, mode):
@@ -207,7 +224,7 @@ class Bench:
     def hello(self):
         return {"event": "hello", "impl": "pytorch", "version": torch.__version__,
                 "threads": torch.get_num_threads(), "interop_threads": torch.get_num_interop_threads(),
-                "config": self.config, "workloads": list(WORKLOADS),
+                "config": self.config, "precision": PRECISION, "workloads": list(WORKLOADS),
                 "env": {k: os.environ[k] for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS",
                                                     "OMP_WAIT_POLICY", "KMP_BLOCKTIME")
                         if k in os.environ}}
@@ -247,12 +264,15 @@ def main():
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--threads", default="keep", help="N for torch.set_num_threads(N), or 'keep'")
     p.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
+    p.add_argument("--precision", choices=list(DTYPES), default="fp32",
+                   help="autocast dtype (with a GradScaler for fp16); fp32: no autocast")
     p.add_argument("--quick", action="store_true")
     p.add_argument("--list", action="store_true")
     p.add_argument("--serve", action="store_true")
     a = p.parse_args()
-    global DEVICE
+    global DEVICE, PRECISION
     DEVICE = torch.device(a.device)
+    PRECISION = a.precision
     if a.threads != "keep":
         torch.set_num_threads(int(a.threads))
     config = f"set_num_threads({a.threads})" if a.threads != "keep" else "default"

@@ -2,7 +2,7 @@
 """lamina vs PyTorch on the reference workloads, interleaved round by round.
 
     python3 bench/run.py --lamina-bin build-bench/bench/lamina_train_bench \
-        [--python venv/bin/python] [--quick] [--out FILE.md]
+        [--python venv/bin/python] [--precision fp32|bf16|fp16] [--quick] [--out FILE.md]
 
 Builds nothing. Starts long-lived benchmark processes that step on command (the --serve mode of
 lamina_train_bench and bench/pytorch_workloads.py):
@@ -16,6 +16,10 @@ The table: lamina samples/s (median, min, max over rounds), PyTorch's likewise, 
 the medians. At 1 thread PyTorch is set_num_threads(1). At 2 threads PyTorch's figure is its best
 two-core setting (highest median among all configs, 1-thread included, since on this machine a
 plain set_num_threads(2) can be slower than 1 thread); the winning setting is named.
+
+--precision bf16|fp16 runs both sides under autocast (mixed precision; fp16 with loss scaling)
+and adds lamina in fp32 at each thread count to the same rounds: the table then also gives
+lamina's mixed/fp32 speed ratio.
 
 Shared machines are noisy: before each round the driver waits (bounded by --idle-wait) until the
 CPUs are free of other processes, and it records the CPU time other processes took during each
@@ -212,6 +216,8 @@ def main():
                     help="a round stops early after this many times --round-ms (contended machine)")
     ap.add_argument("--lamina-env", action="append", default=[], metavar="KEY=VALUE",
                     help="extra environment for the lamina processes, e.g. OMP_WAIT_POLICY=PASSIVE (repeatable)")
+    ap.add_argument("--precision", choices=["fp32", "bf16", "fp16"], default="fp32",
+                    help="autocast precision of both sides (fp32: none); mixed adds lamina fp32 for its ratio")
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--quick", action="store_true", help="~30 s smoke run (3 short rounds, train only)")
     ap.add_argument("--out", default=None, help="markdown output (default <build>/docs/benchmarks/latest.md)")
@@ -240,15 +246,20 @@ def main():
 
     workers = []
     try:
+        mixed = a.precision != "fp32"
         for t in threads:
-            workers.append(Worker(f"lamina{t}", "lamina", f"lamina OMP_NUM_THREADS={t}",
-                                  [lamina_bin, "--serve", "--seed", str(a.seed)],
+            workers.append(Worker(f"lamina{t}", "lamina", f"lamina OMP_NUM_THREADS={t} {a.precision}",
+                                  [lamina_bin, "--serve", "--seed", str(a.seed), "--precision", a.precision],
                                   {**lamina_env, "OMP_NUM_THREADS": str(t)}))
+            if mixed:
+                workers.append(Worker(f"lamina{t}-fp32", "lamina", f"lamina OMP_NUM_THREADS={t} fp32",
+                                      [lamina_bin, "--serve", "--seed", str(a.seed)],
+                                      {**lamina_env, "OMP_NUM_THREADS": str(t)}))
         for c in tconfigs:
             arg, env = TORCH_CONFIGS[c]
-            workers.append(Worker(f"torch-{c}", "pytorch", f"PyTorch {describe_config(c)}",
+            workers.append(Worker(f"torch-{c}", "pytorch", f"PyTorch {describe_config(c)} {a.precision}",
                                   [a.python, str(HERE / "pytorch_workloads.py"), "--serve", "--threads", arg,
-                                   "--seed", str(a.seed)], env))
+                                   "--seed", str(a.seed), "--precision", a.precision], env))
         for w in workers:
             record(w.hello)
         lam_ids = workers[0].hello["workloads"]
@@ -318,8 +329,9 @@ def main():
                 best = max(cands, key=lambda c: stats((wid, mode, f"torch-{c}"))[0])
                 tk = (wid, mode, f"torch-{best}")
                 lm, tm = stats(lk), stats(tk)
+                fp32 = stats((wid, mode, f"lamina{t}-fp32")) if mixed else None
                 rows.append(dict(wid=wid, name=name, mode=mode, batch=batch, threads=t, lamina=lm, torch=tm,
-                                 ratio=lm[0] / tm[0], best=describe_config(best),
+                                 ratio=lm[0] / tm[0], best=describe_config(best), fp32=fp32,
                                  all={describe_config(c): stats((wid, mode, f"torch-{c}"))[0] for c in cands},
                                  other=other_max([lk, tk]), noisy=noisy_rounds([lk, tk]),
                                  kept=len(results[lk]) + len(results[tk])))
@@ -335,7 +347,7 @@ def main():
         return os.path.basename(arg) if rel.startswith("..") else rel
 
     lines = []
-    lines.append("# lamina vs PyTorch: training-step throughput")
+    lines.append("# lamina vs PyTorch: training-step throughput" + (f", {a.precision} autocast" if mixed else ""))
     lines.append("")
     lines.append(f"- date: {started.isoformat(timespec='seconds')}")
     lines.append(f"- machine: {cpu_model()}, {os.cpu_count()} logical CPUs, {platform.system()} {platform.release()}")
@@ -345,21 +357,27 @@ def main():
     lines.append(f"- command: `{' '.join(shlex.quote(shown(x)) for x in sys.argv)}`")
     lines.append(f"- method: {a.rounds} interleaved rounds of ~{a.round_ms:g} ms per implementation and setting "
                  f"(order rotating), after ~{a.warmup_ms:g} ms warm-up; one fixed random batch (seed {a.seed}); "
-                 "train = forward + loss + backward + optimizer step, infer = forward only (eval, no grad)")
+                 "train = forward + loss + backward + optimizer step, infer = forward only (eval, no grad)"
+                 + (f"; both sides under {a.precision} autocast (lamina: Model::autocast, PyTorch: torch.autocast"
+                    + (", fp16 with a GradScaler on both" if a.precision == "fp16" else "")
+                    + "), lamina fp32 timed in the same rounds" if mixed else ""))
     if all_other:
         lines.append(f"- other load during rounds (CPU cores used by other processes): median "
                      f"{statistics.median(all_other):.2f}, max {max(all_other):.2f}; idle waits took "
                      f"{waiter.waited:.1f} s; {retried[0]} noisy rounds (other load > {a.max_other_load:g}) re-run; "
                      f"total run {time.monotonic() - t_start:.0f} s")
     lines.append("")
+    extra_head = " lamina fp32 samples/s median | lamina mixed/fp32 |" if mixed else ""
     lines.append("| workload | mode | batch | threads | lamina samples/s median (min-max) | "
-                 "PyTorch samples/s median (min-max) | lamina/PyTorch (median) | PyTorch setting | other load max (noisy rounds kept) |")
-    lines.append("|---|---|---|---|---|---|---|---|---|")
+                 "PyTorch samples/s median (min-max) | lamina/PyTorch (median) | PyTorch setting |" + extra_head +
+                 " other load max (noisy rounds kept) |")
+    lines.append("|---|---|---|---|---|---|---|---|---|" + ("---|---|" if mixed else ""))
     for r in rows:
         lm, tm = r["lamina"], r["torch"]
+        extra = f" {fmt(r['fp32'][0])} | {lm[0] / r['fp32'][0]:.2f}x |" if mixed else ""
         lines.append(f"| {r['wid']} {r['name']} | {r['mode']} | {r['batch']} | {r['threads']} | "
                      f"{fmt(lm[0])} ({fmt(lm[1])}-{fmt(lm[2])}) | {fmt(tm[0])} ({fmt(tm[1])}-{fmt(tm[2])}) | "
-                     f"**{r['ratio']:.2f}x** | {r['best']} | {r['other']:.2f} ({r['noisy']}/{r['kept']}) |")
+                     f"**{r['ratio']:.2f}x** | {r['best']} |{extra} {r['other']:.2f} ({r['noisy']}/{r['kept']}) |")
     lines.append("")
     lines.append("PyTorch medians of every two-core setting tried:")
     lines.append("")

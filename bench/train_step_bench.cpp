@@ -1,10 +1,11 @@
 // lamina_train_bench: samples/s of one training step (forward + loss + backward + optimizer
-// update on one batch, float32) or of inference (forward only) for the reference workloads in
-// bench/workloads.hpp. Threads: OMP_NUM_THREADS (OpenMP's default otherwise).
+// update on one batch, float32, or under --precision bf16/fp16 autocast) or of inference (forward
+// only) for the reference workloads in bench/workloads.hpp. Threads: OMP_NUM_THREADS (OpenMP's
+// default otherwise).
 //
 //   lamina_train_bench [--workloads W1,W7] [--mode train|infer|both] [--rounds R] [--steps T]
 //                      [--round-ms MS] [--warmup-ms MS] [--seed S] [--breakdown] [--quick]
-//                      [--backend cpu|cuda]
+//                      [--backend cpu|cuda] [--precision fp32|bf16|fp16]
 //   lamina_train_bench --list
 //   lamina_train_bench --serve          (driven over stdin by bench/run.py)
 //
@@ -54,14 +55,15 @@ namespace {
 namespace lb = lamina::bench;
 using clk = std::chrono::steady_clock;
 
-std::string backend = "cpu";  // --backend
+std::string backend = "cpu";                          // --backend
+lamina::precision precision = lamina::precision::fp32;  // --precision (the models' autocast)
 
 // A runner for workload `id` on the chosen backend (null when unknown).
 std::unique_ptr<lb::runner> make_runner(std::string_view id, std::uint64_t seed) {
 #if defined(__CUDACC__)
-  if (backend == "cuda") return lb::make_runner<lamina::cuda>(id, seed);
+  if (backend == "cuda") return lb::make_runner<lamina::cuda>(id, seed, precision);
 #endif
-  return lb::make_runner<lamina::cpu>(id, seed);
+  return lb::make_runner<lamina::cpu>(id, seed, precision);
 }
 
 int threads() {
@@ -166,7 +168,7 @@ std::string hello() {
   std::ostringstream o;
   o << "{\"event\":\"hello\",\"impl\":\"lamina\",\"version\":\"" << LAMINA_VERSION_MAJOR << '.'
     << LAMINA_VERSION_MINOR << '.' << LAMINA_VERSION_PATCH << "\",\"threads\":" << threads()
-    << ",\"workloads\":[";
+    << ",\"precision\":\"" << lamina::to_string(precision) << "\",\"workloads\":[";
   const auto ids = lb::workload_ids();
   for (std::size_t i = 0; i < ids.size(); ++i) o << (i ? "," : "") << '"' << ids[i] << '"';
   o << "]}";
@@ -226,7 +228,8 @@ int serve(std::uint64_t seed) {
   std::fputs(
       "usage: lamina_train_bench [--workloads W1,W7] [--mode train|infer|both] [--rounds R]\n"
       "                          [--steps T] [--round-ms MS] [--warmup-ms MS] [--seed S]\n"
-      "                          [--breakdown] [--quick] [--backend cpu|cuda] | --list | --serve\n"
+      "                          [--breakdown] [--quick] [--backend cpu|cuda]\n"
+      "                          [--precision fp32|bf16|fp16] | --list | --serve\n"
       "Threads come from OMP_NUM_THREADS. Prints JSON lines (one per round, then a summary).\n",
       code ? stderr : stdout);
   std::exit(code);
@@ -273,7 +276,14 @@ int main(int argc, char** argv) {
     else if (a == "--warmup-ms") warmup_ms = std::atof(value().c_str());
     else if (a == "--seed") seed = std::strtoull(value().c_str(), nullptr, 10);
     else if (a == "--breakdown") breakdown = true;
-    else if (a == "--backend") {
+    else if (a == "--precision") {
+      try {
+        precision = lamina::parse_precision(value(), "--precision");
+      } catch (const std::invalid_argument& e) {
+        std::fprintf(stderr, "lamina_train_bench: %s\n", e.what());
+        return 2;
+      }
+    } else if (a == "--backend") {
       backend = value();
 #if defined(__CUDACC__)
       const bool known = backend == "cpu" || backend == "cuda";

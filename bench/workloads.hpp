@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <random>
 #include <span>
 #include <string_view>
@@ -202,7 +203,8 @@ class workload_runner final : public runner {
   static_assert(model_type::param_count == W::expected_params,
                 "bench workload: parameter count differs from workloads.md");
 
-  explicit workload_runner(std::uint64_t seed)
+  // p: the model's autocast (mixed precision); fp16 trains with a loss scaler, as PyTorch's AMP.
+  workload_runner(std::uint64_t seed, precision p)
       : model_(std::make_unique<model_type>(seed)),
         opt_(W::make_optimizer(*model_)),
         x_(W::batch * model_type::input_size) {
@@ -210,6 +212,8 @@ class workload_runner final : public runner {
     std::uniform_real_distribution<float> d(0.f, 1.f);
     for (auto& v : x_) v = d(gen);
     targets_.generate(gen, W::batch, model_type::output_shape::value);
+    model_->autocast(p);
+    if (p == precision::fp16) scaler_.emplace();
     model_->plan(W::batch);
   }
 
@@ -220,7 +224,7 @@ class workload_runner final : public runner {
 
   float step(mode m) override {
     if (m == mode::train)
-      return train::step(*model_, x_, W::batch, targets_.view(), loss_, opt_);
+      return train::step(*model_, x_, W::batch, targets_.view(), loss_, opt_, scaler_ ? &*scaler_ : nullptr);
     model_->eval();
     const auto y = model_->forward(x_, W::batch);
     float first = 0;
@@ -261,6 +265,7 @@ class workload_runner final : public runner {
   std::vector<float> x_;
   typename W::targets targets_;
   typename W::loss loss_{};
+  std::optional<train::grad_scaler> scaler_;  // under fp16
 };
 
 // The ids of all workloads, in registry order.
@@ -271,11 +276,11 @@ inline std::vector<std::string_view> workload_ids() {
 
 // A runner for workload `id` on Backend (null when unknown).
 template <class Backend = cpu>
-std::unique_ptr<runner> make_runner(std::string_view id, std::uint64_t seed) {
+std::unique_ptr<runner> make_runner(std::string_view id, std::uint64_t seed, precision p = precision::fp32) {
   std::unique_ptr<runner> r;
   std::apply(
       [&](auto... w) {
-        ((decltype(w)::id == id ? (void)(r = std::make_unique<workload_runner<decltype(w), Backend>>(seed))
+        ((decltype(w)::id == id ? (void)(r = std::make_unique<workload_runner<decltype(w), Backend>>(seed, p))
                                 : void()),
          ...);
       },

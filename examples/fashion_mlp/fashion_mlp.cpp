@@ -1,9 +1,12 @@
 // The headline example: PyTorch's quick-start MLP (669,706 parameters) on Fashion-MNIST.
 //
 //   fashion_mlp [--epochs 5] [--batch 64] [--lr 0.01] [--momentum 0.9] [--seed 0]
-//               [--data DIR] [--out results/fashion_mlp] [--device cpu|cuda] [--threads N] [--quick]
+//               [--data DIR] [--out results/fashion_mlp] [--device cpu|cuda] [--threads N]
+//               [--precision fp32|bf16|fp16] [--quick]
 //
 // --quick trains one epoch on 12,000 images and tests on 2,000 (seconds; used by CTest).
+// --precision bf16|fp16 trains and tests under mixed precision (Model::autocast; fp16 with a
+// loss scaler), docs/training.md.
 // The loss and accuracy of every epoch also go to --out as log.csv.
 //
 // The program is written once for any backend (run<Backend>): --device cuda runs the same code
@@ -39,6 +42,7 @@ struct options {
   std::filesystem::path out = "results/fashion_mlp";
   bool quick = false;
   examples::device device = examples::device::cpu;
+  lm::precision precision = lm::precision::fp32;
 };
 
 static options parse(int argc, char** argv) {
@@ -56,6 +60,9 @@ static options parse(int argc, char** argv) {
   cli.option("--data DIR", o.data, "the Fashion-MNIST folder");
   cli.option("--out DIR", o.out, "where log.csv and fashion_mlp.onnx go");
   examples::device_option(cli, o.device);
+  cli.choice("--precision NAME", o.precision,
+             {{"fp32", lm::precision::fp32}, {"bf16", lm::precision::bf16}, {"fp16", lm::precision::fp16}},
+             "mixed precision of the matrix products: bf16 or fp16 (with loss scaling); fp32: none");
   cli.flag("--quick", o.quick, "one epoch on 12,000 training images, tested on 2,000; fails below 65 % test accuracy "
                                "(seconds; CTest runs it)");
   cli.parse(argc, argv);
@@ -100,10 +107,14 @@ int run(const options& o) try {
 
   Model<Backend> model(o.seed);
   std::fputs(Model<Backend>::summary(o.batch).c_str(), stdout);
+  model.autocast(o.precision);
+  lm::train::grad_scaler scaler;  // used under fp16 only
+  lm::train::grad_scaler* scaling = o.precision == lm::precision::fp16 ? &scaler : nullptr;
   lm::optim::SGD optimizer(model, {.lr = o.lr, .momentum = o.momentum});
   lm::data::ClassificationLoader loader(train.images, train.labels, train.sample_size(),
                                         {.batch_size = o.batch, .shuffle = true, .seed = o.seed});
-  std::printf("\nSGD lr %g momentum %g, batch %zu, %d epochs\n", o.lr, o.momentum, o.batch, o.epochs);
+  std::printf("\nSGD lr %g momentum %g, batch %zu, %d epochs, %s\n", o.lr, o.momentum, o.batch, o.epochs,
+              std::string(lm::to_string(o.precision)).c_str());
 
   evaluation last{};
   for (int epoch = 1; epoch <= o.epochs; ++epoch) {
@@ -113,7 +124,8 @@ int run(const options& o) try {
     const auto start = std::chrono::steady_clock::now();
     for (std::size_t b = 0; b < loader.batches(); ++b) {
       const auto batch = loader.batch(b);
-      loss += lm::train::step(model, batch.x, batch.size, batch.labels, lm::loss::CrossEntropy{}, optimizer) *
+      loss += lm::train::step(model, batch.x, batch.size, batch.labels, lm::loss::CrossEntropy{}, optimizer,
+                              scaling) *
               double(batch.size);
       hits += lm::metrics::correct(model.to_host(model.output()).view(), batch.labels);
     }

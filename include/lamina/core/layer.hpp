@@ -10,6 +10,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "precision.hpp"
 #include "rng.hpp"
 #include "shape.hpp"
 #include "type_list.hpp"
@@ -41,6 +42,7 @@ struct forward_args {
   bool training;          ///< training mode (dropout active, batch statistics), as PyTorch's module.train()
   rng* gen;               ///< for stochastic layers (dropout)
   epilogue post = epilogue::none;  ///< applied to y as it is written (only if the layer absorbs it)
+  autocast_args cast = {};         ///< mixed precision (core/autocast.hpp); containers pass it on
 };
 
 /// Arguments of one layer's backward pass.
@@ -61,6 +63,7 @@ struct backward_args {
   /// For the model's top Sequential: its children [0, frozen_children) have only frozen
   /// parameters (Model::freeze), so with dx == nullptr their backward is skipped.
   std::size_t frozen_children = 0;
+  autocast_args cast = {};  ///< mixed precision, as in the forward pass
 };
 
 /// The members every layer has. Optional members (workspace_per_sample, is_view, flops,

@@ -6,6 +6,7 @@
 // a class whose static_assert is the message.
 #include <concepts>
 #include <cstddef>
+#include <type_traits>
 #include <utility>
 
 #include "layer.hpp"
@@ -35,6 +36,22 @@ constexpr bool all_leaves() {
       return all_leaves<Test, typename L::body, In>();
   } else {
     return Test<L, In>::value;
+  }
+}
+
+// Calls visit(std::type_identity<Leaf>{}, leaf input shape) for every leaf of L on input In, in
+// order (usable in constant expressions).
+template <class L, dims In, class Visit>
+constexpr void for_each_leaf(Visit& visit) {
+  if constexpr (is_sequential_v<L>) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (for_each_leaf<typename L::template layer<I>, L::shapes(In)[I]>(visit), ...);
+    }(std::make_index_sequence<L::depth>{});
+  } else if constexpr (residual_like<L>) {
+    for_each_leaf<typename L::body, In>(visit);
+    if constexpr (L::projected) for_each_leaf<typename L::projection, In>(visit);
+  } else {
+    visit(std::type_identity<L>{}, In);
   }
 }
 

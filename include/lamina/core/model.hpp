@@ -11,9 +11,11 @@
 #include <string_view>
 #include <vector>
 
+#include "autocast.hpp"
 #include "backend_check.hpp"
 #include "buffer.hpp"
 #include "frozen.hpp"
+#include "layer_walk.hpp"
 #include "layer.hpp"
 #include "rng.hpp"
 #include "sequential.hpp"
@@ -65,6 +67,20 @@ class Model {
   /// Floats of workspace per sample (kept from forward to backward).
   static constexpr std::size_t workspace_per_sample =
       valid ? network::template workspace_per_sample<Backend>(InShape::value) : 0;
+  /// Scratch for autocast (see autocast()): enough for the largest call of an autocasting layer.
+  static constexpr autocast_scratch autocast_need = [] {
+    autocast_scratch need{};
+    if constexpr (valid) {
+      auto visit = [&need]<class L>(std::type_identity<L>, dims in) {
+        if constexpr (layer_traits::autocasts<L>()) {
+          need.per_sample = std::max(need.per_sample, in.size() + L::output(in).size());
+          need.fixed = std::max(need.fixed, L::param_count);
+        }
+      };
+      detail::for_each_leaf<network, InShape::value>(visit);
+    }
+    return need;
+  }();
 
   /// A model with PyTorch's default initialisation from `seed` (see reset_parameters), in
   /// training mode.
@@ -101,6 +117,7 @@ class Model {
     output_grad_.resize(batch * output_size);
     input_grad_.resize(want_input_grad_ ? batch * input_size : 0);
     workspace_.resize(batch * workspace_per_sample);
+    autocast_scratch_.resize(autocast_ == precision::fp32 ? 0 : autocast_need.floats(batch));
     planned_ = batch;
   }
   /// The batch size the buffers are sized for (0 before the first forward).
@@ -132,11 +149,13 @@ class Model {
       plan(batch);
       batch_ = batch;
       forward_training_ = training_;
+      forward_cast_ = {autocast_, autocast_scratch_.data()};
       kernels::upload(backend{}, x, input_.data(), batch * input_size);
       network::template forward<InShape::value>(
           backend{}, forward_args{.x = input_.data(), .y = output_.data(), .params = params_.data(),
                                   .state = state_.data(), .workspace = workspace_.data(),
-                                  .batch = batch, .training = training_, .gen = &gen_});
+                                  .batch = batch, .training = training_, .gen = &gen_,
+                                  .cast = forward_cast_});
     }
     return output();
   }
@@ -199,7 +218,7 @@ class Model {
                                    .params = params_.data(), .state = state_.data(),
                                    .grads = grads_.data(), .workspace = workspace_.data(),
                                    .batch = batch_, .training = forward_training_,
-                                   .frozen_children = frozen_children_});
+                                   .frozen_children = frozen_children_, .cast = forward_cast_});
       zero_frozen_gradients(want_input_grad_ ? 0 : first_trained_offset());
     }
   }
@@ -211,6 +230,18 @@ class Model {
   }
   /// dLoss/dInput of the last backward, [batch, InShape...] (with compute_input_grad(true)).
   ConstTensorView input_grad() const { return {input_grad_.data(), batch_dims(InShape::value)}; }
+
+  /// Mixed precision, as torch.autocast: from the next forward on, the layers that multiply
+  /// matrices (Linear, Conv2d, ConvTranspose2d) round their inputs, weights, outputs and
+  /// gradients to `p` and accumulate in fp32; everything else, the parameters and the optimizer
+  /// stay fp32. precision::fp32 (the default) turns it off. With fp16, scale the loss
+  /// (train::grad_scaler) so that small gradients do not round to zero.
+  void autocast(precision p) {
+    autocast_ = p;
+    planned_ = 0;
+  }
+  /// The precision set by autocast() (fp32 when off).
+  precision autocast_precision() const { return autocast_; }
 
   /// Training mode (dropout active, batch statistics), as PyTorch's module.train(on).
   void train(bool on = true) { training_ = on; }
@@ -337,7 +368,8 @@ class Model {
                             "'; the parameters are: " + detail::joined_names(named_));
   }
 
-  lamina::buffer<backend> params_, grads_, state_, input_, output_, output_grad_, input_grad_, workspace_;
+  lamina::buffer<backend> params_, grads_, state_, input_, output_, output_grad_, input_grad_, workspace_,
+      autocast_scratch_;
   std::vector<named_parameter> named_;
   std::vector<named_buffer> named_buffers_;
   rng gen_;
@@ -345,6 +377,8 @@ class Model {
   std::size_t frozen_children_ = 0;  // leading children of network with only frozen parameters
   std::size_t planned_ = 0, batch_ = 0;
   bool training_ = true, forward_training_ = true, want_input_grad_ = false;
+  precision autocast_ = precision::fp32;
+  autocast_args forward_cast_;  // the autocast of the last forward, for its backward
 };
 
 }  // namespace lamina

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "../kernels/kernels.hpp"
+#include "autocast.hpp"
 #include "layer.hpp"
 #include "type_list.hpp"
 
@@ -255,13 +256,14 @@ struct Sequential {
     if constexpr (layer_traits::is_view<L>()) {
       if (I + 1 == depth) kernels::copy(backend, x, y, a.batch * In.size());
     } else {
-      L::template forward<In>(backend, forward_args{.x = x, .y = y,
+      forward_layer<L, In>(backend, forward_args{.x = x, .y = y,
                                                     .params = a.params + param_offsets[I],
                                                     .state = a.state + state_offsets[I],
                                                     .workspace = a.workspace + P.ws[I] * a.batch,
                                                     .batch = a.batch, .training = a.training,
                                                     .gen = a.gen,
-                                                    .post = absorbed_epilogue<I, SeqIn, Backend>()});
+                                                    .post = absorbed_epilogue<I, SeqIn, Backend>(),
+                                                    .cast = a.cast});
     }
   }
 
@@ -288,13 +290,13 @@ struct Sequential {
       const float* post_output = nullptr;
       if constexpr (fused)
         post_output = activation(P, P.source[I + 2], a.x, const_cast<float*>(a.y), a.workspace, a.batch);
-      L::template backward<In>(backend, backward_args{.x = x, .y = y, .dy = dy, .dx = dx,
+      backward_layer<L, In>(backend, backward_args{.x = x, .y = y, .dy = dy, .dx = dx,
                                                       .params = a.params + param_offsets[I],
                                                       .state = a.state + state_offsets[I],
                                                       .grads = a.grads + param_offsets[I],
                                                       .workspace = a.workspace + P.ws[I] * a.batch,
                                                       .batch = a.batch, .training = a.training,
-                                                      .post_output = post_output});
+                                                      .post_output = post_output, .cast = a.cast});
     }
     dy = dx;
   }

@@ -46,6 +46,8 @@ struct Conv2d {
   static_assert(Out % Groups == 0, "lamina::Conv2d: out channels must be divisible by groups");
 
   static constexpr std::string_view name = "Conv2d";  ///< The layer's name in summaries.
+  /// Under autocast, runs its matrix products in bf16/fp16 (core/autocast.hpp).
+  static constexpr bool autocast_to_lower_precision = true;
   /// The template arguments, under torch.nn.Conv2d's attribute names.
   ///@{
   static constexpr std::size_t in_channels = In, out_channels = Out, kernel_size = Kernel;

@@ -38,6 +38,8 @@ struct ConvTranspose2d {
                 "(as in PyTorch)");
 
   static constexpr std::string_view name = "ConvTranspose2d";  ///< The layer's name in summaries.
+  /// Under autocast, runs its matrix products in bf16/fp16 (core/autocast.hpp).
+  static constexpr bool autocast_to_lower_precision = true;
   /// The template arguments, under torch.nn.ConvTranspose2d's attribute names.
   ///@{
   static constexpr std::size_t in_channels = In, out_channels = Out, kernel_size = Kernel;

@@ -44,6 +44,8 @@ template <std::size_t InFeatures, std::size_t OutFeatures, bool Bias = true>
 struct Linear {
   static_assert(InFeatures > 0 && OutFeatures > 0, "lamina::Linear: features must be at least 1");
   static constexpr std::string_view name = "Linear";  ///< The layer's name in summaries.
+  /// Under autocast, runs its matrix products in bf16/fp16 (core/autocast.hpp).
+  static constexpr bool autocast_to_lower_precision = true;
   static constexpr std::size_t in_features = InFeatures;    ///< Size of the last input dimension.
   static constexpr std::size_t out_features = OutFeatures;  ///< Size of the last output dimension.
   /// Number of weights (the bias follows them in the packed parameters).

@@ -5,6 +5,7 @@
 #include <string>
 #include <type_traits>
 
+#include "../core/autocast.hpp"
 #include "../core/layer.hpp"
 #include "../kernels/kernels.hpp"
 
@@ -139,17 +140,17 @@ struct Residual {
     constexpr plan_t p = plan<B>(In);
     const std::size_t n = a.batch;
     float* body_out = a.workspace + p.body_out * n;
-    Body::template forward<In>(b, forward_args{.x = a.x, .y = body_out, .params = a.params, .state = a.state,
-                                               .workspace = a.workspace + p.body_ws * n, .batch = n,
-                                               .training = a.training, .gen = a.gen});
+    forward_layer<Body, In>(b, forward_args{.x = a.x, .y = body_out, .params = a.params, .state = a.state,
+                                            .workspace = a.workspace + p.body_ws * n, .batch = n,
+                                            .training = a.training, .gen = a.gen, .cast = a.cast});
     const float* skip = a.x;
     if constexpr (projected) {
       float* proj_out = a.workspace + p.proj_out * n;
-      projection::template forward<In>(
+      forward_layer<projection, In>(
           b, forward_args{.x = a.x, .y = proj_out, .params = a.params + Body::param_count,
                           .state = a.state + layer_traits::state_count<Body>(),
                           .workspace = a.workspace + p.proj_ws * n, .batch = n, .training = a.training,
-                          .gen = a.gen});
+                          .gen = a.gen, .cast = a.cast});
       skip = proj_out;
     }
     kernels::add(b, body_out, skip, a.y, n * output(In).size());
@@ -159,18 +160,18 @@ struct Residual {
   template <dims In, class B> static void backward(B b, const backward_args& a) {
     constexpr plan_t p = plan<B>(In);
     const std::size_t n = a.batch;
-    Body::template backward<In>(b, backward_args{.x = a.x, .y = a.workspace + p.body_out * n, .dy = a.dy,
-                                                 .dx = a.dx, .params = a.params, .state = a.state,
-                                                 .grads = a.grads, .workspace = a.workspace + p.body_ws * n,
-                                                 .batch = n, .training = a.training});
+    backward_layer<Body, In>(b, backward_args{.x = a.x, .y = a.workspace + p.body_out * n, .dy = a.dy,
+                                              .dx = a.dx, .params = a.params, .state = a.state,
+                                              .grads = a.grads, .workspace = a.workspace + p.body_ws * n,
+                                              .batch = n, .training = a.training, .cast = a.cast});
     if constexpr (projected) {
       float* scratch = a.dx ? a.workspace + p.scratch * n : nullptr;
-      projection::template backward<In>(
+      backward_layer<projection, In>(
           b, backward_args{.x = a.x, .y = a.workspace + p.proj_out * n, .dy = a.dy, .dx = scratch,
                            .params = a.params + Body::param_count,
                            .state = a.state + layer_traits::state_count<Body>(),
                            .grads = a.grads + Body::param_count, .workspace = a.workspace + p.proj_ws * n,
-                           .batch = n, .training = a.training});
+                           .batch = n, .training = a.training, .cast = a.cast});
       if (a.dx) kernels::add(b, a.dx, scratch, a.dx, n * In.size());
     } else {
       if (a.dx) kernels::add(b, a.dx, a.dy, a.dx, n * In.size());

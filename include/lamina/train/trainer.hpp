@@ -27,10 +27,12 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <optional>
 #include <utility>
 #include <vector>
 
 #include "../core/config.hpp"
+#include "../core/precision.hpp"
 #include "../core/tensor.hpp"
 #include "../metrics/accuracy.hpp"
 #include "../metrics/psnr.hpp"
@@ -42,6 +44,7 @@
 #include "../core/backend.hpp"
 #include "callbacks.hpp"
 #include "checkpoint.hpp"
+#include "grad_scaler.hpp"
 #include "history.hpp"
 #include "progress.hpp"
 
@@ -101,6 +104,11 @@ struct trainer_options {
   /// Evaluate (validation, evaluate(), KeepBest's copy) with the optimizer's averaged weights:
   /// the optimizer must keep them (lm::optim::EMA). Training steps still use the model's own.
   bool evaluate_averaged = false;
+  /// Mixed precision for training and evaluation (Model::autocast), unless fp32 (the default:
+  /// the model's own setting is kept). Under fp16 the loss is scaled dynamically with
+  /// `loss_scaling` (grad_scaler), and a step whose gradients overflow is skipped, not reported.
+  precision autocast = precision::fp32;
+  grad_scaler_options loss_scaling = {};  ///< the grad_scaler's options under fp16
 };
 
 /// What the training loop does that does not depend on the model's type: metrics, callbacks,
@@ -218,6 +226,8 @@ class Trainer : public trainer_base {
   Trainer(Model& model, Loss loss, Optimizer& optimizer, trainer_options options = {})
       : trainer_base(options), model_(model), loss_(std::move(loss)), optimizer_(optimizer) {
     optim::require_built_for(optimizer, model, "train::Trainer");
+    if (options.autocast != precision::fp32) model.autocast(options.autocast);
+    if (model.autocast_precision() == precision::fp16) scaler_.emplace(options.loss_scaling);
     if (evaluate_averaged_ && !optim::AveragingOptimizer<Optimizer>)
       throw std::invalid_argument("lamina::train::Trainer: trainer_options::evaluate_averaged needs an optimizer "
                                   "that keeps averaged weights, e.g. lm::optim::EMA opt(model, inner_optimizer)");
@@ -267,17 +277,25 @@ class Trainer : public trainer_base {
     return evaluate_pass(loader, "evaluation");
   }
 
-  /// Saves model, optimizer and the history so far; resume() continues from it.
+  /// Saves model, optimizer, the history so far and the loss scale (fp16); resume() continues
+  /// from it.
   void save_checkpoint(const std::filesystem::path& file) {
-    const std::string csv = history_text();
+    std::map<std::string, std::string> meta{{"history", history_text()}};
+    if (scaler_) {
+      meta["loss_scale"] = detail::format_double(scaler_->scale());
+      meta["loss_scale_growth_tracker"] = std::to_string(scaler_->growth_tracker());
+    }
     train::save_checkpoint(file, model_, optimizer_, history_.epochs.size(), static_cast<std::nullptr_t*>(nullptr),
-                           {{"history", csv}});
+                           meta);
   }
+  /// The loss scaler under fp16 autocast (nullptr otherwise).
+  const grad_scaler* loss_scaler() const { return scaler_ ? &*scaler_ : nullptr; }
   /// Restores a save_checkpoint() file. All or nothing: a checkpoint that does not check out
   /// (tensors, counters, a history that disagrees with its epoch) throws and leaves the model,
   /// optimizer and history untouched.
   void resume(const std::filesystem::path& file) {
     history h;
+    std::pair<float, std::size_t> scale_state{0.f, 0};
     train::load_checkpoint(file, model_, optimizer_, static_cast<std::nullptr_t*>(nullptr),
                            [&](const checkpoint_info& info) {
                              const auto it = info.metadata.find("history");
@@ -286,8 +304,15 @@ class Trainer : public trainer_base {
                              } catch (const std::invalid_argument& e) {
                                throw data::format_error(file, "__metadata__.history", e.what());
                              }
+                             if (scaler_ && info.metadata.count("loss_scale")) {
+                               const float scale = float(detail::number_field(
+                                   file, "loss_scale", info.metadata.at("loss_scale"), 1e-38, 3.4e38));
+                               scale_state = {scale, detail::count_field(file, info.metadata, "loss_scale_growth_tracker",
+                                                                         scaler_->options().growth_interval)};
+                             }
                            });
     history_ = std::move(h);
+    if (scale_state.first > 0) scaler_->set_state(scale_state.first, scale_state.second);
   }
 
  private:
@@ -371,15 +396,21 @@ class Trainer : public trainer_base {
       const auto out = model_.forward(batch.x, batch.size);
       const float l = call_loss(out, batch, model_.output_grad());
       if (nonfinite_ != on_nonfinite::ignore && !kernels::is_finite(l)) nonfinite("loss", l, epoch, b + 1, steps);
+      if (scaler_) scaler_->scale_output_grad(model_);
       model_.backward();
-      if (nonfinite_ != on_nonfinite::ignore) {
+      // Under loss scaling, overflowing gradients are expected now and then: the step is skipped.
+      const bool finite = scaler_ ? scaler_->unscale(model_) : true;
+      if (!scaler_ && nonfinite_ != on_nonfinite::ignore) {
         const auto g = model_.gradients();
         if (!kernels::all_finite(backend{}, g.data, g.size()))
           nonfinite("gradients", NAN, epoch, b + 1, steps);
       }
-      if (clip_norm_ > 0) optim::clip_grad_norm(model_, clip_norm_);
-      if (clip_value_ > 0) optim::clip_grad_value(model_, clip_value_);
-      optimizer_.step();
+      if (finite) {
+        if (clip_norm_ > 0) optim::clip_grad_norm(model_, clip_norm_);
+        if (clip_value_ > 0) optim::clip_grad_value(model_, clip_value_);
+        optimizer_.step();
+      }
+      if (scaler_) scaler_->update(finite);
       add_batch(p, l, batch.size, for_metrics(out), target_of(batch));
       show_batch(p, b + 1);
       if (!callbacks_.empty())
@@ -433,6 +464,7 @@ class Trainer : public trainer_base {
   Loss loss_;
   Optimizer& optimizer_;
   std::vector<float> host_output_;  // the output for metrics, from a device backend
+  std::optional<grad_scaler> scaler_;  // under fp16 autocast
 };
 
 }  // namespace lamina::train
