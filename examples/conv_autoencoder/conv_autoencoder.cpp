@@ -19,9 +19,10 @@
 // dropped: their reconstruction is trivial and would only inflate the PSNR. The seeded split
 // (lm::data::split_indices) then takes --val validation and --train training tiles from the
 // 1,057 left; no pixel is in both sets. Full mode: 850 training and 200 validation patches
-// (nearly all tiles), so that the nine runs need about 15-20 minutes on an idle 2-core machine
-// (W4 trains at ~440 samples/s on 2 threads; (128, 192) is ~3.5x slower, (32, 48) ~3x faster:
-// 30 epochs x 850 patches x 3 learning rates is about 14 minutes of training).
+// (nearly all tiles), so that the nine runs need about 15-20 minutes on an idle 2-core AVX-512
+// machine (W4 trains at ~440 samples/s on 2 threads there; (128, 192) is ~3.5x slower, (32, 48)
+// ~3x faster: 30 epochs x 850 patches x 3 learning rates is about 14 minutes of training), about
+// 35 minutes on a 2-core AVX2 one (docs/examples/conv_autoencoder.md).
 //
 // The sweep runs every configuration in its own process: the program re-executes itself
 // (posix_spawn of /proc/self/exe with --run), K processes at a time (--jobs, default: as many
