@@ -24,10 +24,10 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
-#include <optional>
 #include <utility>
 #include <vector>
 
