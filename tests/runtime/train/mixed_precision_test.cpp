@@ -138,7 +138,7 @@ TEST_CASE("mixed precision: the grad_scaler skips overflowing steps and backs of
   CHECK_THROWS_WITH(lm::train::grad_scaler({.growth_interval = 0}), Catch::Contains("growth_interval"));
 }
 
-TEST_CASE("mixed precision: fp16 loses small gradients that loss scaling keeps; bf16 keeps them", "[train][mixed]") {
+TEST_CASE("mixed precision: fp16 loses small gradients that loss scaling keeps, bf16 keeps them", "[train][mixed]") {
   // dLoss/dy of 1e-6 per element: dW = dy^T x is ~1e-6, below fp16's normal range (6e-5) but
   // representable as subnormal; 1e-8 is below its smallest subnormal (6e-8) and becomes 0.
   using Lin = lm::Model<lm::Linear<4, 2>, lm::Shape<4>>;
