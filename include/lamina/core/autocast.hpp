@@ -35,10 +35,6 @@ template <Layer L> constexpr bool autocasts() {
 }
 }  // namespace layer_traits
 
-namespace detail {
-inline constexpr std::size_t autocast_align(std::size_t n) { return (n + 15) / 16 * 16; }
-}  // namespace detail
-
 /// Floats of autocast scratch a call of L on `in` needs: the rounded input and incoming gradient
 /// (`per_sample`, times the batch) and the rounded parameters (`fixed`).
 struct autocast_scratch {
@@ -50,23 +46,34 @@ struct autocast_scratch {
   constexpr std::size_t floats(std::size_t batch) const { return batch * per_sample + fixed + 48; }
 };
 
+namespace detail {
+// Rounded copies placed one after another in the autocast scratch, each 64-byte aligned.
+template <class Backend>
+struct rounded_copies {
+  Backend b;
+  precision p;
+  float* next;
+  const float* operator()(const float* src, std::size_t n) {
+    float* dst = next;
+    kernels::round_to(b, p, src, dst, n);
+    next += round16(n);
+    return dst;
+  }
+};
+}  // namespace detail
+
 /// Runs L's forward with forward_args `a`, under the autocast that `a.cast` names when L
 /// autocasts (Sequential and Residual call their children through it).
 template <Layer L, dims In, class Backend>
 void forward_layer(Backend b, const forward_args& a) {
   if constexpr (layer_traits::autocasts<L>()) {
-    const precision p = a.cast.compute;
-    if (p != precision::fp32) {
-      const std::size_t nx = a.batch * In.size(), ny = a.batch * L::output(In).size();
+    if (const precision p = a.cast.compute; p != precision::fp32) {
+      detail::rounded_copies<Backend> rounded{b, p, a.cast.scratch};
       forward_args r = a;
-      float* x = a.cast.scratch;
-      float* params = x + detail::autocast_align(nx) + detail::autocast_align(ny);
-      kernels::round_to(b, p, a.x, x, nx);
-      kernels::round_to(b, p, a.params, params, L::param_count);
-      r.x = x;
-      r.params = params;
+      r.x = rounded(a.x, a.batch * In.size());
+      r.params = rounded(a.params, L::param_count);
       L::template forward<In>(b, r);
-      kernels::round_to(b, p, a.y, a.y, ny);
+      kernels::round_to(b, p, a.y, a.y, a.batch * L::output(In).size());
       return;
     }
   }
@@ -78,19 +85,13 @@ void forward_layer(Backend b, const forward_args& a) {
 template <Layer L, dims In, class Backend>
 void backward_layer(Backend b, const backward_args& a) {
   if constexpr (layer_traits::autocasts<L>()) {
-    const precision p = a.cast.compute;
-    if (p != precision::fp32) {
-      const std::size_t nx = a.batch * In.size(), ny = a.batch * L::output(In).size();
+    if (const precision p = a.cast.compute; p != precision::fp32) {
+      const std::size_t nx = a.batch * In.size();
+      detail::rounded_copies<Backend> rounded{b, p, a.cast.scratch};
       backward_args r = a;
-      float* x = a.cast.scratch;
-      float* dy = x + detail::autocast_align(nx);
-      float* params = dy + detail::autocast_align(ny);
-      kernels::round_to(b, p, a.x, x, nx);
-      kernels::round_to(b, p, a.dy, dy, ny);
-      kernels::round_to(b, p, a.params, params, L::param_count);
-      r.x = x;
-      r.dy = dy;
-      r.params = params;
+      r.x = rounded(a.x, nx);
+      r.dy = rounded(a.dy, a.batch * L::output(In).size());
+      r.params = rounded(a.params, L::param_count);
       L::template backward<In>(b, r);
       if (a.dx) kernels::round_to(b, p, a.dx, a.dx, nx);
       if (a.grads) kernels::round_to(b, p, a.grads, a.grads, L::param_count);

@@ -31,6 +31,12 @@ struct param_spec {
 /// layer_traits::absorbs), saving the activation's separate passes over memory, forward and back.
 enum class epilogue { none, relu };
 
+namespace detail {
+/// n rounded up to a multiple of 16 floats (64 bytes): the alignment of every region that
+/// Sequential, Residual and autocast carve out of one buffer.
+inline constexpr std::size_t round16(std::size_t n) { return (n + 15) / 16 * 16; }
+}  // namespace detail
+
 /// Arguments of one layer's forward pass; all pointers are backend (device) memory.
 struct forward_args {
   const float* x;         ///< [batch, in...]

@@ -111,8 +111,6 @@ struct Sequential {
     std::size_t grad_a = 0, grad_b = 0, total = 0;
     ///@}
   };
-  /// n rounded up to a multiple of 16 floats (64 bytes).
-  static constexpr std::size_t round16(std::size_t n) { return (n + 15) / 16 * 16; }
   /// The workspace plan for input `in` on Backend.
   template <class Backend>
   static constexpr plan_t plan(dims in) {
@@ -131,18 +129,18 @@ struct Sequential {
       else if (view[i]) p.source[i + 1] = p.source[i];
       else {
         p.act[i] = at;
-        at += round16(s[i + 1].size());
+        at += detail::round16(s[i + 1].size());
         p.source[i + 1] = int(i);
       }
       if (i > 0) max_grad = std::max(max_grad, s[i].size());
     }
     for (std::size_t i = 0; i < depth; ++i) {
       p.ws[i] = at;
-      at += round16(ws_sizes[i]);
+      at += detail::round16(ws_sizes[i]);
     }
     p.grad_a = at;
-    p.grad_b = at + round16(max_grad);
-    p.total = p.grad_b + round16(max_grad);
+    p.grad_b = at + detail::round16(max_grad);
+    p.total = p.grad_b + detail::round16(max_grad);
     return p;
   }
   /// Floats of workspace per sample on Backend: the whole plan.

@@ -116,19 +116,17 @@ struct Residual {
     std::size_t body_out, proj_out, body_ws, proj_ws, scratch, total;
     ///@}
   };
-  /// n rounded up to a multiple of 16 floats (64 bytes).
-  static constexpr std::size_t round16(std::size_t n) { return (n + 15) / 16 * 16; }
   /// The workspace plan for input `in` on Backend.
   template <class Backend>
   static constexpr plan_t plan(dims in) {
     plan_t p{};
-    const std::size_t out = round16(output(in).size());
+    const std::size_t out = detail::round16(output(in).size());
     p.body_out = 0;
     p.proj_out = out;
     p.body_ws = p.proj_out + (projected ? out : 0);
-    p.proj_ws = p.body_ws + round16(layer_traits::workspace_per_sample<Body, Backend>(in));
-    p.scratch = p.proj_ws + (projected ? round16(layer_traits::workspace_per_sample<projection, Backend>(in)) : 0);
-    p.total = p.scratch + (projected ? round16(in.size()) : 0);
+    p.proj_ws = p.body_ws + detail::round16(layer_traits::workspace_per_sample<Body, Backend>(in));
+    p.scratch = p.proj_ws + (projected ? detail::round16(layer_traits::workspace_per_sample<projection, Backend>(in)) : 0);
+    p.total = p.scratch + (projected ? detail::round16(in.size()) : 0);
     return p;
   }
   /// Floats of workspace per sample on Backend: the whole plan.

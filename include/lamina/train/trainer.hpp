@@ -295,7 +295,7 @@ class Trainer : public trainer_base {
   /// optimizer and history untouched.
   void resume(const std::filesystem::path& file) {
     history h;
-    std::pair<float, std::size_t> scale_state{0.f, 0};
+    std::optional<std::pair<float, std::size_t>> scale_state;  // (scale, growth tracker)
     train::load_checkpoint(file, model_, optimizer_, static_cast<std::nullptr_t*>(nullptr),
                            [&](const checkpoint_info& info) {
                              const auto it = info.metadata.find("history");
@@ -307,12 +307,12 @@ class Trainer : public trainer_base {
                              if (scaler_ && info.metadata.count("loss_scale")) {
                                const float scale = float(detail::number_field(
                                    file, "loss_scale", info.metadata.at("loss_scale"), 1e-38, 3.4e38));
-                               scale_state = {scale, detail::count_field(file, info.metadata, "loss_scale_growth_tracker",
-                                                                         scaler_->options().growth_interval)};
+                               scale_state.emplace(scale, detail::count_field(file, info.metadata, "loss_scale_growth_tracker",
+                                                                              scaler_->options().growth_interval));
                              }
                            });
     history_ = std::move(h);
-    if (scale_state.first > 0) scaler_->set_state(scale_state.first, scale_state.second);
+    if (scale_state) scaler_->set_state(scale_state->first, scale_state->second);
   }
 
  private:
