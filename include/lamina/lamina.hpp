@@ -50,6 +50,8 @@
 #include "data/loader.hpp"
 #include "metrics/metrics.hpp"
 #include "layers/batch_norm.hpp"
+#include "layers/group_norm.hpp"
+#include "layers/layer_norm.hpp"
 #include "layers/dropout.hpp"
 #include "layers/fourier_features.hpp"
 #include "layers/pooling.hpp"

@@ -72,6 +72,19 @@ TEMPLATE_LIST_TEST_CASE("Backends agree: batch norm", LAMINA_BACKEND_TAGS "[laye
   compare_with_cpu<lm::BatchNorm2d<3>, lm::Shape<3, 40, 40>, B>(4);  // several partial sums per channel
 }
 
+TEMPLATE_LIST_TEST_CASE("Backends agree: LayerNorm, GroupNorm, softmax along a dimension",
+                        LAMINA_BACKEND_TAGS "[layers][norm]", lamina_test::backends) {
+  using B = TestType;
+  LAMINA_REQUIRE_BACKEND(B);
+  compare_with_cpu<lm::Sequential<lm::Linear<6, 8>, lm::LayerNorm<8>, lm::Linear<8, 4>>, lm::Shape<3, 6>, B>(5);
+  compare_with_cpu<lm::LayerNormOf<lm::Shape<4, 5>, 1e-3f, false>, lm::Shape<2, 4, 5>, B>(3);
+  compare_with_cpu<lm::Sequential<lm::Conv2d<2, 6, 3, 1, 1>, lm::GroupNorm<3, 6>>, lm::Shape<2, 5, 4>, B>(3);
+  compare_with_cpu<lm::GroupNorm<2, 4, 1e-3f, false>, lm::Shape<4, 6>, B>(2);
+  compare_with_cpu<lm::Sequential<lm::Linear<5, 6>, lm::SoftmaxOf<1>, lm::LogSoftmaxOf<-1>, lm::FlattenOf<1, 2>,
+                                  lm::Linear<18, 2>>,
+                   lm::Shape<3, 5>, B>(4);
+}
+
 TEMPLATE_LIST_TEST_CASE("Backends agree: dropout draws the same mask", LAMINA_BACKEND_TAGS "[layers][dropout]",
                         lamina_test::backends) {
   using B = TestType;

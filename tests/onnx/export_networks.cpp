@@ -32,8 +32,11 @@ static std::vector<std::size_t> with_batch(const lm::dims& sample) {
 }
 
 // onnx_batch: 0 for a dynamic batch dimension, else the fixed batch size written in the file.
+// random_parameters: every parameter drawn from [-1, 1] (normalisation layers start at weight 1
+// and bias 0, which a file that swapped or dropped them would also reproduce).
 template <class Net, class In>
-static void export_one(const fs::path& dir, const std::string& name, std::size_t onnx_batch = 0) {
+static void export_one(const fs::path& dir, const std::string& name, std::size_t onnx_batch = 0,
+                       bool random_parameters = false) {
   static std::uint64_t seed = 0;
   lm::Model<Net, In> model(++seed);
   lm::rng gen(seed);
@@ -44,6 +47,12 @@ static void export_one(const fs::path& dir, const std::string& name, std::size_t
     for (float& x : v) x = mean ? gen.uniform(-0.5f, 0.5f) : gen.uniform(0.5f, 2.f);
     model.from_host(v, b.value);
   }
+  if (random_parameters)
+    for (const auto& p : model.named_parameters()) {
+      std::vector<float> v(p.value.size());
+      for (float& x : v) x = gen.uniform(-1.f, 1.f);
+      model.from_host(v, p.value);
+    }
   std::vector<float> x(batch * In::size);
   for (float& v : x) v = gen.uniform(0.f, 1.f);
   model.eval();
@@ -119,6 +128,12 @@ int main(int argc, char** argv) try {
                                        lm::SiLU, lm::Linear<8, 8>, lm::ELUOf<0.5f>, lm::Linear<8, 8>,
                                        lm::SoftplusOf<2.0f, 0.5f>, lm::Linear<8, 8>, lm::Softplus>;
     export_one<Activations, lm::Shape<6>>(dir, "layers.Activations");
+    // Normalisation within a sample, softmax along a dimension and a partial flatten.
+    using Normalization =
+        lm::Sequential<lm::Conv2d<3, 4, 3, 1, 1>, lm::GroupNorm<2, 4>, lm::SoftmaxOf<1>, lm::LayerNorm<5, 6>,
+                       lm::FlattenOf<2, 3>, lm::LogSoftmaxOf<-1>, lm::GroupNorm<4, 4, 1e-3f, false>,
+                       lm::LayerNormOf<lm::Shape<30>, 1e-3f, false>, lm::Flatten, lm::Linear<120, 5>>;
+    export_one<Normalization, lm::Shape<3, 5, 6>>(dir, "layers.Normalization", 0, true);
   }
   return 0;
 } catch (const std::exception& e) {

@@ -37,6 +37,16 @@ static_assert(std::is_same_v<lm::output_shape_t<Block, lm::Shape<64>>, lm::Shape
 // Linear acts on the last dimension and keeps the leading ones, like torch.nn.Linear.
 static_assert(std::is_same_v<lm::output_shape_t<lm::Linear<3, 7>, lm::Shape<5, 3>>, lm::Shape<5, 7>>);
 static_assert(std::is_same_v<lm::output_shape_t<lm::Flatten, lm::Shape<3, 4, 5>>, lm::Shape<60>>);
+static_assert(std::is_same_v<lm::output_shape_t<lm::FlattenOf<2, 3>, lm::Shape<3, 4, 5>>, lm::Shape<3, 20>>);
+static_assert(std::is_same_v<lm::output_shape_t<lm::FlattenOf<-2, -1>, lm::Shape<2, 3, 4, 5>>, lm::Shape<2, 3, 20>>);
+static_assert(std::is_same_v<lm::output_shape_t<lm::FlattenOf<1, 1>, lm::Shape<3, 4>>, lm::Shape<3, 4>>);
+// LayerNorm's parameters have the normalised shape; GroupNorm's one per channel.
+static_assert(lm::LayerNorm<4, 5>::param_count == 40 && lm::LayerNormOf<lm::Shape<8>, 1e-5f, false>::param_count == 0);
+static_assert(lm::GroupNorm<4, 32>::param_count == 64 && lm::GroupNorm<4, 32, 1e-5f, false>::param_count == 0);
+static_assert(std::is_same_v<lm::output_shape_t<lm::Sequential<lm::Conv2d<3, 8, 3, 1, 1>, lm::GroupNorm<2, 8>,
+                                                               lm::LayerNorm<6, 6>, lm::SoftmaxOf<1>>,
+                                              lm::Shape<3, 6, 6>>,
+                             lm::Shape<8, 6, 6>>);
 
 // Activations and Flatten keep the per-sample activation memory honest.
 static_assert(lm::activation_bytes_v<W7, lm::Shape<784>> == (32 + 32 + 64 + 64 + 32 + 32 + 10) * 4);

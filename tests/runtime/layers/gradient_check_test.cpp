@@ -42,6 +42,17 @@ TEST_CASE("Activation gradients", "[gradcheck][layers]") {
   check<lm::Sequential<lm::Linear<5, 9>, lm::SoftplusOf<2.0f, 5.0f>, lm::Linear<9, 3>>, lm::Shape<5>>(4);
   check<lm::Sequential<lm::Linear<5, 9>, lm::Softmax>, lm::Shape<5>>(4);
   check<lm::Sequential<lm::Linear<5, 6>, lm::Softmax>, lm::Shape<3, 5>>(2);
+  check<lm::Sequential<lm::Linear<5, 6>, lm::LogSoftmax, lm::Linear<6, 3>>, lm::Shape<5>>(4);
+  check<lm::Sequential<lm::Linear<5, 6>, lm::SoftmaxOf<1>, lm::Linear<6, 3>>, lm::Shape<4, 5>>(2);
+  check<lm::Sequential<lm::Linear<5, 6>, lm::LogSoftmaxOf<-2>, lm::Linear<6, 3>>, lm::Shape<2, 4, 5>>(2);
+}
+
+TEST_CASE("LayerNorm and GroupNorm gradients", "[gradcheck][layers][norm]") {
+  check<lm::Sequential<lm::Linear<5, 6>, lm::LayerNorm<6>, lm::Linear<6, 3>>, lm::Shape<4, 5>>(3);
+  check<lm::Sequential<lm::Linear<5, 5>, lm::LayerNorm<3, 5>, lm::Linear<5, 2>>, lm::Shape<3, 5>>(2);
+  check<lm::Sequential<lm::Linear<5, 6>, lm::LayerNormOf<lm::Shape<6>, 1e-3f, false>, lm::Linear<6, 3>>, lm::Shape<5>>(4);
+  check<lm::Sequential<lm::Conv2d<2, 6, 3, 1, 1>, lm::GroupNorm<3, 6>, lm::Conv2d<6, 2, 1>>, lm::Shape<2, 4, 3>>(2);
+  check<lm::Sequential<lm::Linear<5, 8>, lm::GroupNorm<2, 8, 1e-3f, false>, lm::Linear<8, 3>>, lm::Shape<5>>(3);
 }
 
 TEST_CASE("Flatten and nested Sequential gradients", "[gradcheck][layers]") {
@@ -50,6 +61,8 @@ TEST_CASE("Flatten and nested Sequential gradients", "[gradcheck][layers]") {
   // A view as the last layer, and a network whose first layer has no parameters.
   check<lm::Sequential<lm::Sigmoid, lm::Linear<4, 6>, lm::Flatten>, lm::Shape<4>>(2);
   check<lm::Sequential<lm::Linear<3, 4>, lm::Sequential<lm::ReLU, lm::Linear<4, 4>>, lm::Flatten>, lm::Shape<3>>(5);
+  // A partial flatten between two Linears on leading dimensions.
+  check<lm::Sequential<lm::Linear<3, 4>, lm::FlattenOf<1, 2>, lm::Linear<10, 3>>, lm::Shape<2, 5, 3>>(2);
 }
 
 TEST_CASE("Larger batches go through the blocked and threaded kernels", "[gradcheck][layers]") {

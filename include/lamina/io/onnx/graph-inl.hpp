@@ -20,7 +20,7 @@ namespace node_proto { enum : std::uint32_t { input = 1, output = 2, name = 3, o
 namespace attribute_proto { enum : std::uint32_t { name = 1, f = 2, i = 3, s = 4, ints = 8, type = 20 }; }
 namespace attribute_type { enum : std::int64_t { float_ = 1, int_ = 2, string = 3, ints = 7 }; }
 namespace tensor_proto { enum : std::uint32_t { dims = 1, data_type = 2, name = 8, raw_data = 9 }; }
-namespace tensor_type { enum : int { float32 = 1 }; }
+namespace tensor_type { enum : int { float32 = 1, int64 = 7 }; }
 
 LAMINA_INLINE proto_writer value_info(const std::string& name, const dims& sample, std::size_t batch) {
   proto_writer shape;
@@ -65,6 +65,14 @@ LAMINA_INLINE std::string graph::initializer(std::string name, const dims& shape
   tensor_t t{name, {}, detail::tensor_type::float32, std::string(shape.size() * sizeof(float), '\0')};
   for (std::size_t i = 0; i < shape.rank; ++i) t.shape.push_back(static_cast<std::int64_t>(shape[i]));
   if (!t.raw.empty()) std::memcpy(t.raw.data(), values, t.raw.size());
+  initializers_.push_back(std::move(t));
+  return name;
+}
+
+LAMINA_INLINE std::string graph::int64_initializer(std::string name, const std::vector<std::int64_t>& values) {
+  tensor_t t{name, {static_cast<std::int64_t>(values.size())}, detail::tensor_type::int64,
+             std::string(values.size() * sizeof(std::int64_t), '\0')};
+  if (!t.raw.empty()) std::memcpy(t.raw.data(), values.data(), t.raw.size());
   initializers_.push_back(std::move(t));
   return name;
 }

@@ -2,7 +2,7 @@
 // An ONNX graph under construction, and its serialisation as an ONNX model file (onnx.proto's
 // ModelProto). The exporter (io/onnx/export.hpp) adds the network's input, then each layer's
 // nodes and weights (io/onnx/layer_ops.hpp), then the output; model_bytes() writes the file's
-// contents. Every tensor is float32.
+// contents. Every value is float32; constants are float32 or (shapes) int64.
 #include <cstdint>
 #include <map>
 #include <set>
@@ -48,6 +48,8 @@ class graph {
 
   /// A constant tensor (weights, buffers) named `name`, copied; returns its name.
   LAMINA_INLINE std::string initializer(std::string name, const dims& shape, const float* values);
+  /// A one-dimensional int64 constant (a Reshape's target shape) named `name`; returns its name.
+  LAMINA_INLINE std::string int64_initializer(std::string name, const std::vector<std::int64_t>& values);
 
   /// Adds the node `op_type(inputs...)` named `name` (made unique if taken) with one output,
   /// and returns the output's name, `name + "_output_0"` as torch.onnx names them.

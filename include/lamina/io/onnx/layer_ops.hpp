@@ -21,6 +21,8 @@
 #include "../../layers/dropout.hpp"
 #include "../../layers/flatten.hpp"
 #include "../../layers/fourier_features.hpp"
+#include "../../layers/group_norm.hpp"
+#include "../../layers/layer_norm.hpp"
 #include "../../layers/linear.hpp"
 #include "../../layers/pooling.hpp"
 #include "../../layers/residual.hpp"
@@ -221,6 +223,55 @@ struct layer_op<BatchNorm2d<C, Eps, Momentum, Affine>> {
   static std::string emit(graph& g, const layer_input& in) { return detail::batch_norm<C, Eps, Affine>(g, in); }
 };
 
+/// LayerNormOf: one LayerNormalization node over the trailing dimensions (axis -rank of
+/// NormalizedShape); without Affine, a unit scale and a zero bias are added as constants.
+template <class NormalizedShape, float Eps, bool Affine>
+struct layer_op<LayerNormOf<NormalizedShape, Eps, Affine>> {
+  /// Adds the node and its weight and bias; returns its output.
+  static std::string emit(graph& g, const layer_input& in) {
+    constexpr dims shape = NormalizedShape::value;
+    std::string scale, shift;
+    if constexpr (Affine) {
+      scale = g.initializer(in.prefix + "weight", shape, in.params);
+      shift = g.initializer(in.prefix + "bias", shape, in.params + shape.size());
+    } else {
+      const std::vector<float> ones(shape.size(), 1.f), zeros(shape.size(), 0.f);
+      scale = g.initializer(in.prefix + "unit_scale", shape, ones.data());
+      shift = g.initializer(in.prefix + "zero_shift", shape, zeros.data());
+    }
+    return g.node("LayerNormalization", in.node_name("LayerNormalization"), {in.x, scale, shift},
+                  {{"axis", -std::int64_t(shape.rank)}, {"epsilon", Eps}});
+  }
+};
+/// GroupNorm in opset-17 nodes: Reshape to [batch, Groups, rest], InstanceNormalization (one
+/// mean and variance per group), Reshape back, then Mul by weight and Add bias, both shaped
+/// [Channels, 1, ...] to broadcast over a channel's elements.
+template <std::size_t Groups, std::size_t Channels, float Eps, bool Affine>
+struct layer_op<GroupNorm<Groups, Channels, Eps, Affine>> {
+  /// Adds the nodes and the weight and bias; returns the output.
+  static std::string emit(graph& g, const layer_input& in) {
+    const std::vector<float> ones(Groups, 1.f), zeros(Groups, 0.f);
+    const std::string grouped = g.node("Reshape", in.node_name("Reshape"),
+                                       {in.x, g.int64_initializer(in.prefix + "group_shape", {0, std::int64_t(Groups), -1})});
+    const std::string normalized =
+        g.node("InstanceNormalization", in.node_name("InstanceNormalization"),
+               {grouped, g.initializer(in.prefix + "unit_scale", make_dims(Groups), ones.data()),
+                g.initializer(in.prefix + "zero_shift", make_dims(Groups), zeros.data())},
+               {{"epsilon", Eps}});
+    std::vector<std::int64_t> shape{0};
+    for (std::size_t i = 0; i < in.in.rank; ++i) shape.push_back(static_cast<std::int64_t>(in.in[i]));
+    std::string y = g.node("Reshape", in.node_name("Reshape"),
+                           {normalized, g.int64_initializer(in.prefix + "shape", shape)});
+    if constexpr (Affine) {
+      dims per_channel = in.in;  // [Channels, 1, ...]
+      for (std::size_t i = 1; i < per_channel.rank; ++i) per_channel.d[i] = 1;
+      y = detail::binary(g, in, "Mul", y, g.initializer(in.prefix + "weight", per_channel, in.params));
+      y = detail::binary(g, in, "Add", y, g.initializer(in.prefix + "bias", per_channel, in.params + Channels));
+    }
+    return y;
+  }
+};
+
 /// y = [cos(2 pi x B^T), sin(2 pi x B^T)] on the last dimension, B the fixed buffer [M, InDims].
 template <std::size_t InDims, std::size_t M, float Sigma>
 struct layer_op<FourierFeatures<InDims, M, Sigma>> {
@@ -335,20 +386,37 @@ struct layer_op<SoftplusOf<Beta, Threshold>> {
     return g.node("Where", in.node_name("Where"), {linear, in.x, soft});
   }
 };
-/// Softmax: one Softmax node over the last dimension (axis -1).
-template <>
-struct layer_op<Softmax> {
+/// SoftmaxOf<Dim>: one Softmax node with axis Dim (ONNX counts axes over the batch tensor, as
+/// PyTorch's dim does).
+template <int Dim>
+struct layer_op<SoftmaxOf<Dim>> {
   /// Adds the Softmax node; returns its output.
   static std::string emit(graph& g, const layer_input& in) {
-    return detail::single_node(g, in, "Softmax", {{"axis", std::int64_t{-1}}});
+    return detail::single_node(g, in, "Softmax", {{"axis", std::int64_t{Dim}}});
   }
 };
-/// Flatten: one Flatten node with axis 1, giving [batch, product of the sample's dimensions].
-template <>
-struct layer_op<Flatten> {
-  /// Adds the Flatten node; returns its output.
+/// LogSoftmaxOf<Dim>: one LogSoftmax node with axis Dim.
+template <int Dim>
+struct layer_op<LogSoftmaxOf<Dim>> {
+  /// Adds the LogSoftmax node; returns its output.
   static std::string emit(graph& g, const layer_input& in) {
-    return detail::single_node(g, in, "Flatten", {{"axis", std::int64_t{1}}});
+    return detail::single_node(g, in, "LogSoftmax", {{"axis", std::int64_t{Dim}}});
+  }
+};
+/// FlattenOf: Flatten with axis 1 ([batch, product of the sample's dimensions]) for the default
+/// Flatten; otherwise a Reshape to [batch, output...], the batch copied (0 in the target shape).
+template <int StartDim, int EndDim>
+struct layer_op<FlattenOf<StartDim, EndDim>> {
+  /// Adds the Flatten or Reshape node; returns its output.
+  static std::string emit(graph& g, const layer_input& in) {
+    if constexpr (StartDim == 1 && EndDim == -1) {
+      return detail::single_node(g, in, "Flatten", {{"axis", std::int64_t{1}}});
+    } else {
+      const dims out = FlattenOf<StartDim, EndDim>::output(in.in);
+      std::vector<std::int64_t> shape{0};
+      for (std::size_t i = 0; i < out.rank; ++i) shape.push_back(static_cast<std::int64_t>(out[i]));
+      return g.node("Reshape", in.node_name("Reshape"), {in.x, g.int64_initializer(in.prefix + "shape", shape)});
+    }
   }
 };
 /// Dropout: no node, as in eval mode, where it is the identity.

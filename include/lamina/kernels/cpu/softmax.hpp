@@ -1,5 +1,5 @@
 #pragma once
-// Row-wise softmax on the CPU: the row bodies of kernels/common/softmax.hpp over threads.
+// Softmax and log-softmax on the CPU: the row bodies of kernels/common/softmax.hpp over threads.
 #include <cstddef>
 
 #include "../../core/backend.hpp"
@@ -9,12 +9,14 @@
 
 namespace lamina::kernels {
 
-/// Softmax of each row of x [rows, cols] into y, numerically stable (torch.softmax(x, 1)).
-LAMINA_INLINE void softmax_forward(cpu, const float* x, float* y, std::size_t rows, std::size_t cols);
+/// Softmax (or, with `log`, log-softmax) of each row of x laid out as `g` says, into y;
+/// numerically stable (torch.softmax / torch.log_softmax along one dimension).
+LAMINA_INLINE void softmax_forward(cpu, const softmax_geometry& g, bool log, const float* x, float* y);
 
-/// Softmax's backward pass from the output: dx = y * (dy - sum(dy * y)) per row.
-LAMINA_INLINE void softmax_backward(cpu, const float* y, const float* dy, float* dx, std::size_t rows,
-                                    std::size_t cols);
+/// The backward pass from the output: dx = y * (dy - sum(dy * y)) per row for softmax,
+/// dx = dy - exp(y) * sum(dy) for log-softmax.
+LAMINA_INLINE void softmax_backward(cpu, const softmax_geometry& g, bool log, const float* y, const float* dy,
+                                    float* dx);
 
 }  // namespace lamina::kernels
 

@@ -1,5 +1,6 @@
 #pragma once
-// Row-wise softmax on the CUDA backend (one thread per row: rows are class scores).
+// Softmax and log-softmax on the CUDA backend (one thread per row: rows are class scores or
+// channel columns).
 #include <cstddef>
 
 #include "../../core/backend.hpp"
@@ -8,11 +9,13 @@
 
 namespace lamina::kernels {
 
-inline void softmax_forward(cuda, const float* x, float* y, std::size_t rows, std::size_t cols) {
-  parallel_for(cuda{}, rows, device::softmax_forward_op{x, y, cols});
+inline void softmax_forward(cuda, const softmax_geometry& g, bool log, const float* x, float* y) {
+  if (log) parallel_for(cuda{}, g.rows(), device::softmax_forward_op<true>{g, x, y});
+  else parallel_for(cuda{}, g.rows(), device::softmax_forward_op<false>{g, x, y});
 }
-inline void softmax_backward(cuda, const float* y, const float* dy, float* dx, std::size_t rows, std::size_t cols) {
-  parallel_for(cuda{}, rows, device::softmax_backward_op{y, dy, dx, cols});
+inline void softmax_backward(cuda, const softmax_geometry& g, bool log, const float* y, const float* dy, float* dx) {
+  if (log) parallel_for(cuda{}, g.rows(), device::softmax_backward_op<true>{g, y, dy, dx});
+  else parallel_for(cuda{}, g.rows(), device::softmax_backward_op<false>{g, y, dy, dx});
 }
 
 }  // namespace lamina::kernels

@@ -1,0 +1,112 @@
+// LayerNorm, GroupNorm, Softmax/LogSoftmax along a dimension and Flatten(start, end) against
+// PyTorch: output, input gradient and parameter gradients for the configurations of
+// tests/fixtures/make_fixtures.py (layer_configs, written to tests/fixtures/layers.txt with
+// torch 2.15.0, float32). Tolerance: relative 1e-4, absolute 1e-5.
+#include <lamina/lamina.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "runtime/fixture.hpp"
+
+namespace {
+
+namespace lm = lamina;
+using lamina_test::close_to;
+using lamina_test::fixture;
+using lamina_test::values;
+
+constexpr double kRel = 1e-4, kAbs = 1e-5;
+
+const fixture& layers_fixture() {
+  static const fixture f(std::string(LAMINA_TEST_FIXTURES) + "/layers.txt");
+  return f;
+}
+
+std::vector<std::size_t> shape_vector(const lm::dims& d) {
+  return std::vector<std::size_t>(d.d.begin(), d.d.begin() + d.rank);
+}
+
+template <class V>
+void check(const V& actual, const fixture& f, const std::string& name) {
+  const auto& expected = f.tensor(name);
+  INFO(f.path() << ": " << name);
+  CHECK(shape_vector(actual.shape) == expected.shape);
+  REQUIRE_THAT(values(actual), close_to(expected, kRel, kAbs));
+}
+
+// One layer L on per-sample input In, named `tag` in the fixture.
+template <class L, class In>
+void check_layer(const std::string& tag) {
+  const fixture& f = layers_fixture();
+  lm::Model<L, In> model(3);
+  const auto& x = f.tensor(tag + ".x");
+  const std::size_t batch = x.shape.at(0);
+  std::vector<std::size_t> want{batch};
+  for (std::size_t i = 0; i < In::rank; ++i) want.push_back(In::value[i]);
+  REQUIRE(x.shape == want);
+  // A bare layer's parameters are named like the PyTorch module's: "weight", "bias".
+  REQUIRE(model.named_parameters().size() == lm::layer_traits::parameters<L>().size());
+  for (const auto& p : model.named_parameters()) {
+    const auto& v = f.tensor(tag + "." + p.name);
+    REQUIRE(shape_vector(p.value.shape) == v.shape);
+    std::copy(v.values.begin(), v.values.end(), p.value.data);
+  }
+
+  model.compute_input_grad(true);
+  const auto y = model.forward(x.values, batch);
+  check(y, f, tag + ".y");
+  const auto& dy = f.tensor(tag + ".dy");
+  std::copy(dy.values.begin(), dy.values.end(), model.output_grad().data);
+  model.backward();
+  check(model.input_grad(), f, tag + ".dx");
+  for (const auto& p : model.named_parameters()) check(p.grad, f, tag + ".grad." + p.name);
+}
+
+}  // namespace
+
+TEST_CASE("pytorch: LayerNorm forward and backward", "[pytorch][norm]") {
+  SECTION("over the last dimension") { check_layer<lm::LayerNorm<6>, lm::Shape<4, 6>>("layer_norm_last"); }
+  SECTION("over the last two dimensions") { check_layer<lm::LayerNorm<4, 5>, lm::Shape<3, 4, 5>>("layer_norm_2d"); }
+  SECTION("eps 1e-3, no affine parameters") {
+    check_layer<lm::LayerNormOf<lm::Shape<7>, 1e-3f, false>, lm::Shape<7>>("layer_norm_eps_noaffine");
+  }
+}
+
+TEST_CASE("pytorch: GroupNorm forward and backward", "[pytorch][norm]") {
+  SECTION("2 groups of 3 channels") { check_layer<lm::GroupNorm<2, 6>, lm::Shape<6, 4, 3>>("group_norm_2_6"); }
+  SECTION("one group (a LayerNorm with per-channel parameters)") {
+    check_layer<lm::GroupNorm<1, 4>, lm::Shape<4, 5>>("group_norm_1_4");
+  }
+  SECTION("channels only, no spatial dimensions") { check_layer<lm::GroupNorm<2, 8>, lm::Shape<8>>("group_norm_2_8_flat"); }
+  SECTION("one group per channel, eps 1e-3, no affine parameters") {
+    check_layer<lm::GroupNorm<4, 4, 1e-3f, false>, lm::Shape<4, 3, 3>>("group_norm_4_4_eps_noaffine");
+  }
+}
+
+TEST_CASE("pytorch: Softmax and LogSoftmax along a dimension", "[pytorch]") {
+  SECTION("Softmax(dim=1), the channels") { check_layer<lm::SoftmaxOf<1>, lm::Shape<3, 4, 5>>("softmax_dim1"); }
+  SECTION("Softmax(dim=-2)") { check_layer<lm::SoftmaxOf<-2>, lm::Shape<3, 4, 5>>("softmax_dim-2"); }
+  SECTION("LogSoftmax(dim=-1)") { check_layer<lm::LogSoftmax, lm::Shape<7>>("log_softmax_dim-1"); }
+  SECTION("LogSoftmax(dim=2)") { check_layer<lm::LogSoftmaxOf<2>, lm::Shape<3, 4, 5>>("log_softmax_dim2"); }
+}
+
+TEST_CASE("pytorch: Flatten(start_dim, end_dim)", "[pytorch]") {
+  static_assert(std::is_same_v<lm::output_shape_t<lm::FlattenOf<2, 3>, lm::Shape<3, 4, 5>>, lm::Shape<3, 20>>);
+  check_layer<lm::FlattenOf<2, 3>, lm::Shape<3, 4, 5>>("flatten_2_3");
+}
+
+TEST_CASE("Normalisation and dimension layers print like PyTorch's repr", "[norm]") {
+  using lm::layer_traits::describe;
+  CHECK(describe<lm::LayerNorm<64>>() == "LayerNorm((64,), eps=1e-05, elementwise_affine=True)");
+  CHECK(describe<lm::LayerNormOf<lm::Shape<4, 5>, 1e-6f, false>>() ==
+        "LayerNorm((4, 5), eps=1e-06, elementwise_affine=False)");
+  CHECK(describe<lm::GroupNorm<2, 6>>() == "GroupNorm(2, 6, eps=1e-05, affine=True)");
+  CHECK(describe<lm::SoftmaxOf<1>>() == "Softmax(dim=1)");
+  CHECK(describe<lm::LogSoftmax>() == "LogSoftmax(dim=-1)");
+  CHECK(describe<lm::Flatten>() == "Flatten(start_dim=1, end_dim=-1)");
+  CHECK(describe<lm::FlattenOf<2, -2>>() == "Flatten(start_dim=2, end_dim=-2)");
+}
