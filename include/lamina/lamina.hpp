@@ -55,6 +55,8 @@
 #include "layers/dropout.hpp"
 #include "layers/fourier_features.hpp"
 #include "layers/pooling.hpp"
+#include "layers/adaptive_avg_pool2d.hpp"
+#include "layers/upsample.hpp"
 #include "layers/residual.hpp"
 #include "layers/conv2d.hpp"
 #include "layers/conv_transpose2d.hpp"

@@ -58,6 +58,12 @@ TEMPLATE_LIST_TEST_CASE("Backends agree: pooling", LAMINA_BACKEND_TAGS "[layers]
   compare_with_cpu<lm::MaxPool2d<2, 1>, lm::Shape<3, 5, 5>, B>(2);
   compare_with_cpu<lm::AvgPool2d<2>, lm::Shape<2, 7, 6>, B>(3);
   compare_with_cpu<lm::AvgPool2d<3, 2, 1>, lm::Shape<2, 5, 5>, B>(2);
+  compare_with_cpu<lm::MaxPool2d<3, 2, 0, 1, true>, lm::Shape<2, 6, 7>, B>(2);
+  compare_with_cpu<lm::MaxPool2d<2, 1, 1, 2>, lm::Shape<2, 5, 6>, B>(2);
+  compare_with_cpu<lm::AvgPool2d<3, 2, 1, true, false>, lm::Shape<2, 6, 7>, B>(2);
+  compare_with_cpu<lm::AdaptiveAvgPool2d<3, 2>, lm::Shape<2, 7, 5>, B>(3);
+  compare_with_cpu<lm::Upsample<2>, lm::Shape<2, 3, 4>, B>(2);
+  compare_with_cpu<lm::Upsample<3, lm::upsample_mode::bilinear>, lm::Shape<2, 4, 3>, B>(2);
 }
 
 TEMPLATE_LIST_TEST_CASE("Backends agree: batch norm", LAMINA_BACKEND_TAGS "[layers][batch_norm]",

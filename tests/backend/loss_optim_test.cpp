@@ -16,12 +16,13 @@ struct on_backend {
   lm::TensorView view() { return {mem.data(), shape}; }
 };
 
-// target: host memory (the CPU reference reads it); dut_target: what B's loss gets.
+// target: host memory (the CPU reference reads it); dut_target: what B's loss gets; the
+// predictions are drawn from [lo, hi].
 template <class B, class Loss, class Target, class DutTarget = Target>
 void compare_loss(const Loss& loss, lm::dims shape, const Target& target, std::uint64_t seed,
-                  const DutTarget* dut_target = nullptr) {
+                  const DutTarget* dut_target = nullptr, float lo = -3.f, float hi = 3.f) {
   using lamina_test::close_to;
-  const auto pred = lamina_test::random_values(shape.size(), seed, -3.f, 3.f);
+  const auto pred = lamina_test::random_values(shape.size(), seed, lo, hi);
   std::vector<float> grad_ref(pred.size());
   const float ref = loss(lm::ConstTensorView{pred.data(), shape}, target, lm::TensorView{grad_ref.data(), shape});
   on_backend<B> p(pred, shape), g(std::vector<float>(pred.size()), shape);
@@ -86,6 +87,19 @@ TEMPLATE_LIST_TEST_CASE("Backends agree: losses", LAMINA_BACKEND_TAGS "[loss]", 
   compare_loss<B>(lm::loss::Huber{.delta = 0.5f}, dense, target, 7);
   const auto t01 = lamina_test::random_values(dense.size(), 8, 0.f, 1.f);
   compare_loss<B>(lm::loss::BCEWithLogits{}, dense, lm::ConstTensorView{t01.data(), dense}, 9);
+  compare_loss<B>(lm::loss::SmoothL1{.beta = 0.5f}, dense, target, 11);
+  const lm::ConstTensorView target01{t01.data(), dense};
+  compare_loss<B>(lm::loss::BCE{}, dense, target01, 12, &target01, 0.01f, 0.99f);
+  compare_loss<B>(lm::loss::KLDiv{.reduce = lm::loss::reduction::batchmean}, dense, target01, 13, &target01, -3.f, 0.f);
+  // Class weights, ignore_index and probability targets.
+  const std::vector<float> weight{0.5f, 1.f, 2.f, 1.5f, 0.7f, 1.2f, 0.9f};
+  const std::span<const std::int32_t> classes(labels);
+  compare_loss<B>(lm::loss::CrossEntropy{.label_smoothing = 0.2f, .weight = weight, .ignore_index = 3}, logits,
+                  classes, 14);
+  compare_loss<B>(lm::loss::NLL{.weight = weight, .ignore_index = 6}, logits, classes, 15, &classes, -3.f, 0.f);
+  const auto q = lamina_test::random_values(logits.size(), 16, 0.f, 1.f);
+  const lm::ConstTensorView probs{q.data(), logits};
+  compare_loss<B>(lm::loss::CrossEntropy{.label_smoothing = 0.1f, .weight = weight}, logits, probs, 17);
   // Targets already in backend memory are used in place.
   on_backend<B> tb(t, dense);
   const lm::ConstTensorView target_on_backend = tb.view();

@@ -134,6 +134,12 @@ int main(int argc, char** argv) try {
                        lm::FlattenOf<2, 3>, lm::LogSoftmaxOf<-1>, lm::GroupNorm<4, 4, 1e-3f, false>,
                        lm::LayerNormOf<lm::Shape<30>, 1e-3f, false>, lm::Flatten, lm::Linear<120, 5>>;
     export_one<Normalization, lm::Shape<3, 5, 6>>(dir, "layers.Normalization", 0, true);
+    // Pooling options and resampling.
+    using Resampling =
+        lm::Sequential<lm::Conv2d<3, 4, 3, 1, 1>, lm::MaxPool2d<3, 2, 1, 1, true>,
+                       lm::Upsample<2, lm::upsample_mode::bilinear>, lm::AvgPool2d<3, 2, 1, true, false>, lm::Upsample<3>,
+                       lm::MaxPool2d<2, 1, 1, 2>, lm::AdaptiveAvgPool2d<3, 5>, lm::AvgPool2d<2, 2, 0, true>>;
+    export_one<Resampling, lm::Shape<3, 7, 6>>(dir, "layers.Resampling");
   }
   return 0;
 } catch (const std::exception& e) {

@@ -40,6 +40,11 @@ static_assert(std::is_same_v<lm::output_shape_t<lm::Flatten, lm::Shape<3, 4, 5>>
 static_assert(std::is_same_v<lm::output_shape_t<lm::FlattenOf<2, 3>, lm::Shape<3, 4, 5>>, lm::Shape<3, 20>>);
 static_assert(std::is_same_v<lm::output_shape_t<lm::FlattenOf<-2, -1>, lm::Shape<2, 3, 4, 5>>, lm::Shape<2, 3, 20>>);
 static_assert(std::is_same_v<lm::output_shape_t<lm::FlattenOf<1, 1>, lm::Shape<3, 4>>, lm::Shape<3, 4>>);
+// Pooling with ceil_mode keeps the overhanging window; adaptive pooling and upsampling set the size.
+static_assert(std::is_same_v<lm::output_shape_t<lm::MaxPool2d<2, 2, 0, 1, true>, lm::Shape<3, 5, 7>>, lm::Shape<3, 3, 4>>);
+static_assert(std::is_same_v<lm::output_shape_t<lm::MaxPool2d<3, 1, 1, 2>, lm::Shape<3, 8, 8>>, lm::Shape<3, 6, 6>>);
+static_assert(std::is_same_v<lm::output_shape_t<lm::AdaptiveAvgPool2d<1>, lm::Shape<64, 7, 9>>, lm::Shape<64, 1, 1>>);
+static_assert(std::is_same_v<lm::output_shape_t<lm::Upsample<2>, lm::Shape<8, 5, 6>>, lm::Shape<8, 10, 12>>);
 // LayerNorm's parameters have the normalised shape; GroupNorm's one per channel.
 static_assert(lm::LayerNorm<4, 5>::param_count == 40 && lm::LayerNormOf<lm::Shape<8>, 1e-5f, false>::param_count == 0);
 static_assert(lm::GroupNorm<4, 32>::param_count == 64 && lm::GroupNorm<4, 32, 1e-5f, false>::param_count == 0);

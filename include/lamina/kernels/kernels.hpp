@@ -27,6 +27,7 @@
 #include "cpu/softmax.hpp"
 #include "cpu/parallel_for.hpp"
 #include "common/dispatch.hpp"
+#include "common/resample.hpp"
 #include "common/sample_norm.hpp"
 #if defined(__CUDACC__)
 #include "cuda/cuda.cuh"

@@ -15,8 +15,9 @@
 namespace lamina::loss {
 
 /// How a loss reduces its per-element (or per-sample) terms, as PyTorch's `reduction`
-/// argument: their mean or their sum.
-enum class reduction { mean, sum };
+/// argument: their mean or their sum; `batchmean` divides the sum by the batch size (the first
+/// dimension), as PyTorch recommends for KLDivLoss.
+enum class reduction { mean, sum, batchmean };
 
 namespace detail {
 inline void check_same_size(const char* loss, ConstTensorView pred, std::size_t target_size,
@@ -54,7 +55,9 @@ float pointwise(Backend backend, const char* loss, Fn fn, ConstTensorView pred, 
                 TensorView grad, reduction r) {
   check_same_size(loss, pred, target.size(), grad);
   const std::size_t n = pred.size();
-  const double scale = r == reduction::mean ? 1.0 / double(n) : 1.0;
+  const double scale = r == reduction::mean ? 1.0 / double(n)
+                       : r == reduction::batchmean ? 1.0 / double(pred.rank() ? pred.shape[0] : 1)
+                                                   : 1.0;
   const auto t = kernels::readable(backend, target.data, n);
   return float(kernels::sum_terms(backend, n, pointwise_term<Fn>{fn, pred.data, t.get(), scale, grad.data}) * scale);
 }

@@ -1,5 +1,5 @@
-// LayerNorm, GroupNorm, Softmax/LogSoftmax along a dimension and Flatten(start, end) against
-// PyTorch: output, input gradient and parameter gradients for the configurations of
+// LayerNorm, GroupNorm, Softmax/LogSoftmax along a dimension, Flatten(start, end), pooling
+// options, AdaptiveAvgPool2d and Upsample against PyTorch: output, input gradient and parameter gradients for the configurations of
 // tests/fixtures/make_fixtures.py (layer_configs, written to tests/fixtures/layers.txt with
 // torch 2.15.0, float32). Tolerance: relative 1e-4, absolute 1e-5.
 #include <lamina/lamina.hpp>
@@ -99,6 +99,45 @@ TEST_CASE("pytorch: Flatten(start_dim, end_dim)", "[pytorch]") {
   check_layer<lm::FlattenOf<2, 3>, lm::Shape<3, 4, 5>>("flatten_2_3");
 }
 
+TEST_CASE("pytorch: pooling with ceil_mode, dilation and count_include_pad", "[pytorch][pooling]") {
+  SECTION("MaxPool2d(3, 2, ceil_mode=True)") {
+    check_layer<lm::MaxPool2d<3, 2, 0, 1, true>, lm::Shape<3, 6, 7>>("max_pool_k3_s2_ceil");
+  }
+  SECTION("MaxPool2d(2, ceil_mode=True) on odd sizes") {
+    check_layer<lm::MaxPool2d<2, 2, 0, 1, true>, lm::Shape<3, 5, 7>>("max_pool_k2_ceil");
+  }
+  SECTION("MaxPool2d(2, stride=1, padding=1, dilation=2)") {
+    check_layer<lm::MaxPool2d<2, 1, 1, 2>, lm::Shape<2, 5, 6>>("max_pool_k2_s1_p1_d2");
+  }
+  SECTION("AvgPool2d(3, 2, 1, ceil_mode=True)") {
+    check_layer<lm::AvgPool2d<3, 2, 1, true>, lm::Shape<3, 6, 7>>("avg_pool_k3_s2_p1_ceil");
+  }
+  SECTION("AvgPool2d(3, 2, 1, count_include_pad=False)") {
+    check_layer<lm::AvgPool2d<3, 2, 1, false, false>, lm::Shape<3, 6, 7>>("avg_pool_k3_s2_p1_nopad");
+  }
+  SECTION("AvgPool2d(2, ceil_mode=True, count_include_pad=False)") {
+    check_layer<lm::AvgPool2d<2, 2, 0, true, false>, lm::Shape<2, 5, 5>>("avg_pool_k2_ceil_nopad");
+  }
+}
+
+TEST_CASE("pytorch: AdaptiveAvgPool2d and Upsample", "[pytorch][pooling]") {
+  SECTION("AdaptiveAvgPool2d(1)") { check_layer<lm::AdaptiveAvgPool2d<1>, lm::Shape<3, 5, 4>>("adaptive_avg_1"); }
+  SECTION("AdaptiveAvgPool2d((3, 2)), overlapping windows") {
+    check_layer<lm::AdaptiveAvgPool2d<3, 2>, lm::Shape<2, 7, 5>>("adaptive_avg_3_2");
+  }
+  SECTION("AdaptiveAvgPool2d((4, 6)), larger than the input") {
+    check_layer<lm::AdaptiveAvgPool2d<4, 6>, lm::Shape<2, 3, 4>>("adaptive_avg_4_6_up");
+  }
+  SECTION("Upsample nearest x2") { check_layer<lm::Upsample<2>, lm::Shape<3, 3, 4>>("upsample_nearest_2"); }
+  SECTION("Upsample nearest x3") { check_layer<lm::Upsample<3>, lm::Shape<2, 2, 3>>("upsample_nearest_3"); }
+  SECTION("Upsample bilinear x2") {
+    check_layer<lm::Upsample<2, lm::upsample_mode::bilinear>, lm::Shape<3, 4, 5>>("upsample_bilinear_2");
+  }
+  SECTION("Upsample bilinear x3") {
+    check_layer<lm::Upsample<3, lm::upsample_mode::bilinear>, lm::Shape<2, 3, 2>>("upsample_bilinear_3");
+  }
+}
+
 TEST_CASE("Normalisation and dimension layers print like PyTorch's repr", "[norm]") {
   using lm::layer_traits::describe;
   CHECK(describe<lm::LayerNorm<64>>() == "LayerNorm((64,), eps=1e-05, elementwise_affine=True)");
@@ -109,4 +148,8 @@ TEST_CASE("Normalisation and dimension layers print like PyTorch's repr", "[norm
   CHECK(describe<lm::LogSoftmax>() == "LogSoftmax(dim=-1)");
   CHECK(describe<lm::Flatten>() == "Flatten(start_dim=1, end_dim=-1)");
   CHECK(describe<lm::FlattenOf<2, -2>>() == "Flatten(start_dim=2, end_dim=-2)");
+  CHECK(describe<lm::MaxPool2d<3, 2, 1, 1, true>>() ==
+        "MaxPool2d(kernel_size=3, stride=2, padding=1, dilation=1, ceil_mode=True)");
+  CHECK(describe<lm::AdaptiveAvgPool2d<1>>() == "AdaptiveAvgPool2d(output_size=(1, 1))");
+  CHECK(describe<lm::Upsample<2, lm::upsample_mode::bilinear>>() == "Upsample(scale_factor=2.0, mode='bilinear')");
 }

@@ -161,9 +161,13 @@ TEST_CASE("pytorch: activations forward and backward", "[pytorch]") {
 // --- c. losses ------------------------------------------------------------------------------------
 
 template <class Loss, class Target>
-void check_loss(const fixture& f, const std::string& name, Loss loss, lm::ConstTensorView pred, Target target) {
-  for (const auto r : {lm::loss::reduction::mean, lm::loss::reduction::sum}) {
-    const std::string prefix = name + (r == lm::loss::reduction::mean ? ".mean." : ".sum.");
+void check_loss(const fixture& f, const std::string& name, Loss loss, lm::ConstTensorView pred, Target target,
+                bool batchmean = false) {
+  using lm::loss::reduction;
+  for (const auto r : {reduction::mean, reduction::sum, reduction::batchmean}) {
+    if (r == reduction::batchmean && !batchmean) continue;
+    const std::string prefix =
+        name + (r == reduction::mean ? ".mean." : r == reduction::sum ? ".sum." : ".batchmean.");
     loss.reduce = r;
     std::vector<float> grad(pred.size(), -123.f);
     const float value = loss(pred, target, lm::TensorView{grad.data(), pred.shape});
@@ -194,6 +198,53 @@ TEST_CASE("pytorch: losses, mean and sum", "[pytorch]") {
   SECTION("BCEWithLogits") {
     check_loss(f, "bce", lm::loss::BCEWithLogits{}, view(f.tensor("bce.logits")), view(f.tensor("bce.target")));
   }
+  SECTION("SmoothL1 beta 1") { check_loss(f, "smooth_l1", lm::loss::SmoothL1{}, pred, target); }
+  SECTION("SmoothL1 beta 0.3") { check_loss(f, "smooth_l1_0.3", lm::loss::SmoothL1{.beta = 0.3f}, pred, target); }
+  SECTION("BCE on probabilities, logs clamped at -100") {
+    check_loss(f, "bce_prob", lm::loss::BCE{}, view(f.tensor("bce.prob")), view(f.tensor("bce.target")));
+  }
+  const std::vector<float>& weight = f.tensor("class_weight").values;
+  const std::int32_t ignore = labels[1];
+  SECTION("CrossEntropy with class weights") {
+    check_loss(f, "ce_weight", lm::loss::CrossEntropy{.weight = weight}, logits, labels);
+  }
+  SECTION("CrossEntropy with class weights, ignore_index and label_smoothing 0.2") {
+    check_loss(f, "ce_weight_ignore_ls0.2",
+               lm::loss::CrossEntropy{.label_smoothing = 0.2f, .weight = weight, .ignore_index = ignore}, logits, labels);
+  }
+  const auto probs = view(f.tensor("ce.probs"));
+  SECTION("CrossEntropy on class probabilities") { check_loss(f, "ce_probs", lm::loss::CrossEntropy{}, logits, probs); }
+  SECTION("CrossEntropy on class probabilities with weights and label_smoothing 0.1") {
+    check_loss(f, "ce_probs_weight_ls0.1", lm::loss::CrossEntropy{.label_smoothing = 0.1f, .weight = weight}, logits,
+               probs);
+  }
+  const auto logp = view(f.tensor("logp"));
+  SECTION("NLL") { check_loss(f, "nll", lm::loss::NLL{}, logp, labels); }
+  SECTION("NLL with class weights and ignore_index") {
+    check_loss(f, "nll_weight_ignore", lm::loss::NLL{.weight = weight, .ignore_index = ignore}, logp, labels);
+  }
+  SECTION("KLDiv: mean, sum, batchmean") { check_loss(f, "kl_div", lm::loss::KLDiv{}, logp, probs, true); }
+  SECTION("KLDiv with log targets") {
+    check_loss(f, "kl_div_log_target", lm::loss::KLDiv{.log_target = true}, logp,
+               view(f.tensor("kl_div_log_target.target")), true);
+  }
+}
+
+TEST_CASE("Losses reject bad arguments with a sentence", "[losses]") {
+  std::vector<float> x(12, 0.5f);
+  const lm::ConstTensorView pred{x.data(), lm::make_dims(3, 4)};
+  const std::vector<std::int32_t> t{0, 3, 5};
+  CHECK_THROWS_WITH(lm::loss::CrossEntropy{}(pred, t),
+                    Catch::Contains("target 2 is 5, expected a class index in [0, 4) or ignore_index (-100)"));
+  const lm::loss::NLL two_weights{.weight = {1.f, 2.f}};
+  const std::vector<std::int32_t> in_range{0, 1, 2};
+  CHECK_THROWS_WITH(two_weights(pred, in_range), Catch::Contains("weight has 2 values, expected one per class (4)"));
+  CHECK_NOTHROW(lm::loss::CrossEntropy{.ignore_index = 5}(pred, t));
+  std::vector<float> bad = x;
+  bad[7] = 1.5f;
+  CHECK_THROWS_WITH(lm::loss::BCE{}(lm::ConstTensorView{bad.data(), pred.shape}, pred),
+                    Catch::Contains("input 7 is 1.5") && Catch::Contains("BCEWithLogits"));
+  CHECK_THROWS_WITH(lm::loss::SmoothL1{.beta = -1.f}(pred, pred), Catch::Contains("beta is -1"));
 }
 
 // --- d. Linear with leading dimensions --------------------------------------------------------------

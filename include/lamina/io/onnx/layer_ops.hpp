@@ -11,10 +11,12 @@
 #include <array>
 #include <concepts>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "../../layers/activations.hpp"
+#include "../../layers/adaptive_avg_pool2d.hpp"
 #include "../../layers/batch_norm.hpp"
 #include "../../layers/conv2d.hpp"
 #include "../../layers/conv_transpose2d.hpp"
@@ -27,6 +29,7 @@
 #include "../../layers/pooling.hpp"
 #include "../../layers/residual.hpp"
 #include "../../layers/softmax.hpp"
+#include "../../layers/upsample.hpp"
 #include "../../core/sequential.hpp"
 #include "graph.hpp"
 
@@ -291,24 +294,59 @@ struct layer_op<FourierFeatures<InDims, M, Sigma>> {
 
 // ---- Layers without weights ----------------------------------------------------------------------
 
-/// A MaxPool2d: one MaxPool node (kernel K, stride S, padding P on each side).
-template <std::size_t K, std::size_t S, std::size_t P>
-struct layer_op<MaxPool2d<K, S, P>> {
+/// A MaxPool2d: one MaxPool node (kernel K, stride S, padding P on each side, dilation D,
+/// ceil_mode).
+template <std::size_t K, std::size_t S, std::size_t P, std::size_t D, bool Ceil>
+struct layer_op<MaxPool2d<K, S, P, D, Ceil>> {
   /// Adds the MaxPool node; returns its output.
   static std::string emit(graph& g, const layer_input& in) {
     return detail::single_node(g, in, "MaxPool",
-                               {{"kernel_shape", detail::repeated(K)}, {"pads", detail::repeated(P, 4)}, {"strides", detail::repeated(S)}});
+                               {{"ceil_mode", std::int64_t{Ceil}}, {"dilations", detail::repeated(D)},
+                                {"kernel_shape", detail::repeated(K)}, {"pads", detail::repeated(P, 4)},
+                                {"strides", detail::repeated(S)}});
   }
 };
-/// An AvgPool2d: one AveragePool node whose padding counts towards the average
-/// (count_include_pad, as torch.nn.AvgPool2d's default).
-template <std::size_t K, std::size_t S, std::size_t P>
-struct layer_op<AvgPool2d<K, S, P>> {
+/// An AvgPool2d: one AveragePool node (count_include_pad and ceil_mode as the layer's).
+template <std::size_t K, std::size_t S, std::size_t P, bool Ceil, bool CountPad>
+struct layer_op<AvgPool2d<K, S, P, Ceil, CountPad>> {
   /// Adds the AveragePool node; returns its output.
   static std::string emit(graph& g, const layer_input& in) {
     return detail::single_node(g, in, "AveragePool",
-                               {{"count_include_pad", std::int64_t{1}}, {"kernel_shape", detail::repeated(K)},
-                                {"pads", detail::repeated(P, 4)}, {"strides", detail::repeated(S)}});
+                               {{"ceil_mode", std::int64_t{Ceil}}, {"count_include_pad", std::int64_t{CountPad}},
+                                {"kernel_shape", detail::repeated(K)}, {"pads", detail::repeated(P, 4)},
+                                {"strides", detail::repeated(S)}});
+  }
+};
+/// AdaptiveAvgPool2d: one AveragePool node whose kernel and stride are the input size over the
+/// output size, which ONNX can express only when the output size divides the input's (checked;
+/// std::invalid_argument otherwise).
+template <std::size_t OH, std::size_t OW>
+struct layer_op<AdaptiveAvgPool2d<OH, OW>> {
+  /// Adds the AveragePool node; returns its output.
+  static std::string emit(graph& g, const layer_input& in) {
+    if (in.in[1] % OH || in.in[2] % OW)
+      throw std::invalid_argument("lamina::io::export_onnx: " + in.node_name("AdaptiveAvgPool2d") + " pools " +
+                                  to_string(in.in) + " to " + std::to_string(OH) + "x" + std::to_string(OW) +
+                                  "; ONNX expresses adaptive pooling only when the output size divides the input's");
+    const std::vector<std::int64_t> k{std::int64_t(in.in[1] / OH), std::int64_t(in.in[2] / OW)};
+    return detail::single_node(g, in, "AveragePool", {{"kernel_shape", k}, {"strides", k}});
+  }
+};
+/// Upsample: one Resize node with scales [1, 1, Scale, Scale]: nearest as PyTorch picks
+/// (asymmetric coordinates, floor), bilinear as align_corners=False (pytorch_half_pixel).
+template <std::size_t Scale, upsample_mode Mode>
+struct layer_op<Upsample<Scale, Mode>> {
+  /// Adds the Resize node and its scales; returns its output.
+  static std::string emit(graph& g, const layer_input& in) {
+    const float scales[4] = {1.f, 1.f, float(Scale), float(Scale)};
+    const std::string s = g.initializer(in.prefix + "scales", make_dims(4), scales);
+    std::vector<attribute> attrs;
+    if constexpr (Mode == upsample_mode::nearest)
+      attrs = {{"coordinate_transformation_mode", std::string("asymmetric")}, {"mode", std::string("nearest")},
+               {"nearest_mode", std::string("floor")}};
+    else
+      attrs = {{"coordinate_transformation_mode", std::string("pytorch_half_pixel")}, {"mode", std::string("linear")}};
+    return g.node("Resize", in.node_name("Resize"), {in.x, "", s}, std::move(attrs));
   }
 };
 /// ReLU: one Relu node.

@@ -27,7 +27,7 @@ LAMINA_INLINE void max_unpool2x2_row(const float* __restrict dy, const std::int3
 namespace lamina::kernels {
 
 LAMINA_INLINE void max_pool2d_forward(cpu, const pool2d_geometry& g, const float* x, float* y, std::int32_t* argmax) {
-  if (g.padding != 0 || g.kernel != 2 || g.stride > 2) {
+  if (g.padding != 0 || g.kernel != 2 || g.stride > 2 || g.dilation != 1 || !g.windows_inside()) {
     parallel_for(cpu{}, per_item{g.planes * g.out_plane(), g.kernel * g.kernel},
                  device::max_pool2d_forward_op{g, x, y, argmax});
     return;
@@ -53,7 +53,7 @@ LAMINA_INLINE void max_pool2d_backward(cpu, const pool2d_geometry& g, const floa
     float* dxp = dx + std::size_t(p) * g.in_plane();
     const float* dyp = dy + std::size_t(p) * g.out_plane();
     const std::int32_t* ap = argmax + std::size_t(p) * g.out_plane();
-    if (g.padding == 0 && g.kernel == 2 && g.stride == 2) {
+    if (g.padding == 0 && g.kernel == 2 && g.stride == 2 && g.dilation == 1 && g.windows_inside()) {
       // Disjoint windows: each input pixel is written once (its window's gradient or zero),
       // with no scatter; rows and columns left over by an odd size get zero.
       for (std::size_t oh = 0; oh < g.out_height; ++oh) {

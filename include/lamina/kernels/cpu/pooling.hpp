@@ -59,8 +59,8 @@ LAMINA_INLINE void max_pool2d_forward(cpu, const pool2d_geometry& g, const float
 LAMINA_INLINE void max_pool2d_backward(cpu, const pool2d_geometry& g, const float* dy, const std::int32_t* argmax,
                                        float* dx);
 
-/// Average pooling forward (torch.nn.AvgPool2d): window sums / (K * K), padding included
-/// (count_include_pad).
+/// Average pooling forward (torch.nn.AvgPool2d): window sums / PyTorch's divisor (K * K by
+/// default; see device::avg_pool_divisor).
 LAMINA_INLINE void avg_pool2d_forward(cpu, const pool2d_geometry& g, const float* x, float* y);
 
 /// Average pooling backward: dx [planes, H, W] from dy [planes, OH, OW].
