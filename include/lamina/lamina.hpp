@@ -58,6 +58,8 @@
 #include "layers/adaptive_avg_pool2d.hpp"
 #include "layers/upsample.hpp"
 #include "layers/residual.hpp"
+#include "layers/concat.hpp"
+#include "layers/identity.hpp"
 #include "layers/conv2d.hpp"
 #include "layers/conv_transpose2d.hpp"
 #include "io/model_file.hpp"

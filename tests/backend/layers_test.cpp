@@ -78,6 +78,17 @@ TEMPLATE_LIST_TEST_CASE("Backends agree: batch norm", LAMINA_BACKEND_TAGS "[laye
   compare_with_cpu<lm::BatchNorm2d<3>, lm::Shape<3, 40, 40>, B>(4);  // several partial sums per channel
 }
 
+TEMPLATE_LIST_TEST_CASE("Backends agree: Concat (a U-Net level)", LAMINA_BACKEND_TAGS "[layers][concat]",
+                        lamina_test::backends) {
+  using B = TestType;
+  LAMINA_REQUIRE_BACKEND(B);
+  using Inner = lm::Sequential<lm::MaxPool2d<2>, lm::Conv2d<3, 3, 3, 1, 1>, lm::GroupNorm<3, 3>, lm::ReLU,
+                               lm::Upsample<2, lm::upsample_mode::bilinear>>;
+  compare_with_cpu<lm::Sequential<lm::Conv2d<2, 3, 3, 1, 1>, lm::Concat<1, lm::Identity, Inner>, lm::Conv2d<6, 2, 1>>,
+                   lm::Shape<2, 6, 4>, B>(3);
+  compare_with_cpu<lm::Sequential<lm::Linear<4, 5>, lm::Concat<-1, lm::Linear<5, 2>, lm::Identity>>, lm::Shape<3, 4>, B>(2);
+}
+
 TEMPLATE_LIST_TEST_CASE("Backends agree: LayerNorm, GroupNorm, softmax along a dimension",
                         LAMINA_BACKEND_TAGS "[layers][norm]", lamina_test::backends) {
   using B = TestType;

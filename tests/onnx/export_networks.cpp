@@ -140,6 +140,15 @@ int main(int argc, char** argv) try {
                        lm::Upsample<2, lm::upsample_mode::bilinear>, lm::AvgPool2d<3, 2, 1, true, false>, lm::Upsample<3>,
                        lm::MaxPool2d<2, 1, 1, 2>, lm::AdaptiveAvgPool2d<3, 5>, lm::AvgPool2d<2, 2, 0, true>>;
     export_one<Resampling, lm::Shape<3, 7, 6>>(dir, "layers.Resampling");
+    // A two-level U-Net: each level concatenates its input (the skip) with the level below.
+    using Level2 = lm::Concat<1, lm::Identity,
+                              lm::Sequential<lm::MaxPool2d<2>, lm::Conv2d<8, 8, 3, 1, 1>, lm::ReLU, lm::Upsample<2>>>;
+    using Level1 =
+        lm::Concat<1, lm::Identity,
+                   lm::Sequential<lm::MaxPool2d<2>, lm::Conv2d<4, 8, 3, 1, 1>, lm::GroupNorm<2, 8>, lm::ReLU, Level2,
+                                  lm::Conv2d<16, 4, 1>, lm::Upsample<2, lm::upsample_mode::bilinear>>>;
+    using UNet = lm::Sequential<lm::Conv2d<1, 4, 3, 1, 1>, lm::ReLU, Level1, lm::Conv2d<8, 1, 1>>;
+    export_one<UNet, lm::Shape<1, 8, 8>>(dir, "layers.UNet", 0, true);
   }
   return 0;
 } catch (const std::exception& e) {

@@ -1,5 +1,6 @@
 #pragma once
-// A network's leaves: the layers inside nested Sequentials and Residuals, each with its input
+// A network's leaves: the layers inside nested Sequentials and branching containers (Residual,
+// Concat), each with its input
 // shape and its position (the path of child indices down to it). A rule that every leaf must
 // satisfy (a kernel for the model's backend, an ONNX mapping) is a test per leaf; the first
 // leaf that fails it is reported once, by instantiating Report<at_position<path...>, Leaf>,
@@ -14,12 +15,12 @@
 
 namespace lamina::detail {
 
-// Residual<Body, Projection>: child 0 is the body, child 1 the projection (when there is one).
+// A container whose children (branches) all take the container's own input: Residual (child 0
+// the body, child 1 the projection when there is one) and Concat.
 template <class L>
-concept residual_like = requires {
-  typename L::body;
-  typename L::projection;
-  { L::projected } -> std::convertible_to<bool>;
+concept branching = requires {
+  { L::branch_count } -> std::convertible_to<std::size_t>;
+  typename L::template branch<0>;
 };
 
 // Whether Test<Leaf, In>::value holds for every leaf of L on input In.
@@ -29,11 +30,10 @@ constexpr bool all_leaves() {
     return []<std::size_t... I>(std::index_sequence<I...>) {
       return (all_leaves<Test, typename L::template layer<I>, L::shapes(In)[I]>() && ...);
     }(std::make_index_sequence<L::depth>{});
-  } else if constexpr (residual_like<L>) {
-    if constexpr (L::projected)
-      return all_leaves<Test, typename L::body, In>() && all_leaves<Test, typename L::projection, In>();
-    else
-      return all_leaves<Test, typename L::body, In>();
+  } else if constexpr (branching<L>) {
+    return []<std::size_t... I>(std::index_sequence<I...>) {
+      return (all_leaves<Test, typename L::template branch<I>, In>() && ...);
+    }(std::make_index_sequence<L::branch_count>{});
   } else {
     return Test<L, In>::value;
   }
@@ -47,9 +47,10 @@ constexpr void for_each_leaf(Visit& visit) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (for_each_leaf<typename L::template layer<I>, L::shapes(In)[I]>(visit), ...);
     }(std::make_index_sequence<L::depth>{});
-  } else if constexpr (residual_like<L>) {
-    for_each_leaf<typename L::body, In>(visit);
-    if constexpr (L::projected) for_each_leaf<typename L::projection, In>(visit);
+  } else if constexpr (branching<L>) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (for_each_leaf<typename L::template branch<I>, In>(visit), ...);
+    }(std::make_index_sequence<L::branch_count>{});
   } else {
     visit(std::type_identity<L>{}, In);
   }
@@ -81,12 +82,14 @@ struct failing_leaf_report<Test, Report, L, In, Path...> {
 };
 template <template <class, dims> class Test, template <class, class> class Report, class L, dims In,
           std::size_t... Path>
-  requires(!is_sequential_v<L> && residual_like<L>)
+  requires(!is_sequential_v<L> && branching<L>)
 struct failing_leaf_report<Test, Report, L, In, Path...> {
-  static constexpr bool body_passes = all_leaves<Test, typename L::body, In>();
-  using next = std::conditional_t<body_passes, failing_leaf_report<Test, Report, typename L::projection, In, Path..., 1>,
-                                  failing_leaf_report<Test, Report, typename L::body, In, Path..., 0>>;
-  static constexpr bool ok = next::ok;
+  static constexpr std::size_t k = []<std::size_t... I>(std::index_sequence<I...>) {
+    std::size_t bad = L::branch_count;
+    ((bad = (bad == L::branch_count && !all_leaves<Test, typename L::template branch<I>, In>()) ? I : bad), ...);
+    return bad;
+  }(std::make_index_sequence<L::branch_count>{});
+  static constexpr bool ok = failing_leaf_report<Test, Report, typename L::template branch<k>, In, Path..., k>::ok;
 };
 
 // Network Net on input In: true when every leaf passes Test, else the report of the first that

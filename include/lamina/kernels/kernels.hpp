@@ -26,6 +26,7 @@
 #include "cpu/reduce.hpp"
 #include "cpu/softmax.hpp"
 #include "cpu/parallel_for.hpp"
+#include "common/copy_blocks.hpp"
 #include "common/dispatch.hpp"
 #include "common/resample.hpp"
 #include "common/sample_norm.hpp"

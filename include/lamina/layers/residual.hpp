@@ -68,6 +68,11 @@ struct Residual {
   using body = Body;  ///< The main branch.
   using projection = std::conditional_t<projected, Projection, Body>;  ///< The shortcut's layer (Body: a placeholder when not projected)
   static_assert(!projected || Layer<Projection>, "lamina::Residual: the projection must be a layer");
+  /// Number of branches: the body, and the projection when there is one.
+  static constexpr std::size_t branch_count = projected ? 2 : 1;
+  /// Branch I: the body (0) or the projection (1).
+  template <std::size_t I>
+  using branch = std::conditional_t<I == 0, Body, projection>;
 
   static constexpr std::string_view name = "Residual";  ///< The layer's name in summaries.
   /// Number of parameters: the body's, then the projection's.

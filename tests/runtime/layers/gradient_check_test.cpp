@@ -58,6 +58,20 @@ TEST_CASE("Pooling options, AdaptiveAvgPool2d and Upsample gradients", "[gradche
   check<lm::Sequential<Conv, lm::Upsample<3, lm::upsample_mode::bilinear>>, lm::Shape<2, 3, 2>>(2);
 }
 
+TEST_CASE("Concat gradients: a U-Net level, view branches, parameters in several branches",
+          "[gradcheck][layers][concat]") {
+  using Inner = lm::Sequential<lm::MaxPool2d<2>, lm::Conv2d<3, 3, 3, 1, 1>, lm::Tanh, lm::Upsample<2>>;
+  check<lm::Sequential<lm::Conv2d<2, 3, 3, 1, 1>, lm::Concat<1, lm::Identity, Inner>, lm::Conv2d<6, 2, 1>>,
+        lm::Shape<2, 4, 4>>(2);
+  check<lm::Sequential<lm::Linear<4, 5>, lm::Concat<-1, lm::Linear<5, 2>, lm::Identity, lm::Sequential<lm::Tanh, lm::Linear<5, 3>>>,
+                       lm::Linear<10, 2>>,
+        lm::Shape<3, 4>>(2);
+  // Along a middle dimension, with a view (Flatten) branch.
+  check<lm::Sequential<lm::Linear<4, 6>, lm::Concat<1, lm::Identity, lm::FlattenOf<-1, -1>, lm::LayerNorm<6>>,
+                       lm::Linear<6, 2>>,
+        lm::Shape<2, 4>>(2);
+}
+
 TEST_CASE("LayerNorm and GroupNorm gradients", "[gradcheck][layers][norm]") {
   check<lm::Sequential<lm::Linear<5, 6>, lm::LayerNorm<6>, lm::Linear<6, 3>>, lm::Shape<4, 5>>(3);
   check<lm::Sequential<lm::Linear<5, 5>, lm::LayerNorm<3, 5>, lm::Linear<5, 2>>, lm::Shape<3, 5>>(2);

@@ -1,5 +1,5 @@
 // LayerNorm, GroupNorm, Softmax/LogSoftmax along a dimension, Flatten(start, end), pooling
-// options, AdaptiveAvgPool2d and Upsample against PyTorch: output, input gradient and parameter gradients for the configurations of
+// options, AdaptiveAvgPool2d, Upsample and Concat (a U-Net level) against PyTorch: output, input gradient and parameter gradients for the configurations of
 // tests/fixtures/make_fixtures.py (layer_configs, written to tests/fixtures/layers.txt with
 // torch 2.15.0, float32). Tolerance: relative 1e-4, absolute 1e-5.
 #include <lamina/lamina.hpp>
@@ -48,8 +48,8 @@ void check_layer(const std::string& tag) {
   std::vector<std::size_t> want{batch};
   for (std::size_t i = 0; i < In::rank; ++i) want.push_back(In::value[i]);
   REQUIRE(x.shape == want);
-  // A bare layer's parameters are named like the PyTorch module's: "weight", "bias".
-  REQUIRE(model.named_parameters().size() == lm::layer_traits::parameters<L>().size());
+  // Parameters are named like the PyTorch module's ("weight", "2.1.1.weight"): each is looked up
+  // by its name.
   for (const auto& p : model.named_parameters()) {
     const auto& v = f.tensor(tag + "." + p.name);
     REQUIRE(shape_vector(p.value.shape) == v.shape);
@@ -135,6 +135,21 @@ TEST_CASE("pytorch: AdaptiveAvgPool2d and Upsample", "[pytorch][pooling]") {
   }
   SECTION("Upsample bilinear x3") {
     check_layer<lm::Upsample<3, lm::upsample_mode::bilinear>, lm::Shape<2, 3, 2>>("upsample_bilinear_3");
+  }
+}
+
+TEST_CASE("pytorch: Concat and a U-Net level", "[pytorch][concat]") {
+  SECTION("three branches along the last dimension") {
+    using C = lm::Concat<-1, lm::Identity, lm::Linear<5, 3>, lm::Sequential<lm::LayerNorm<5>, lm::Tanh>>;
+    static_assert(std::is_same_v<lm::output_shape_t<C, lm::Shape<4, 5>>, lm::Shape<4, 13>>);
+    check_layer<C, lm::Shape<4, 5>>("concat_last");
+  }
+  SECTION("the skip concatenated with pool, conv, GroupNorm, bilinear upsampling") {
+    using Inner = lm::Sequential<lm::MaxPool2d<2>, lm::Conv2d<4, 4, 3, 1, 1>, lm::GroupNorm<2, 4>, lm::Tanh,
+                                 lm::Upsample<2, lm::upsample_mode::bilinear>>;
+    using UNet = lm::Sequential<lm::Conv2d<2, 4, 3, 1, 1>, lm::Tanh, lm::Concat<1, lm::Identity, Inner>, lm::Conv2d<8, 2, 1>>;
+    static_assert(std::is_same_v<lm::output_shape_t<UNet, lm::Shape<2, 6, 6>>, lm::Shape<2, 6, 6>>);
+    check_layer<UNet, lm::Shape<2, 6, 6>>("tiny_unet");
   }
 }
 

@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 #include <lamina/lamina.hpp>
 
+#include <span>
+
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -90,7 +92,8 @@ TEST_CASE("Zero-sized batches are named errors, not crashes", "[train][hardening
   REQUIRE_THROWS_WITH(lm::train::step(model, none, 0, std::vector<std::int32_t>{}, lm::loss::CrossEntropy{}, opt),
                       Contains("0 samples"));
   const std::vector<float> logits;
-  REQUIRE_THROWS_WITH(lm::loss::CrossEntropy{}(lm::ConstTensorView{logits.data(), lm::make_dims(0, 3)}, {}),
+  REQUIRE_THROWS_WITH(lm::loss::CrossEntropy{}(lm::ConstTensorView{logits.data(), lm::make_dims(0, 3)},
+                                               std::span<const std::int32_t>{}),
                       Contains("no samples"));
   REQUIRE_THROWS_WITH(lm::loss::MSE{}(lm::ConstTensorView{logits.data(), lm::make_dims(0, 3)},
                                       lm::ConstTensorView{logits.data(), lm::make_dims(0, 3)}),

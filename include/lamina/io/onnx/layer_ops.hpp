@@ -18,12 +18,14 @@
 #include "../../layers/activations.hpp"
 #include "../../layers/adaptive_avg_pool2d.hpp"
 #include "../../layers/batch_norm.hpp"
+#include "../../layers/concat.hpp"
 #include "../../layers/conv2d.hpp"
 #include "../../layers/conv_transpose2d.hpp"
 #include "../../layers/dropout.hpp"
 #include "../../layers/flatten.hpp"
 #include "../../layers/fourier_features.hpp"
 #include "../../layers/group_norm.hpp"
+#include "../../layers/identity.hpp"
 #include "../../layers/layer_norm.hpp"
 #include "../../layers/linear.hpp"
 #include "../../layers/pooling.hpp"
@@ -124,6 +126,23 @@ struct layer_op<Residual<Body, Projection>> {
       skip = layer_op<typename R::projection>::emit(
           g, in.child("projection.", in.x, in.in, Body::param_count, layer_traits::state_count<Body>()));
     return g.node("Add", in.node_name("Add"), {body, skip});
+  }
+};
+
+/// A Concat: each branch's nodes (children named "0.", "1.", ...), then one Concat node with
+/// axis Dim.
+template <int Dim, class... Branches>
+struct layer_op<Concat<Dim, Branches...>> {
+  using C = Concat<Dim, Branches...>;  ///< The block, for its branches' offsets.
+  /// Emits every branch on the input and the Concat; returns its output.
+  static std::string emit(graph& g, const layer_input& in) {
+    std::vector<std::string> outs;
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (outs.push_back(layer_op<typename C::template branch<I>>::emit(
+           g, in.child(std::to_string(I) + ".", in.x, in.in, C::param_offsets[I], C::state_offsets[I]))),
+       ...);
+    }(std::make_index_sequence<C::branch_count>{});
+    return g.node("Concat", in.node_name("Concat"), std::move(outs), {{"axis", std::int64_t{Dim}}});
   }
 };
 
@@ -456,6 +475,12 @@ struct layer_op<FlattenOf<StartDim, EndDim>> {
       return g.node("Reshape", in.node_name("Reshape"), {in.x, g.int64_initializer(in.prefix + "shape", shape)});
     }
   }
+};
+/// Identity: no node; its output is its input.
+template <>
+struct layer_op<Identity> {
+  /// Returns the input's name unchanged.
+  static std::string emit(graph&, const layer_input& in) { return in.x; }
 };
 /// Dropout: no node, as in eval mode, where it is the identity.
 template <float P>
