@@ -18,6 +18,7 @@
 #include "../../examples/fashion_mlp_study/networks.hpp"
 #include "../../examples/frame_prediction/networks.hpp"
 #include "../../examples/inr_regression/networks.hpp"
+#include "../../examples/unet_denoise/networks.hpp"
 
 namespace lm = lamina;
 namespace fs = std::filesystem;
@@ -121,6 +122,10 @@ int main(int argc, char** argv) try {
     export_one<n::FourierNet<10.f>, n::Input>(dir, "inr_regression.FourierNet_10");
     export_one<n::FourierNet<25.f>, n::Input>(dir, "inr_regression.FourierNet_25");
     export_one<n::FourierNet<50.f>, n::Input>(dir, "inr_regression.FourierNet_50");
+  }
+  {
+    namespace n = ex::unet_denoise;
+    export_one<n::UNet<16>, n::Input>(dir, "unet_denoise.UNet_16");
   }
   {
     // The activations no example uses, each after a Linear that spreads its input over both signs.

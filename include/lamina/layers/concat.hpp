@@ -23,7 +23,7 @@ template <std::size_t I> struct in_branch {};
 template <class S> struct branch_gives {};
 /// The shape the first branch gives, in an error message.
 template <class S> struct first_branch_gives {};
-/// Concat whose branch in_branch<i> rejects the input got<...>.
+/// Concat one of whose branches (named by in_branch) rejects the Concat's input.
 template <class Position, class ConcatType, class Branch, class Got, class Expects>
 struct LAMINA_CONCAT_BRANCH_REJECTS_INPUT {
   static_assert(detail::always_false<ConcatType>,
@@ -31,7 +31,8 @@ struct LAMINA_CONCAT_BRANCH_REJECTS_INPUT {
                 "(got<...> above); the branch in_branch<...> expects the shape in expects<...>.");
   static constexpr bool ok = false;  ///< Never true: instantiating the class is the error.
 };
-/// Concat whose branch in_branch<i> gives a shape that cannot be concatenated with the first's.
+/// Concat one of whose branches (named by in_branch) gives a shape that cannot be concatenated
+/// with the first branch's.
 template <class Position, class ConcatType, class Branch, class BranchGives, class FirstGives>
 struct LAMINA_CONCAT_SHAPES_DIFFER {
   static_assert(detail::always_false<ConcatType>,

@@ -83,8 +83,14 @@ struct adaptive_avg_pool_backward_op {
 /// PyTorch with align_corners=False: source (o + 0.5) / scale - 0.5 clamped at 0, between
 /// inputs i0 and i1 = min(i0 + 1, n - 1) with weights w0 and w1.
 struct bilinear_tap {
-  std::size_t i0, i1;  ///< The two inputs.
-  float w0, w1;        ///< Their weights, summing to 1.
+  /// The two inputs read, i0 and i1 (equal at the last input).
+  ///@{
+  std::size_t i0, i1;
+  ///@}
+  /// Their weights, w0 + w1 = 1.
+  ///@{
+  float w0, w1;
+  ///@}
 };
 /// The bilinear_tap of output o.
 LAMINA_HOST_DEVICE bilinear_tap bilinear_tap_of(std::size_t o, std::size_t n, float inv_scale) {
