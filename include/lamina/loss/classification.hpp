@@ -122,28 +122,29 @@ struct kl_div_term {
 // Returns the mean reduction's divisor: the summed weights of the samples not ignored.
 inline double check_class_targets(const char* loss, ConstTensorView x, std::span<const std::int32_t> targets,
                                   const std::vector<float>& weights, std::int32_t ignore_index, TensorView grad) {
-  const std::string who = std::string("lamina::loss::") + loss;
+  // Messages are built only on failure: a training step allocates nothing.
+  auto who = [loss] { return std::string("lamina::loss::") + loss; };
   if (x.rank() < 2)
-    throw std::invalid_argument(who + ": the prediction must be [batch, classes], got " + to_string(x.shape));
+    throw std::invalid_argument(who() + ": the prediction must be [batch, classes], got " + to_string(x.shape));
   if (x.shape[0] == 0 || x.size() == 0)
-    throw std::invalid_argument(who + ": the prediction " + to_string(x.shape) +
+    throw std::invalid_argument(who() + ": the prediction " + to_string(x.shape) +
                                 " holds no samples; a batch needs at least one");
   const std::size_t n = x.shape[0], c = x.size() / n;
   if (targets.size() != n)
-    throw std::invalid_argument(who + ": got " + std::to_string(targets.size()) +
+    throw std::invalid_argument(who() + ": got " + std::to_string(targets.size()) +
                                 " targets, expected one per sample (" + std::to_string(n) + ")");
   if (!weights.empty() && weights.size() != c)
-    throw std::invalid_argument(who + ": weight has " + std::to_string(weights.size()) +
+    throw std::invalid_argument(who() + ": weight has " + std::to_string(weights.size()) +
                                 " values, expected one per class (" + std::to_string(c) + ")");
   if (grad.data && grad.size() != x.size())
-    throw std::invalid_argument(who + ": gradient has " + std::to_string(grad.size()) + " values, expected " +
+    throw std::invalid_argument(who() + ": gradient has " + std::to_string(grad.size()) + " values, expected " +
                                 std::to_string(x.size()));
   double divisor = 0.0;
   for (std::size_t i = 0; i < n; ++i) {
     const std::int32_t t = targets[i];
     if (t == ignore_index) continue;
     if (t < 0 || std::size_t(t) >= c)
-      throw std::out_of_range(who + ": target " + std::to_string(i) + " is " + std::to_string(t) +
+      throw std::out_of_range(who() + ": target " + std::to_string(i) + " is " + std::to_string(t) +
                               ", expected a class index in [0, " + std::to_string(c) + ") or ignore_index (" +
                               std::to_string(ignore_index) + ")");
     divisor += weights.empty() ? 1.0 : double(weights[std::size_t(t)]);
