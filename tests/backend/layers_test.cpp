@@ -76,6 +76,7 @@ TEMPLATE_LIST_TEST_CASE("Backends agree: batch norm", LAMINA_BACKEND_TAGS "[laye
   compare_with_cpu<lm::BatchNorm2d<4, 1e-3f, 0.2f, false>, lm::Shape<4, 3, 3>, B>(2);
   compare_with_cpu<lm::BatchNorm2d<4>, lm::Shape<4, 5, 6>, B>(3, /*training=*/false);
   compare_with_cpu<lm::BatchNorm2d<3>, lm::Shape<3, 40, 40>, B>(4);  // several partial sums per channel
+  compare_with_cpu<lm::BatchNorm2d<4, 1e-5f, 0.1f, true, false>, lm::Shape<4, 5, 6>, B>(3, /*training=*/false);
 }
 
 TEMPLATE_LIST_TEST_CASE("Backends agree: Concat (a U-Net level)", LAMINA_BACKEND_TAGS "[layers][concat]",
@@ -97,6 +98,7 @@ TEMPLATE_LIST_TEST_CASE("Backends agree: LayerNorm, GroupNorm, softmax along a d
   compare_with_cpu<lm::LayerNormOf<lm::Shape<4, 5>, 1e-3f, false>, lm::Shape<2, 4, 5>, B>(3);
   compare_with_cpu<lm::Sequential<lm::Conv2d<2, 6, 3, 1, 1>, lm::GroupNorm<3, 6>>, lm::Shape<2, 5, 4>, B>(3);
   compare_with_cpu<lm::GroupNorm<2, 4, 1e-3f, false>, lm::Shape<4, 6>, B>(2);
+  compare_with_cpu<lm::Conv2d<2, 3, 3, 1, lm::padding_same, 2>, lm::Shape<2, 7, 6>, B>(2);
   compare_with_cpu<lm::Sequential<lm::Linear<5, 6>, lm::SoftmaxOf<1>, lm::LogSoftmaxOf<-1>, lm::FlattenOf<1, 2>,
                                   lm::Linear<18, 2>>,
                    lm::Shape<3, 5>, B>(4);

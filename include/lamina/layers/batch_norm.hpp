@@ -2,7 +2,9 @@
 // BatchNorm1d<C> on [C] or [C, L] samples and BatchNorm2d<C> on [C, H, W], as torch.nn's:
 // batch statistics in training (running mean / unbiased variance updated with Momentum),
 // running statistics in evaluation; weight (ones) and bias (zeros) when Affine; buffers
-// running_mean, running_var and num_batches_tracked in the state_dict.
+// running_mean, running_var and num_batches_tracked in the state_dict. Without
+// TrackRunningStats (PyTorch's track_running_stats=False) there are no buffers and batch
+// statistics are used in evaluation too.
 #include <array>
 #include <string>
 
@@ -12,7 +14,7 @@
 namespace lamina {
 namespace detail {
 
-template <std::size_t C, float Eps, float Momentum, bool Affine, std::size_t SpatialRank>
+template <std::size_t C, float Eps, float Momentum, bool Affine, bool Track, std::size_t SpatialRank>
 struct batch_norm {
   static_assert(C > 0, "lamina BatchNorm: the number of features must be at least 1");
   static_assert(Eps > 0.f && Momentum >= 0.f && Momentum <= 1.f,
@@ -25,8 +27,13 @@ struct batch_norm {
     else
       return std::array<param_spec, 0>{};
   }();
-  static constexpr std::array<param_spec, 3> buffers{
-      {{"running_mean", make_dims(C)}, {"running_var", make_dims(C)}, {"num_batches_tracked", dims{}, true}}};
+  static constexpr auto buffers = [] {
+    if constexpr (Track)
+      return std::array<param_spec, 3>{
+          {{"running_mean", make_dims(C)}, {"running_var", make_dims(C)}, {"num_batches_tracked", dims{}, true}}};
+    else
+      return std::array<param_spec, 0>{};
+  }();
 
   static constexpr bool accepts(dims in) {
     if constexpr (SpatialRank == 2) return in.rank == 3 && in[0] == C;
@@ -53,8 +60,10 @@ struct batch_norm {
       for (std::size_t c = 0; c < C; ++c) p[c] = 1.f, p[C + c] = 0.f;
   }
   static void reset_state(float* s, const rng&) {
-    for (std::size_t c = 0; c < C; ++c) s[c] = 0.f, s[C + c] = 1.f;
-    s[2 * C] = 0.f;
+    if constexpr (Track) {
+      for (std::size_t c = 0; c < C; ++c) s[c] = 0.f, s[C + c] = 1.f;
+      s[2 * C] = 0.f;
+    }
   }
 
   static constexpr kernels::batch_norm_geometry geometry(dims in, std::size_t batch) {
@@ -66,10 +75,10 @@ struct batch_norm {
     const float* beta = Affine ? a.params + C : nullptr;
     float* saved_mean = a.workspace;
     float* saved_invstd = a.workspace + C;
-    if (a.training) {
-      kernels::batch_norm_forward_train(b, geometry(In, a.batch), a.x, a.y, gamma, beta, a.state,
-                                        a.state + C, saved_mean, saved_invstd);
-      kernels::add_scalar(b, a.state + 2 * C, 1, 1.f);  // num_batches_tracked
+    if (a.training || !Track) {
+      kernels::batch_norm_forward_train(b, geometry(In, a.batch), a.x, a.y, gamma, beta, Track ? a.state : nullptr,
+                                        Track ? a.state + C : nullptr, saved_mean, saved_invstd);
+      if (Track) kernels::add_scalar(b, a.state + 2 * C, 1, 1.f);  // num_batches_tracked
     } else {
       kernels::batch_norm_forward_eval(b, geometry(In, a.batch), a.x, a.y, gamma, beta, a.state,
                                        a.state + C, saved_mean, saved_invstd);
@@ -77,32 +86,35 @@ struct batch_norm {
   }
 
   template <dims In, class B> static void backward(B b, const backward_args& a) {
-    kernels::batch_norm_backward(b, geometry(In, a.batch), a.training, a.x, a.dy,
+    kernels::batch_norm_backward(b, geometry(In, a.batch), a.training || !Track, a.x, a.dy,
                                  Affine ? a.params : nullptr, a.workspace, a.workspace + C, a.dx,
                                  Affine ? a.grads : nullptr, Affine ? a.grads + C : nullptr);
   }
 
   static std::string args() {
     return std::to_string(C) + ", eps=" + std::to_string(Eps) + ", momentum=" + std::to_string(Momentum) +
-           ", affine=" + (Affine ? "True" : "False") + ", track_running_stats=True";
+           ", affine=" + (Affine ? "True" : "False") +
+           ", track_running_stats=" + (Track ? "True" : "False");
   }
 };
 
 }  // namespace detail
 
 /// Batch normalisation of C features on [C] or [C, L] samples, as torch.nn.BatchNorm1d(C,
-/// eps, momentum, affine): batch statistics in training, running statistics in evaluation.
-template <std::size_t C, float Eps = 1e-5f, float Momentum = 0.1f, bool Affine = true>
-struct BatchNorm1d : detail::batch_norm<C, Eps, Momentum, Affine, 1> {
+/// eps, momentum, affine, track_running_stats): batch statistics in training, running
+/// statistics in evaluation (batch statistics there too without TrackRunningStats).
+template <std::size_t C, float Eps = 1e-5f, float Momentum = 0.1f, bool Affine = true, bool TrackRunningStats = true>
+struct BatchNorm1d : detail::batch_norm<C, Eps, Momentum, Affine, TrackRunningStats, 1> {
   static constexpr std::string_view name = "BatchNorm1d";  ///< The layer's name in summaries.
   /// The layer as PyTorch prints it, e.g. "BatchNorm1d(64, eps=..., momentum=..., ...)".
   static std::string describe() { return "BatchNorm1d(" + BatchNorm1d::args() + ")"; }
 };
 
 /// Batch normalisation of C channels on [C, H, W] samples, as torch.nn.BatchNorm2d(C, eps,
-/// momentum, affine): batch statistics in training, running statistics in evaluation.
-template <std::size_t C, float Eps = 1e-5f, float Momentum = 0.1f, bool Affine = true>
-struct BatchNorm2d : detail::batch_norm<C, Eps, Momentum, Affine, 2> {
+/// momentum, affine, track_running_stats): batch statistics in training, running statistics
+/// in evaluation (batch statistics there too without TrackRunningStats).
+template <std::size_t C, float Eps = 1e-5f, float Momentum = 0.1f, bool Affine = true, bool TrackRunningStats = true>
+struct BatchNorm2d : detail::batch_norm<C, Eps, Momentum, Affine, TrackRunningStats, 2> {
   static constexpr std::string_view name = "BatchNorm2d";  ///< The layer's name in summaries.
   /// The layer as PyTorch prints it, e.g. "BatchNorm2d(64, eps=..., momentum=..., ...)".
   static std::string describe() { return "BatchNorm2d(" + BatchNorm2d::args() + ")"; }

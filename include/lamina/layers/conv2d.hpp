@@ -31,9 +31,14 @@ constexpr std::size_t conv_min_input(std::size_t kernel, std::size_t dilation, s
 }
 }  // namespace detail
 
+/// Conv2d's Padding for PyTorch's padding='same': the output keeps the input's size (stride 1,
+/// and an odd dilated kernel span, so that both sides get Dilation * (Kernel - 1) / 2).
+inline constexpr std::size_t padding_same = std::size_t(-1);
+
 /// 2-D cross-correlation of [In, H, W] samples into [Out, OH, OW], as torch.nn.Conv2d(In,
-/// Out, Kernel, Stride, Padding, Dilation, Groups, Bias) with a square kernel and zero padding;
-/// weight [Out, In / Groups, Kernel, Kernel], bias [Out], PyTorch's default initialisation.
+/// Out, Kernel, Stride, Padding, Dilation, Groups, Bias) with a square kernel and zero padding
+/// (lm::padding_same for padding='same'); weight [Out, In / Groups, Kernel, Kernel], bias [Out],
+/// PyTorch's default initialisation.
 template <std::size_t In, std::size_t Out, std::size_t Kernel, std::size_t Stride = 1, std::size_t Padding = 0,
           std::size_t Dilation = 1, std::size_t Groups = 1, bool Bias = true>
 struct Conv2d {
@@ -44,6 +49,13 @@ struct Conv2d {
   static_assert(Groups > 0, "lamina::Conv2d: groups must be at least 1");
   static_assert(In % Groups == 0, "lamina::Conv2d: in channels must be divisible by groups");
   static_assert(Out % Groups == 0, "lamina::Conv2d: out channels must be divisible by groups");
+  static_assert(Padding != padding_same || Stride == 1,
+                "lamina::Conv2d: padding_same needs stride 1 (as PyTorch's padding='same')");
+  static_assert(Padding != padding_same || Dilation * (Kernel - 1) % 2 == 0,
+                "lamina::Conv2d: padding_same needs an odd dilated kernel span, Dilation * (Kernel - 1) + 1, so that "
+                "both sides get the same padding");
+  /// Zero padding per side: Padding, or Dilation * (Kernel - 1) / 2 for padding_same.
+  static constexpr std::size_t pad = Padding == padding_same ? Dilation * (Kernel - 1) / 2 : Padding;
 
   static constexpr std::string_view name = "Conv2d";  ///< The layer's name in summaries.
   /// Under autocast, runs its matrix products in bf16/fp16 (core/autocast.hpp).
@@ -51,7 +63,7 @@ struct Conv2d {
   /// The template arguments, under torch.nn.Conv2d's attribute names.
   ///@{
   static constexpr std::size_t in_channels = In, out_channels = Out, kernel_size = Kernel;
-  static constexpr std::size_t stride = Stride, padding = Padding, dilation = Dilation, groups = Groups;
+  static constexpr std::size_t stride = Stride, padding = pad, dilation = Dilation, groups = Groups;
   ///@}
   /// Number of weights (the bias follows them in the packed parameters).
   static constexpr std::size_t weight_count = Out * (In / Groups) * Kernel * Kernel;
@@ -68,10 +80,10 @@ struct Conv2d {
   }();
 
   /// Smallest input height and width the kernel fits once padded.
-  static constexpr std::size_t min_input = detail::conv_min_input(Kernel, Dilation, Padding);
+  static constexpr std::size_t min_input = detail::conv_min_input(Kernel, Dilation, pad);
   /// Output extent for input extent n: (n + 2 * Padding - Dilation * (Kernel - 1) - 1) / Stride + 1.
   static constexpr std::size_t out_size(std::size_t n) {
-    return (n + 2 * Padding - detail::conv_span(Kernel, Dilation)) / Stride + 1;
+    return (n + 2 * pad - detail::conv_span(Kernel, Dilation)) / Stride + 1;
   }
 
   /// Whether `in` is [In, H, W] with H and W at least min_input.
@@ -94,7 +106,7 @@ struct Conv2d {
   /// The convolution seen by the kernels (image = input, columns = output).
   static constexpr kernels::conv_geometry geometry(dims in) {
     return {.channels = In, .height = in[1], .width = in[2], .kernel = Kernel, .stride = Stride,
-            .padding = Padding, .dilation = Dilation, .out_h = out_size(in[1]), .out_w = out_size(in[2]),
+            .padding = pad, .dilation = Dilation, .out_h = out_size(in[1]), .out_w = out_size(in[2]),
             .groups = Groups};
   }
   /// How Backend computes this convolution, and the workspace that needs.
@@ -108,7 +120,8 @@ struct Conv2d {
   static std::string describe() {
     std::string s = "Conv2d(" + std::to_string(In) + ", " + std::to_string(Out) +
                     ", kernel_size=" + detail::conv_pair(Kernel) + ", stride=" + detail::conv_pair(Stride);
-    if (Padding != 0) s += ", padding=" + detail::conv_pair(Padding);
+    if (Padding == padding_same) s += ", padding=same";
+    else if (Padding != 0) s += ", padding=" + detail::conv_pair(Padding);
     if (Dilation != 1) s += ", dilation=" + detail::conv_pair(Dilation);
     if (Groups != 1) s += ", groups=" + std::to_string(Groups);
     if (!Bias) s += ", bias=False";

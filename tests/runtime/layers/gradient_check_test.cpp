@@ -78,6 +78,9 @@ TEST_CASE("LayerNorm and GroupNorm gradients", "[gradcheck][layers][norm]") {
   check<lm::Sequential<lm::Linear<5, 6>, lm::LayerNormOf<lm::Shape<6>, 1e-3f, false>, lm::Linear<6, 3>>, lm::Shape<5>>(4);
   check<lm::Sequential<lm::Conv2d<2, 6, 3, 1, 1>, lm::GroupNorm<3, 6>, lm::Conv2d<6, 2, 1>>, lm::Shape<2, 4, 3>>(2);
   check<lm::Sequential<lm::Linear<5, 8>, lm::GroupNorm<2, 8, 1e-3f, false>, lm::Linear<8, 3>>, lm::Shape<5>>(3);
+  check<lm::Sequential<lm::Conv2d<2, 3, 3, 1, lm::padding_same>, lm::BatchNorm2d<3, 1e-5f, 0.1f, true, false>,
+                       lm::Conv2d<3, 2, 1>>,
+        lm::Shape<2, 4, 3>>(3);
 }
 
 TEST_CASE("Flatten and nested Sequential gradients", "[gradcheck][layers]") {

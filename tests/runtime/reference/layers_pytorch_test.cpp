@@ -1,5 +1,6 @@
 // LayerNorm, GroupNorm, Softmax/LogSoftmax along a dimension, Flatten(start, end), pooling
-// options, AdaptiveAvgPool2d, Upsample and Concat (a U-Net level) against PyTorch: output, input gradient and parameter gradients for the configurations of
+// options, AdaptiveAvgPool2d, Upsample, Conv2d padding='same', BatchNorm without running
+// statistics and Concat (a U-Net level) against PyTorch: output, input gradient and parameter gradients for the configurations of
 // tests/fixtures/make_fixtures.py (layer_configs, written to tests/fixtures/layers.txt with
 // torch 2.15.0, float32). Tolerance: relative 1e-4, absolute 1e-5.
 #include <lamina/lamina.hpp>
@@ -138,6 +139,33 @@ TEST_CASE("pytorch: AdaptiveAvgPool2d and Upsample", "[pytorch][pooling]") {
   }
 }
 
+TEST_CASE("pytorch: Conv2d with padding='same'", "[pytorch][conv]") {
+  SECTION("5x5") {
+    using C = lm::Conv2d<3, 4, 5, 1, lm::padding_same>;
+    static_assert(C::padding == 2);
+    check_layer<C, lm::Shape<3, 6, 5>>("conv_k5_same");
+  }
+  SECTION("3x3, dilation 2") { check_layer<lm::Conv2d<2, 3, 3, 1, lm::padding_same, 2>, lm::Shape<2, 7, 6>>("conv_k3_d2_same"); }
+}
+
+TEST_CASE("pytorch: BatchNorm with track_running_stats=False", "[pytorch][batch_norm]") {
+  using BN2 = lm::BatchNorm2d<3, 1e-5f, 0.1f, true, false>;
+  using BN1 = lm::BatchNorm1d<5, 1e-5f, 0.1f, false, false>;
+  static_assert(lm::layer_traits::state_count<BN2>() == 0, "no running statistics, no buffers");
+  SECTION("BatchNorm2d") { check_layer<BN2, lm::Shape<3, 3, 3>>("batch_norm2d_no_stats"); }
+  SECTION("BatchNorm1d without affine parameters") { check_layer<BN1, lm::Shape<5>>("batch_norm1d_no_stats_noaffine"); }
+  SECTION("evaluation uses the batch statistics too") {
+    const fixture& f = layers_fixture();
+    lm::Model<BN2, lm::Shape<3, 3, 3>> model(3);
+    for (const auto& p : model.named_parameters()) {
+      const auto& v = f.tensor("batch_norm2d_no_stats." + p.name);
+      std::copy(v.values.begin(), v.values.end(), p.value.data);
+    }
+    model.eval();
+    check(model.forward(f.tensor("batch_norm2d_no_stats.x").values, 4), f, "batch_norm2d_no_stats.y");
+  }
+}
+
 TEST_CASE("pytorch: Concat and a U-Net level", "[pytorch][concat]") {
   SECTION("three branches along the last dimension") {
     using C = lm::Concat<-1, lm::Identity, lm::Linear<5, 3>, lm::Sequential<lm::LayerNorm<5>, lm::Tanh>>;
@@ -166,5 +194,7 @@ TEST_CASE("Normalisation and dimension layers print like PyTorch's repr", "[norm
   CHECK(describe<lm::MaxPool2d<3, 2, 1, 1, true>>() ==
         "MaxPool2d(kernel_size=3, stride=2, padding=1, dilation=1, ceil_mode=True)");
   CHECK(describe<lm::AdaptiveAvgPool2d<1>>() == "AdaptiveAvgPool2d(output_size=(1, 1))");
+  CHECK(describe<lm::Conv2d<3, 8, 3, 1, lm::padding_same>>() ==
+        "Conv2d(3, 8, kernel_size=(3, 3), stride=(1, 1), padding=same)");
   CHECK(describe<lm::Upsample<2, lm::upsample_mode::bilinear>>() == "Upsample(scale_factor=2.0, mode='bilinear')");
 }
