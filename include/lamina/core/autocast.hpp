@@ -63,7 +63,7 @@ struct rounded_copies {
 }  // namespace detail
 
 /// Runs L's forward with forward_args `a`, under the autocast that `a.cast` names when L
-/// autocasts (Sequential and Residual call their children through it).
+/// autocasts (Sequential, Residual and Concat call their children through it).
 template <Layer L, dims In, class Backend>
 void forward_layer(Backend b, const forward_args& a) {
   if constexpr (layer_traits::autocasts<L>()) {

@@ -2,7 +2,7 @@
 // Where a network meets its backend. Every layer of a network, nested ones included, must have
 // a forward and a backward for the model's backend, and that backend's kernels must be compiled
 // into this translation unit. The first layer that has none is reported once, as the template
-// arguments of LAMINA_NO_KERNEL: its position (a path into nested Sequentials and Residuals),
+// arguments of LAMINA_NO_KERNEL: its position (a path into nested Sequentials and branches),
 // its type and the backend. Only declarations are looked at, never a forward's body.
 #include <concepts>
 #include <cstddef>
