@@ -6,6 +6,7 @@
 #include <array>
 #include <concepts>
 #include <cstddef>
+#include <cstdio>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -30,6 +31,17 @@ struct param_spec {
 /// fused epilogue): Sequential fuses "layer, ReLU" when the layer absorbs the ReLU (see
 /// layer_traits::absorbs), saving the activation's separate passes over memory, forward and back.
 enum class epilogue { none, relu };
+
+namespace detail {
+// A hyper-parameter as Python's repr writes it in PyTorch's module reprs: 1e-05, 0.01, 1.0.
+inline std::string python_float(float v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", double(v));
+  std::string s = buf;
+  if (s.find_first_of(".en") == std::string::npos) s += ".0";  // 1 -> 1.0 (not 1e-05, inf, nan)
+  return s;
+}
+}  // namespace detail
 
 namespace detail {
 /// n rounded up to a multiple of 16 floats (64 bytes): the alignment of every region that

@@ -32,22 +32,13 @@ struct Sequential {
   template <std::size_t I> using layer = detail::type_at<I, Ls...>;
 
   /// Parameter offset of each child inside this network's packed parameters.
-  static constexpr std::array<std::size_t, depth + 1> param_offsets = [] {
-    std::array<std::size_t, depth + 1> off{};
-    std::size_t i = 0;
-    ((off[i + 1] = off[i] + Ls::param_count, ++i), ...);
-    return off;
-  }();
+  static constexpr std::array<std::size_t, depth + 1> param_offsets = detail::prefix_sums<Ls::param_count...>();
 
   /// Persistent state (buffers) of the children, packed like the parameters, in floats.
   static constexpr std::size_t state_count = (std::size_t{0} + ... + layer_traits::state_count<Ls>());
   /// State offset of each child inside this network's packed buffers.
-  static constexpr std::array<std::size_t, depth + 1> state_offsets = [] {
-    std::array<std::size_t, depth + 1> off{};
-    std::size_t i = 0;
-    ((off[i + 1] = off[i] + layer_traits::state_count<Ls>(), ++i), ...);
-    return off;
-  }();
+  static constexpr std::array<std::size_t, depth + 1> state_offsets =
+      detail::prefix_sums<layer_traits::state_count<Ls>()...>();
 
   /// Shape after each child (shapes[0] is the input). After the first mismatch the shape is
   /// carried forward unchanged, so that a bad network still yields one error, not a cascade.

@@ -51,8 +51,8 @@ template <float NegativeSlope>
 struct LeakyReLUOf : detail::activation_of_input<LeakyReLUOf<NegativeSlope>> {
   static constexpr std::string_view name = "LeakyReLU";  ///< The layer's name in summaries.
   static constexpr float negative_slope = NegativeSlope;  ///< The slope for negative inputs.
-  /// The layer as PyTorch prints it, e.g. "LeakyReLU(negative_slope=0.010000)".
-  static std::string describe() { return "LeakyReLU(negative_slope=" + std::to_string(NegativeSlope) + ")"; }
+  /// The layer as PyTorch prints it, e.g. "LeakyReLU(negative_slope=0.01)".
+  static std::string describe() { return "LeakyReLU(negative_slope=" + detail::python_float(NegativeSlope) + ")"; }
   /// y = x, or NegativeSlope * x for x < 0.
   static constexpr auto forward_op() { return kernels::fn::leaky_relu_forward{NegativeSlope}; }
   /// dx = dy, or NegativeSlope * dy where x < 0.
@@ -127,7 +127,7 @@ struct ELUOf : detail::activation_of_input<ELUOf<Alpha>> {
   static constexpr std::string_view name = "ELU";  ///< The layer's name in summaries.
   static constexpr float alpha = Alpha;             ///< -alpha is the limit for x -> -infinity.
   /// The layer as PyTorch prints it, e.g. "ELU(alpha=1.000000)".
-  static std::string describe() { return "ELU(alpha=" + std::to_string(Alpha) + ")"; }
+  static std::string describe() { return "ELU(alpha=" + detail::python_float(Alpha) + ")"; }
   /// y = ELU(x).
   static constexpr auto forward_op() { return kernels::fn::elu_forward{Alpha}; }
   /// dx = dy, or dy * Alpha * exp(x) where x <= 0.
@@ -146,7 +146,7 @@ struct SoftplusOf : detail::activation_of_input<SoftplusOf<Beta, Threshold>> {
   static constexpr float threshold = Threshold;         ///< Linear where beta x exceeds it.
   /// The layer as PyTorch prints it, e.g. "Softplus(beta=1.000000, threshold=20.000000)".
   static std::string describe() {
-    return "Softplus(beta=" + std::to_string(Beta) + ", threshold=" + std::to_string(Threshold) + ")";
+    return "Softplus(beta=" + detail::python_float(Beta) + ", threshold=" + detail::python_float(Threshold) + ")";
   }
   /// y = Softplus(x).
   static constexpr auto forward_op() { return kernels::fn::softplus_forward{Beta, Threshold}; }

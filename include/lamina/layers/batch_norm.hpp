@@ -92,7 +92,7 @@ struct batch_norm {
   }
 
   static std::string args() {
-    return std::to_string(C) + ", eps=" + std::to_string(Eps) + ", momentum=" + std::to_string(Momentum) +
+    return std::to_string(C) + ", eps=" + detail::python_float(Eps) + ", momentum=" + detail::python_float(Momentum) +
            ", affine=" + (Affine ? "True" : "False") +
            ", track_running_stats=" + (Track ? "True" : "False");
   }

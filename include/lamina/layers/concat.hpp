@@ -82,18 +82,10 @@ struct Concat {
   static constexpr std::size_t state_count = (layer_traits::state_count<Branches>() + ... + 0);
   /// Where each branch's parameters and buffers start.
   ///@{
-  static constexpr std::array<std::size_t, branch_count + 1> param_offsets = [] {
-    std::array<std::size_t, branch_count + 1> o{};
-    const std::size_t counts[] = {Branches::param_count...};
-    for (std::size_t i = 0; i < branch_count; ++i) o[i + 1] = o[i] + counts[i];
-    return o;
-  }();
-  static constexpr std::array<std::size_t, branch_count + 1> state_offsets = [] {
-    std::array<std::size_t, branch_count + 1> o{};
-    const std::size_t counts[] = {layer_traits::state_count<Branches>()...};
-    for (std::size_t i = 0; i < branch_count; ++i) o[i + 1] = o[i] + counts[i];
-    return o;
-  }();
+  static constexpr std::array<std::size_t, branch_count + 1> param_offsets =
+      detail::prefix_sums<Branches::param_count...>();
+  static constexpr std::array<std::size_t, branch_count + 1> state_offsets =
+      detail::prefix_sums<layer_traits::state_count<Branches>()...>();
   ///@}
 
   /// Index of the first branch that rejects `in` (branch_count if none).

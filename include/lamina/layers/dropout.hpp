@@ -28,7 +28,7 @@ struct Dropout {
   /// Floats of workspace per sample: the mask, kept for backward.
   static constexpr std::size_t workspace_per_sample(dims in) { return in.size(); }
   /// The layer as PyTorch prints it, e.g. "Dropout(p=0.500000)".
-  static std::string describe() { return "Dropout(p=" + std::to_string(P) + ")"; }
+  static std::string describe() { return "Dropout(p=" + detail::python_float(P) + ", inplace=False)"; }
 
   /// In training, y = x * mask with a fresh mask from the model's generator; else y = x.
   template <dims In, class B> static void forward(B b, const forward_args& a) {

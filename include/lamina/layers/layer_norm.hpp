@@ -5,7 +5,6 @@
 // shifted element by element. The arithmetic, shared with GroupNorm, is
 // kernels/common/sample_norm.hpp.
 #include <array>
-#include <cstdio>
 #include <string>
 
 #include "../core/layer.hpp"
@@ -13,13 +12,6 @@
 
 namespace lamina {
 namespace detail {
-
-// A float as Python's repr writes the usual hyper-parameters: 1e-05, 0.001.
-inline std::string python_float(float v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", double(v));
-  return buf;
-}
 
 // What LayerNorm and GroupNorm share: Self::geometry(in, batch) lays out the rows and the
 // parameters (weight, then bias, Self::affine_count each, when Affine).

@@ -119,8 +119,12 @@ TEST_CASE("Activations with options print as PyTorch prints them", "[layers][act
   CHECK(lm::layer_traits::describe<lm::GELU>() == "GELU(approximate='none')");
   CHECK(lm::layer_traits::describe<lm::GELUTanh>() == "GELU(approximate='tanh')");
   CHECK(lm::layer_traits::describe<lm::SiLU>() == "SiLU");
-  CHECK(lm::layer_traits::describe<lm::ELUOf<0.5f>>() == "ELU(alpha=0.500000)");
-  CHECK(lm::layer_traits::describe<lm::Softplus>() == "Softplus(beta=1.000000, threshold=20.000000)");
+  CHECK(lm::layer_traits::describe<lm::ELUOf<0.5f>>() == "ELU(alpha=0.5)");
+  CHECK(lm::layer_traits::describe<lm::Softplus>() == "Softplus(beta=1.0, threshold=20.0)");
+  CHECK(lm::layer_traits::describe<lm::LeakyReLU>() == "LeakyReLU(negative_slope=0.01)");
+  CHECK(lm::layer_traits::describe<lm::Dropout<0.5f>>() == "Dropout(p=0.5, inplace=False)");
+  CHECK(lm::layer_traits::describe<lm::BatchNorm2d<16>>() ==
+        "BatchNorm2d(16, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)");
   // A 2 x 0.5 = 1 > threshold 0.5: the identity there, softplus below.
   lm::Model<lm::SoftplusOf<2.0f, 0.5f>, lm::Shape<2>> model;
   const std::vector<float> x{0.5f, 0.1f};
