@@ -63,6 +63,7 @@
 #include "../common/device.hpp"
 #include "../common/outcome_checks.hpp"
 #include "networks.hpp"
+#include "patches.hpp"
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -206,49 +207,7 @@ static options parse(int argc, char** argv) {
   return o;
 }
 
-// ---- Data ---------------------------------------------------------------------------------------
-constexpr float flat_std = 0.02f;  // tiles with a smaller pixel standard deviation are dropped
-
-struct patch_data {
-  lm::Tensor train, val;  // [n, 3, 64, 64] in [0, 1]
-  std::size_t tiles = 0, flat = 0;
-};
-
-static patch_data load_patches(const options& o) {
-  std::vector<lm::Tensor> photos;
-  for (const auto& p : lm::data::photos) photos.push_back(lm::data::load_photo(p.file, 3));
-  const lm::Tensor tiles = lm::data::tiled_patches(photos, patch, patch, patch);
-  patch_data d;
-  d.tiles = tiles.shape()[0];
-  std::vector<std::size_t> kept;
-  for (std::size_t i = 0; i < d.tiles; ++i) {
-    const float* x = tiles.data() + i * patch_values;
-    double s = 0, s2 = 0;
-    for (std::size_t k = 0; k < patch_values; ++k) s += x[k], s2 += double(x[k]) * x[k];
-    const double mean = s / patch_values, var = std::max(0.0, s2 / patch_values - mean * mean);
-    if (std::sqrt(var) >= flat_std) kept.push_back(i);
-  }
-  d.flat = d.tiles - kept.size();
-  const std::size_t n = kept.size();
-  if (o.train + o.val > n)
-    throw std::invalid_argument("--train " + std::to_string(o.train) + " plus --val " + std::to_string(o.val) +
-                                " patches exceed the " + std::to_string(n) + " non-flat 64x64 tiles of data/images");
-  // The unused tiles go to split_indices' "test" part, so train and validation get exact counts.
-  const auto s = lm::data::split_indices(
-      n, {.validation = double(o.val) / double(n), .test = double(n - o.train - o.val) / double(n), .seed = o.seed});
-  if (s.train.size() != o.train || s.validation.size() != o.val)
-    throw std::logic_error("patch split gave " + std::to_string(s.train.size()) + " / " +
-                           std::to_string(s.validation.size()) + " patches");
-  auto pick = [&](const std::vector<std::size_t>& idx) {
-    std::vector<std::size_t> rows;
-    for (auto i : idx) rows.push_back(kept[i]);
-    return lm::data::take_rows(tiles.view(), rows);
-  };
-  d.train = pick(s.train);
-  d.val = pick(s.validation);
-  return d;
-}
-
+// ---- Data (patches.hpp) -------------------------------------------------------------------------
 static int omp_threads() {
 #ifdef _OPENMP
   return omp_get_max_threads();
@@ -258,20 +217,11 @@ static int omp_threads() {
 }
 
 // ---- One run ------------------------------------------------------------------------------------
-static std::span<const float> floats(const lm::Tensor& t) { return {t.data(), t.size()}; }
-
 // Sums over the images of a batch, as Trainer metrics (the epoch value is the mean per image).
 static lm::train::metric mse_metric() {
   return {"mse", [](lm::ConstTensorView out, const lm::train::batch_target& t) {
             double s = 0;
             for (double v : lm::metrics::mse_per_image(out, t.values)) s += v;
-            return s;
-          }};
-}
-static lm::train::metric ssim_metric() {
-  return {"ssim", [](lm::ConstTensorView out, const lm::train::batch_target& t) {
-            double s = 0;
-            for (double v : lm::metrics::ssim_per_image(out, t.values, 1.0)) s += v;
             return s;
           }};
 }
@@ -355,7 +305,7 @@ static void train_run(const options& o, const config& c, const patch_data& d, co
 
 template <class Backend>
 static void run_config(const options& o, const config& c, const fs::path& dir) {
-  const patch_data d = load_patches(o);
+  const patch_data d = load_patches(o.train, o.val, o.seed);
   std::printf("data: %zu tiles of 64x64 from %zu photos, %zu nearly flat dropped; %zu training and %zu validation "
               "patches (seed %llu)\n",
               d.tiles, lm::data::photos.size(), d.flat, d.train.shape()[0], d.val.shape()[0],
@@ -757,7 +707,7 @@ int run(const options& o) try {
   std::printf("The (64, 96) network (W4), 726,883 parameters (checked at compile time):\n\n%s",
               lm::Model<ConvAE<64, 96>, Input>::summary(o.batch).c_str());
   write_networks(dir, o.batch);
-  const patch_data d = load_patches(o);  // also checks that the data are there before the children start
+  const patch_data d = load_patches(o.train, o.val, o.seed);  // also checks that the data are there before the children start
   std::printf("\nData: %zu tiles of 64x64, %zu nearly flat dropped; %zu training and %zu validation patches\n",
               d.tiles, d.flat, d.train.shape()[0], d.val.shape()[0]);
 

@@ -35,6 +35,7 @@
 #include "../common/device.hpp"
 #include "../common/outcome_checks.hpp"
 #include "../conv_autoencoder/networks.hpp"
+#include "../conv_autoencoder/patches.hpp"
 #include "networks.hpp"
 
 #include <algorithm>
@@ -51,6 +52,10 @@
 namespace lm = lamina;
 namespace fs = std::filesystem;
 using examples::conv_autoencoder::ConvAE;
+using examples::conv_autoencoder::floats;
+using examples::conv_autoencoder::load_patches;
+using examples::conv_autoencoder::patch_data;
+using examples::conv_autoencoder::ssim_metric;
 using namespace examples::unet_denoise;
 
 // ---- Options ------------------------------------------------------------------------------------
@@ -91,42 +96,13 @@ static options parse(int argc, char** argv) {
   return o;
 }
 
-// ---- Data ---------------------------------------------------------------------------------------
-constexpr float flat_std = 0.02f;  // tiles with a smaller pixel standard deviation are dropped
-
-struct patch_data {
-  lm::Tensor train, val, val_noisy;  // [n, 3, 64, 64]; clean in [0, 1]
-  std::size_t tiles = 0, flat = 0;
+// ---- Data (examples/conv_autoencoder/patches.hpp) ------------------------------------------------
+struct denoising_data : patch_data {
+  lm::Tensor val_noisy;  // the validation patches plus one fixed draw of the noise
 };
 
-static patch_data load_patches(const options& o) {
-  std::vector<lm::Tensor> photos;
-  for (const auto& p : lm::data::photos) photos.push_back(lm::data::load_photo(p.file, 3));
-  const lm::Tensor tiles = lm::data::tiled_patches(photos, patch, patch, patch);
-  patch_data d;
-  d.tiles = tiles.shape()[0];
-  std::vector<std::size_t> kept;
-  for (std::size_t i = 0; i < d.tiles; ++i) {
-    const float* x = tiles.data() + i * patch_values;
-    double s = 0, s2 = 0;
-    for (std::size_t k = 0; k < patch_values; ++k) s += x[k], s2 += double(x[k]) * x[k];
-    const double mean = s / patch_values, var = std::max(0.0, s2 / patch_values - mean * mean);
-    if (std::sqrt(var) >= flat_std) kept.push_back(i);
-  }
-  d.flat = d.tiles - kept.size();
-  const std::size_t n = kept.size();
-  if (o.train + o.val > n)
-    throw std::invalid_argument("--train " + std::to_string(o.train) + " plus --val " + std::to_string(o.val) +
-                                " patches exceed the " + std::to_string(n) + " non-flat 64x64 tiles of data/images");
-  const auto s = lm::data::split_indices(
-      n, {.validation = double(o.val) / double(n), .test = double(n - o.train - o.val) / double(n), .seed = o.seed});
-  auto pick = [&](const std::vector<std::size_t>& idx) {
-    std::vector<std::size_t> rows;
-    for (auto i : idx) rows.push_back(kept[i]);
-    return lm::data::take_rows(tiles.view(), rows);
-  };
-  d.train = pick(s.train);
-  d.val = pick(s.validation);
+static denoising_data load_data(const options& o) {
+  denoising_data d{load_patches(o.train, o.val, o.seed), {}};
   d.val_noisy = d.val;
   lm::rng gen(o.seed + 7);
   lm::data::add_gaussian_noise(d.val_noisy.view(), float(o.sigma), gen, /*clamp=*/false);
@@ -134,23 +110,13 @@ static patch_data load_patches(const options& o) {
 }
 
 // The validation patches the picture shows: spread evenly over the set.
-static std::vector<std::size_t> shown_rows(const patch_data& d, std::size_t shown) {
+static std::vector<std::size_t> shown_rows(const denoising_data& d, std::size_t shown) {
   std::vector<std::size_t> rows;
   for (std::size_t k = 0; k < shown; ++k) rows.push_back(k * d.val.shape()[0] / shown);
   return rows;
 }
 
 // ---- Training -----------------------------------------------------------------------------------
-static std::span<const float> floats(const lm::Tensor& t) { return {t.data(), t.size()}; }
-
-static lm::train::metric ssim_metric() {
-  return {"ssim", [](lm::ConstTensorView out, const lm::train::batch_target& t) {
-            double s = 0;
-            for (double v : lm::metrics::ssim_per_image(out, t.values, 1.0)) s += v;
-            return s;
-          }};
-}
-
 struct run_result {
   std::string name;
   std::size_t params = 0;
@@ -160,7 +126,7 @@ struct run_result {
 };
 
 template <class Net, class Backend>
-static run_result train(const options& o, const patch_data& d, const std::string& name, const fs::path& dir) {
+static run_result train(const options& o, const denoising_data& d, const std::string& name, const fs::path& dir) {
   using Model = lm::Model<Net, Input, Backend>;
   auto model = std::make_unique<Model>(o.seed);
   // Fresh noise on every training batch; the clean patches are the targets.
@@ -212,7 +178,7 @@ template <class Backend>
 static int run(const options& o) try {
   const fs::path dir = o.out;
   fs::create_directories(dir);
-  const patch_data d = load_patches(o);
+  const denoising_data d = load_data(o);
   std::printf("data: %zu tiles of 64x64 from %zu photos, %zu nearly flat dropped; %zu training and %zu validation "
               "patches; noise sigma %g (seed %llu)\n",
               d.tiles, lm::data::photos.size(), d.flat, d.train.shape()[0], d.val.shape()[0], o.sigma,

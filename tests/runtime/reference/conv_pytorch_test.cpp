@@ -6,18 +6,15 @@
 
 #include <catch2/catch.hpp>
 
-#include <algorithm>
 #include <string>
-#include <vector>
 
 #include "runtime/fixture.hpp"
+#include "runtime/reference/layer_reference.hpp"
 
 namespace {
 
 namespace lm = lamina;
-using lamina_test::close_to;
 using lamina_test::fixture;
-using lamina_test::values;
 
 constexpr double kRel = 1e-4, kAbs = 1e-5;
 
@@ -26,44 +23,12 @@ const fixture& conv_fixture() {
   return f;
 }
 
-std::vector<std::size_t> shape_vector(const lm::dims& d) {
-  return std::vector<std::size_t>(d.d.begin(), d.d.begin() + d.rank);
-}
-
-void copy_into(lm::TensorView dst, const lamina_test::fixture_tensor<float>& src) {
-  INFO("copying fixture tensor '" << src.name << "'");
-  REQUIRE(shape_vector(dst.shape) == src.shape);
-  std::copy(src.values.begin(), src.values.end(), dst.data);
-}
-
-template <class V>
-void check(const V& actual, const fixture& f, const std::string& name) {
-  const auto& expected = f.tensor(name);
-  INFO(f.path() << ": " << name);
-  CHECK(shape_vector(actual.shape) == expected.shape);
-  REQUIRE_THAT(values(actual), close_to(expected, kRel, kAbs));
-}
-
-// One layer L on per-sample input In, named `tag` in the fixture.
+// One layer L on per-sample input In, named `tag` in the fixture; a bare layer's parameters are
+// named like the PyTorch module's ("weight", "bias"), and it has exactly those.
 template <class L, class In>
 void check_layer(const std::string& tag) {
-  const fixture& f = conv_fixture();
-  lm::Model<L, In> model(3);
-  const auto& x = f.tensor(tag + ".x");
-  REQUIRE(x.shape.size() == 4);
-  const std::size_t batch = x.shape[0];
-  REQUIRE(x.shape == (std::vector<std::size_t>{batch, In::value[0], In::value[1], In::value[2]}));
-  // A bare layer's parameters are named like the PyTorch module's: "weight", "bias".
-  for (const auto& p : model.named_parameters()) copy_into(p.value, f.tensor(tag + "." + p.name));
-  REQUIRE(model.named_parameters().size() == L::parameters.size());
-
-  model.compute_input_grad(true);
-  const auto y = model.forward(x.values, batch);
-  check(y, f, tag + ".y");
-  copy_into(model.output_grad(), f.tensor(tag + ".dy"));
-  model.backward();
-  check(model.input_grad(), f, tag + ".dx");
-  for (const auto& p : model.named_parameters()) check(p.grad, f, tag + ".grad." + p.name);
+  REQUIRE(lm::Model<L, In>(3).named_parameters().size() == L::parameters.size());
+  lamina_test::check_layer<L, In>(conv_fixture(), tag, kRel, kAbs);
 }
 
 }  // namespace

@@ -1,24 +1,21 @@
 // LayerNorm, GroupNorm, Softmax/LogSoftmax along a dimension, Flatten(start, end), pooling
 // options, AdaptiveAvgPool2d, Upsample, Conv2d padding='same', BatchNorm without running
-// statistics and Concat (a U-Net level) against PyTorch: output, input gradient and parameter gradients for the configurations of
-// tests/fixtures/make_fixtures.py (layer_configs, written to tests/fixtures/layers.txt with
+// statistics and Concat (a U-Net level) against PyTorch: output, input gradient and parameter
+// gradients for the configurations of tests/fixtures/make_fixtures.py (layer_configs, written to tests/fixtures/layers.txt with
 // torch 2.15.0, float32). Tolerance: relative 1e-4, absolute 1e-5.
 #include <lamina/lamina.hpp>
 
 #include <catch2/catch.hpp>
 
-#include <algorithm>
 #include <string>
-#include <vector>
 
 #include "runtime/fixture.hpp"
+#include "runtime/reference/layer_reference.hpp"
 
 namespace {
 
 namespace lm = lamina;
-using lamina_test::close_to;
 using lamina_test::fixture;
-using lamina_test::values;
 
 constexpr double kRel = 1e-4, kAbs = 1e-5;
 
@@ -27,44 +24,16 @@ const fixture& layers_fixture() {
   return f;
 }
 
-std::vector<std::size_t> shape_vector(const lm::dims& d) {
-  return std::vector<std::size_t>(d.d.begin(), d.d.begin() + d.rank);
-}
-
 template <class V>
 void check(const V& actual, const fixture& f, const std::string& name) {
-  const auto& expected = f.tensor(name);
-  INFO(f.path() << ": " << name);
-  CHECK(shape_vector(actual.shape) == expected.shape);
-  REQUIRE_THAT(values(actual), close_to(expected, kRel, kAbs));
+  lamina_test::check_tensor(actual, f, name, kRel, kAbs);
 }
 
-// One layer L on per-sample input In, named `tag` in the fixture.
+// One layer (or network) L on per-sample input In, named `tag` in the fixture. Parameters are
+// named like the PyTorch module's ("weight", "2.1.1.weight"): each is looked up by its name.
 template <class L, class In>
 void check_layer(const std::string& tag) {
-  const fixture& f = layers_fixture();
-  lm::Model<L, In> model(3);
-  const auto& x = f.tensor(tag + ".x");
-  const std::size_t batch = x.shape.at(0);
-  std::vector<std::size_t> want{batch};
-  for (std::size_t i = 0; i < In::rank; ++i) want.push_back(In::value[i]);
-  REQUIRE(x.shape == want);
-  // Parameters are named like the PyTorch module's ("weight", "2.1.1.weight"): each is looked up
-  // by its name.
-  for (const auto& p : model.named_parameters()) {
-    const auto& v = f.tensor(tag + "." + p.name);
-    REQUIRE(shape_vector(p.value.shape) == v.shape);
-    std::copy(v.values.begin(), v.values.end(), p.value.data);
-  }
-
-  model.compute_input_grad(true);
-  const auto y = model.forward(x.values, batch);
-  check(y, f, tag + ".y");
-  const auto& dy = f.tensor(tag + ".dy");
-  std::copy(dy.values.begin(), dy.values.end(), model.output_grad().data);
-  model.backward();
-  check(model.input_grad(), f, tag + ".dx");
-  for (const auto& p : model.named_parameters()) check(p.grad, f, tag + ".grad." + p.name);
+  lamina_test::check_layer<L, In>(layers_fixture(), tag, kRel, kAbs);
 }
 
 }  // namespace
@@ -157,10 +126,8 @@ TEST_CASE("pytorch: BatchNorm with track_running_stats=False", "[pytorch][batch_
   SECTION("evaluation uses the batch statistics too") {
     const fixture& f = layers_fixture();
     lm::Model<BN2, lm::Shape<3, 3, 3>> model(3);
-    for (const auto& p : model.named_parameters()) {
-      const auto& v = f.tensor("batch_norm2d_no_stats." + p.name);
-      std::copy(v.values.begin(), v.values.end(), p.value.data);
-    }
+    for (const auto& p : model.named_parameters())
+      lamina_test::copy_into(p.value, f.tensor("batch_norm2d_no_stats." + p.name));
     model.eval();
     check(model.forward(f.tensor("batch_norm2d_no_stats.x").values, 4), f, "batch_norm2d_no_stats.y");
   }

@@ -12,21 +12,19 @@
 #include <vector>
 
 #include "runtime/fixture.hpp"
+#include "runtime/reference/layer_reference.hpp"
 
 namespace {
 
 namespace lm = lamina;
 using lamina_test::close_to;
+using lamina_test::copy_into;
 using lamina_test::fixture;
 using lamina_test::values;
 
 constexpr double kRel = 1e-4, kAbs = 1e-6;
 
 std::string fixture_path(const char* file) { return std::string(LAMINA_TEST_FIXTURES) + "/" + file; }
-
-std::vector<std::size_t> shape_of(const lm::dims& d) {
-  return std::vector<std::size_t>(d.d.begin(), d.d.begin() + d.rank);
-}
 
 lm::dims dims_of(const lamina_test::fixture_tensor<float>& t) {
   REQUIRE(t.shape.size() <= lm::max_rank);
@@ -37,13 +35,6 @@ lm::dims dims_of(const lamina_test::fixture_tensor<float>& t) {
 }
 
 lm::ConstTensorView view(const lamina_test::fixture_tensor<float>& t) { return {t.values.data(), dims_of(t)}; }
-
-// Copies a fixture tensor into a lamina view of the same shape.
-void copy_into(lm::TensorView dst, const lamina_test::fixture_tensor<float>& src) {
-  INFO("copying fixture tensor '" << src.name << "'");
-  REQUIRE(shape_of(dst.shape) == src.shape);
-  std::copy(src.values.begin(), src.values.end(), dst.data);
-}
 
 // Loads every parameter of `model` from the fixture tensor named by its state_dict name.
 template <class M>
@@ -60,7 +51,7 @@ template <class V>
 void check(const V& actual, const fixture& f, const std::string& name) {
   const auto& expected = f.tensor(name);
   INFO(f.path() << ": " << name);
-  if constexpr (requires { actual.shape.rank; }) CHECK(shape_of(actual.shape) == expected.shape);
+  if constexpr (requires { actual.shape.rank; }) CHECK(lamina_test::shape_vector(actual.shape) == expected.shape);
   REQUIRE_THAT(values(actual), close_to(expected, kRel, kAbs));
 }
 
@@ -258,7 +249,7 @@ void check_linear(const fixture& f, const std::string& tag) {
   if (has_bias) copy_into(model.parameter("bias"), f.tensor(tag + ".bias"));
   model.compute_input_grad(true);
   const auto y = model.forward(view(f.tensor("x")));
-  REQUIRE(shape_of(y.shape) == std::vector<std::size_t>{2, 4, 3});
+  REQUIRE(lamina_test::shape_vector(y.shape) == std::vector<std::size_t>{2, 4, 3});
   check(y, f, tag + ".y");
   copy_into(model.output_grad(), f.tensor("dy"));
   model.backward();
